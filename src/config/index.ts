@@ -1,0 +1,6 @@
+export type { EnvBinding } from './envBinding.ts'
+export { MASK, maskConfig, secretPaths } from './maskConfig.ts'
+export { deepFreeze, deepMerge, resolveConfig } from './resolveConfig.ts'
+export type { LookoutOptions, ResolvedConfig } from './schema.ts'
+export { envBindings, lookoutSchema } from './schema.ts'
+export { secret } from './secret.ts'

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+import type { EnvBinding } from './envBinding.ts'
+import { httpEnv, httpSchema } from './sections/http.ts'
+import { metricsEnv, metricsSchema } from './sections/metrics.ts'
+import { operatorEnv, operatorSchema } from './sections/operator.ts'
+import { serviceEnv, serviceFields } from './sections/service.ts'
+
+/**
+ * The one schema for Lookout's options. Each area owns a section file under `sections/`; this module only
+ * composes them. Unknown keys are rejected (a typo is an error, not a silent default).
+ */
+export const lookoutSchema = z
+  .object({
+    ...serviceFields,
+    http: httpSchema,
+    metrics: metricsSchema,
+    operator: operatorSchema,
+  })
+  .strict()
+
+/** Every environment binding, in precedence order within a path (first set wins). */
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv]
+
+/** Options accepted by `createLookout()` and the framework adapters (every field optional). */
+export type LookoutOptions = z.input<typeof lookoutSchema>
+
+type DeepReadonly<T> = T extends (...args: never[]) => unknown
+  ? T
+  : T extends readonly (infer U)[]
+    ? readonly DeepReadonly<U>[]
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T
+
+/** The resolved configuration: every field present, deep-frozen. */
+export type ResolvedConfig = DeepReadonly<z.output<typeof lookoutSchema> & { instance: string }>

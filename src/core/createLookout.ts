@@ -1,0 +1,172 @@
+import type { Server } from 'node:http'
+import { resolveConfig } from '../config/resolveConfig.ts'
+import type { LookoutOptions, ResolvedConfig } from '../config/schema.ts'
+import type { LifecycleCore } from '../http/lifecycleCore.ts'
+import { createLifecycleCore } from '../http/lifecycleCore.ts'
+import { createOpsDispatcher, type MountedOpsRoute } from '../http/opsDispatcher.ts'
+import type { OpsRoute } from '../http/opsRoute.ts'
+import { createLogger, type LookoutLogger } from '../logging/createLogger.ts'
+import { createHttpMetrics, type HttpMetrics } from '../metrics/httpMetrics.ts'
+import { createInstrumentation, type Instrumentation } from '../metrics/instrument.ts'
+import { createMetricRegistry, type MetricRegistry } from '../metrics/metricRegistry.ts'
+import { createMetricsRoute } from '../metrics/metricsRoute.ts'
+import { createMetricsServer } from '../metrics/metricsServer.ts'
+import { registerProcessMetrics } from '../metrics/processMetrics.ts'
+import type { LookoutArea } from './lookoutArea.ts'
+
+/**
+ * One Lookout instance: config, registry, lifecycle core, ops routes and the areas' lifecycles. Framework
+ * adapters take one of these (or create it from options) and only map hooks and routes onto it.
+ */
+export interface Lookout extends Omit<Instrumentation, 'use'> {
+  /** The resolved, frozen configuration. */
+  readonly config: ResolvedConfig
+  /** This instance's metric registry (never the global prom-client one). */
+  readonly registry: MetricRegistry
+  /** HTTP RED metrics; `undefined` when metrics are disabled. */
+  readonly httpMetrics: HttpMetrics | undefined
+  /** The request lifecycle core adapters drive. */
+  readonly core: LifecycleCore
+  /** The logger (pino). */
+  readonly logger: LookoutLogger
+  /** The instrumentation API (also spread onto this object: `lookout.instrument(...)`). */
+  readonly instrumentation: Instrumentation
+  /** Ops routes to mount, guarded (auth, tenant scope, rate limit). */
+  readonly routes: readonly MountedOpsRoute[]
+  /** Adds an ops route; adapters mount routes added before they register. */
+  addRoute(route: OpsRoute): void
+  /** Adds a lifecycle area (started by `start()`, stopped by `shutdown()` in reverse). */
+  addArea(area: LookoutArea): void
+  /** Tells Lookout about the HTTP server(s) the app listens on (for drain and shutdown). */
+  attachServer(server: Server): void
+  /** Servers attached so far. */
+  readonly servers: readonly Server[]
+  /** Port of the separate metrics listener once started (when `metrics.port` is set). */
+  readonly metricsPort: number | undefined
+  /** Starts every area (idempotent). */
+  start(): Promise<void>
+  /** Stops every area in reverse order (idempotent; resolves even if an area fails). */
+  shutdown(): Promise<void>
+}
+
+/** Extra inputs for tests and embedding; not part of the config schema. */
+export interface CreateLookoutExtras {
+  /** Environment to read instead of `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>
+  /** Logger to use instead of a new stdout one. */
+  readonly logger?: LookoutLogger
+}
+
+/**
+ * Creates a Lookout instance. Throws `LOOKOUT_ERR_CONFIG_INVALID` (and other coded errors) on misuse; never
+ * throws later from telemetry paths.
+ *
+ * @example
+ * import { createLookout } from 'lookout'
+ * const lookout = createLookout({ service: 'identity', metrics: { token: process.env.METRICS_TOKEN } })
+ * await lookout.start()
+ */
+export function createLookout(options: LookoutOptions = {}, extras: CreateLookoutExtras = {}): Lookout {
+  const config = resolveConfig(options, extras.env ?? process.env)
+  const logger = extras.logger ?? createLogger(config)
+  const registry = createMetricRegistry({ maxSeriesPerMetric: config.metrics.cardinality.maxSeriesPerMetric })
+  const httpMetrics = config.metrics.enabled ? createHttpMetrics(registry, config) : undefined
+  registerProcessMetrics(registry, {
+    process: config.metrics.enabled && config.metrics.processMetrics,
+    host: config.metrics.enabled && config.metrics.hostMetrics,
+    diskPath: config.metrics.diskPath,
+  })
+  const core = createLifecycleCore({ config, metrics: httpMetrics })
+  const instrumentation = createInstrumentation(registry)
+  const dispatcher = createOpsDispatcher({
+    keys: config.operator.keys,
+    registry,
+    onError: (route, error) =>
+      logger.error({ event: 'ops_route_error', route: route.path, err: error }, 'ops route failed'),
+  })
+  const routes: MountedOpsRoute[] = []
+  const areas: LookoutArea[] = []
+  const servers: Server[] = []
+  let metricsPort: number | undefined
+  let started: Promise<void> | undefined
+  let stopped: Promise<void> | undefined
+
+  const addRoute = (route: OpsRoute) => {
+    routes.push(dispatcher.mount(route))
+  }
+
+  if (config.metrics.enabled) {
+    if (config.metrics.port === undefined) {
+      addRoute(createMetricsRoute(config, registry))
+    } else {
+      const server = createMetricsServer(config, registry)
+      areas.push({
+        name: 'metrics-server',
+        async start() {
+          metricsPort = (await server.listen()).port
+          logger.info(
+            { event: 'metrics_server_listening', port: metricsPort, host: config.metrics.host },
+            'metrics listener started',
+          )
+        },
+        stop: () => server.close(),
+      })
+    }
+  }
+
+  const lookout: Lookout = {
+    config,
+    registry,
+    httpMetrics,
+    core,
+    logger,
+    instrumentation,
+    routes,
+    instrument: instrumentation.instrument,
+    securityEvent: instrumentation.securityEvent,
+    rateLimitHit: instrumentation.rateLimitHit,
+    circuitState: instrumentation.circuitState,
+    aiTokens: instrumentation.aiTokens,
+    addRoute,
+    addArea(area) {
+      areas.push(area)
+    },
+    attachServer(server) {
+      if (!servers.includes(server)) servers.push(server)
+    },
+    servers,
+    get metricsPort() {
+      return metricsPort
+    },
+    start() {
+      started ??= (async () => {
+        for (const area of areas) {
+          try {
+            await area.start?.()
+          } catch (err) {
+            logger.error(
+              { event: 'area_start_failed', area: area.name, err },
+              'a Lookout area failed to start',
+            )
+            throw err
+          }
+        }
+      })()
+      return started
+    },
+    shutdown() {
+      stopped ??= (async () => {
+        for (const area of [...areas].reverse()) {
+          try {
+            await area.stop?.()
+          } catch (err) {
+            logger.error({ event: 'area_stop_failed', area: area.name, err }, 'a Lookout area failed to stop')
+          }
+        }
+        logger.flush?.()
+      })()
+      return stopped
+    },
+  }
+  return lookout
+}

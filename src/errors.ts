@@ -1,0 +1,101 @@
+/**
+ * Every error Lookout raises, as coded factories in one place (the Fastify `FST_ERR_*` model).
+ *
+ * Codes are stable: a retired code is never reused. Errors are raised at registration / start-up
+ * (misuse fails loudly); telemetry paths never throw into the host at runtime.
+ *
+ * @example
+ * try { createLookout({ metrics: { buckets: [] } }) }
+ * catch (err) { if (err instanceof LookoutError && err.code === 'LOOKOUT_ERR_CONFIG_INVALID') ... }
+ */
+export class LookoutError extends Error {
+  /** Stable machine-readable code, e.g. `LOOKOUT_ERR_CONFIG_INVALID`. */
+  readonly code: string
+  /** Structured details (never contains secrets). */
+  readonly details: Readonly<Record<string, unknown>> | undefined
+
+  constructor(code: string, message: string, details?: Record<string, unknown>, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'LookoutError'
+    this.code = code
+    this.details = details === undefined ? undefined : Object.freeze({ ...details })
+  }
+}
+
+/** One configuration problem: the option path, the env variable it came from (if any) and what is accepted. */
+export interface ConfigProblem {
+  /** Dotted option path, e.g. `metrics.port`. */
+  readonly path: string
+  /** Environment variable the value came from, when it came from the environment. */
+  readonly env?: string | undefined
+  /** Human-readable explanation of what is accepted. */
+  readonly message: string
+}
+
+/** Invalid options or environment; the message lists every problem, naming the option and variable. */
+export function configInvalidError(problems: readonly ConfigProblem[]): LookoutError {
+  const lines = problems.map((p) => `  - ${p.path}${p.env ? ` (${p.env})` : ''}: ${p.message}`)
+  return new LookoutError(
+    'LOOKOUT_ERR_CONFIG_INVALID',
+    `Invalid Lookout configuration:\n${lines.join('\n')}`,
+    {
+      problems,
+    },
+  )
+}
+
+/** A metric or label name that Prometheus would reject. */
+export function metricNameInvalidError(kind: 'metric' | 'label', name: string): LookoutError {
+  const pattern =
+    kind === 'metric' ? '[a-zA-Z_:][a-zA-Z0-9_:]*' : '[a-zA-Z_][a-zA-Z0-9_]* (not "le", not "__" prefixed)'
+  return new LookoutError(
+    'LOOKOUT_ERR_METRIC_NAME',
+    `Invalid ${kind} name "${name}": must match ${pattern}`,
+    {
+      kind,
+      name,
+    },
+  )
+}
+
+/** A label name that would create unbounded series (user id, request id, email, raw path …). */
+export function labelForbiddenError(metric: string, label: string): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_LABEL_FORBIDDEN',
+    `Label "${label}" on metric "${metric}" is high-cardinality (ids, emails and raw paths are never labels); ` +
+      'put it in logs or span attributes instead',
+    { metric, label },
+  )
+}
+
+/** A metric registered twice with a different shape. */
+export function metricConflictError(name: string): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_METRIC_CONFLICT',
+    `Metric "${name}" is already registered with a different type, labels or buckets`,
+    { name },
+  )
+}
+
+/** Histogram buckets that are empty, unsorted or not finite. */
+export function bucketsInvalidError(name: string, reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_BUCKETS', `Invalid buckets for "${name}": ${reason}`, { name, reason })
+}
+
+/** A label value outside a preset's allowed set (raised when instrument() is configured, not per call). */
+export function presetInvalidError(preset: string, reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_PRESET', `Invalid instrument() preset "${preset}": ${reason}`, {
+    preset,
+    reason,
+  })
+}
+
+/** An ops route registered twice, or with an invalid definition. */
+export function routeInvalidError(route: string, reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_ROUTE', `Invalid ops route ${route}: ${reason}`, { route, reason })
+}
+
+/** The plugin/adapter was used in a way it does not support. */
+export function adapterMisuseError(reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_ADAPTER', reason)
+}

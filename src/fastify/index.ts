@@ -1,0 +1,2 @@
+export type { FastifyLookoutOptions } from '../http/adapters/fastify.ts'
+export { lookout } from '../http/adapters/fastify.ts'

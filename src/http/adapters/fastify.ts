@@ -1,0 +1,166 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { LookoutOptions } from '../../config/schema.ts'
+import { createLookout, type Lookout } from '../../core/createLookout.ts'
+import { adapterMisuseError } from '../../errors.ts'
+import type { LifecycleRequest } from '../lifecycleRequest.ts'
+import type { MountedOpsRoute } from '../opsDispatcher.ts'
+import type { OpsResponse } from '../opsRoute.ts'
+
+/** Options of the Fastify plugin: Lookout options, or an existing instance to share. */
+export type FastifyLookoutOptions = LookoutOptions & {
+  /** Use this instance instead of creating one (share one Lookout between adapters/servers). */
+  readonly instance?: Lookout
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The Lookout instance registered on this server. */
+    lookout: Lookout
+  }
+  interface FastifyRequest {
+    /** @internal Lookout's per-request state. */
+    lookoutRequest: LifecycleRequest | null
+  }
+}
+
+/**
+ * Maps Fastify's hooks onto the lifecycle core, and mounts the ops routes. All logic lives in the core; this
+ * adapter only translates.
+ *
+ * - `onRequest`: start (route template known from `routeOptions.url`), set response headers, enter contexts;
+ * - `onError`: remember the error;
+ * - response `close`: finish — it fires for completed *and* aborted responses, so in-flight always returns to 0.
+ */
+async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptions): Promise<void> {
+  const { instance, ...lookoutOptions } = options
+  if (instance !== undefined && Object.keys(lookoutOptions).length > 0) {
+    throw adapterMisuseError('Pass either an existing Lookout `instance` or Lookout options, not both')
+  }
+  const lookout = instance ?? createLookout(lookoutOptions)
+  const core = lookout.core
+
+  app.decorate('lookout', lookout)
+  app.decorateRequest('lookoutRequest', null)
+
+  app.addHook('onRequest', function lookoutOnRequest(request: FastifyRequest, reply: FastifyReply, done) {
+    const raw = request.raw
+    const req = core.start({
+      method: raw.method,
+      url: raw.url,
+      headers: raw.headers,
+      remoteAddress: raw.socket?.remoteAddress,
+      route: request.routeOptions.url,
+    })
+    request.lookoutRequest = req
+    const headers = req.responseHeaders
+    for (let i = 0; i < headers.length; i += 2) reply.header(headers[i]!, headers[i + 1]!)
+    const res = reply.raw
+    res.once('close', function lookoutOnClose() {
+      const length = res.getHeader('content-length')
+      core.finish(req, res.statusCode, length === undefined ? 0 : Number(length), !res.writableEnded)
+    })
+    core.run(req, done)
+  })
+
+  app.addHook('onError', function lookoutOnError(request, _reply, error, done) {
+    if (request.lookoutRequest !== null) core.setError(request.lookoutRequest, error)
+    done()
+  })
+
+  app.addHook('onListen', function lookoutOnListen(done) {
+    lookout.attachServer(app.server)
+    done()
+  })
+  app.addHook('onReady', async function lookoutOnReady() {
+    await lookout.start()
+  })
+  app.addHook('onClose', async function lookoutOnClose() {
+    if (instance === undefined) await lookout.shutdown()
+  })
+
+  if (lookout.routes.length > 0) await app.register(mountOpsRoutes(lookout.routes))
+}
+
+function mountOpsRoutes(routes: readonly MountedOpsRoute[]) {
+  return async function lookoutOpsRoutes(child: FastifyInstance): Promise<void> {
+    child.removeAllContentTypeParsers()
+    child.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
+    child.setErrorHandler(function lookoutOpsErrors(
+      error: { statusCode?: number; code?: string },
+      _request,
+      reply,
+    ) {
+      const status =
+        error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+          ? error.statusCode
+          : 500
+      const code =
+        status === 413
+          ? 'payload_too_large'
+          : status === 415
+            ? 'unsupported_media_type'
+            : status === 500
+              ? 'internal_error'
+              : 'bad_request'
+      const message =
+        status === 413
+          ? 'the body is larger than this endpoint accepts'
+          : status === 500
+            ? 'the request could not be processed'
+            : 'the request is malformed'
+      reply.code(status).header('cache-control', 'no-store').send({ error: { code, message } })
+    })
+    for (const mounted of routes) {
+      const { route } = mounted
+      child.route({
+        method: route.method,
+        url: route.path,
+        bodyLimit: route.bodyLimit ?? 65_536,
+        exposeHeadRoute: route.method === 'GET',
+        handler: async function lookoutOpsHandler(request, reply) {
+          const url = request.raw.url ?? '/'
+          const q = url.indexOf('?')
+          const out = await mounted.handle({
+            method: request.method,
+            path: q === -1 ? url : url.slice(0, q),
+            params: (request.params ?? {}) as Record<string, string>,
+            query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
+            headers: request.headers,
+            body: Buffer.isBuffer(request.body) ? request.body : undefined,
+            clientIp: request.lookoutRequest
+              ? request.server.lookout.core.clientIp(request.lookoutRequest)
+              : request.ip,
+            signal: undefined,
+          })
+          return sendOps(reply, out)
+        },
+      })
+    }
+  }
+}
+
+function sendOps(reply: FastifyReply, out: OpsResponse): FastifyReply {
+  reply.code(out.status)
+  if (out.headers) for (const [k, v] of Object.entries(out.headers)) reply.header(k, v)
+  const body = out.body
+  if (body === undefined) return reply.send()
+  if (typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Uint8Array) {
+    if (!reply.hasHeader('content-type')) reply.header('content-type', 'text/plain; charset=utf-8')
+    return reply.send(body)
+  }
+  reply.header('content-type', reply.getHeader('content-type') ?? 'application/json; charset=utf-8')
+  return reply.send(JSON.stringify(body))
+}
+
+/**
+ * The Fastify plugin. Register it once, before or after your routes; every route (404s and thrown errors
+ * included) is measured, and the ops routes (`/metrics`, and what other areas add) are mounted.
+ *
+ * @example
+ * import Fastify from 'fastify'
+ * import { lookout } from 'lookout/fastify'
+ * const app = Fastify()
+ * await app.register(lookout, { service: 'identity' })
+ */
+export const lookout = fp(lookoutFastify, { fastify: '5.x', name: 'lookout' })

@@ -1,0 +1,234 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import type { ResolvedConfig } from '../config/schema.ts'
+import type { HttpMetrics } from '../metrics/httpMetrics.ts'
+import { createTenantAdmission } from '../metrics/tenantAdmission.ts'
+import { createIpMatcher } from './cidr.ts'
+import { resolveClientIp } from './clientIp.ts'
+import { LifecycleRequest } from './lifecycleRequest.ts'
+import { normalizeMethod } from './methods.ts'
+import { resolveRequestId } from './requestId.ts'
+import type { RequestObserver } from './requestObserver.ts'
+import { createRouteExclusion } from './routeExclusion.ts'
+
+/** What an adapter knows when a request starts. */
+export interface StartInput {
+  readonly method: string | undefined
+  readonly url: string | undefined
+  readonly headers: IncomingHttpHeaders
+  readonly remoteAddress: string | undefined
+  /** Route template, when the framework knows it already (Fastify does). */
+  readonly route?: string | undefined
+}
+
+/**
+ * The framework-neutral request lifecycle (DESIGN.md "request path"): start → route known → finish, with
+ * metrics, logs and spans sharing one pass and one route value. Adapters map their hooks onto these calls and
+ * nothing else.
+ */
+export interface LifecycleCore {
+  /** Begins a request: request id, tenant, exclusion, in-flight, observers' `onStart`. */
+  start(input: StartInput): LifecycleRequest
+  /** Sets the route template once known (`undefined` → the unmatched constant). */
+  setRoute(req: LifecycleRequest, route: string | undefined): void
+  /** Runs `next` inside every observer's context (ALS, OTel). */
+  run(req: LifecycleRequest, next: () => void): void
+  /** Records the error a handler threw (status is decided by the framework). */
+  setError(req: LifecycleRequest, error: unknown): void
+  /** Ends a request: metrics, then observers' `onFinish`. Idempotent; never throws. */
+  finish(req: LifecycleRequest, status: number, responseBytes: number, aborted?: boolean): void
+  /** Adds an observer (configuration time only). */
+  addObserver(observer: RequestObserver): void
+  /** The client IP of a request, honouring `http.trustProxy`. */
+  clientIp(req: LifecycleRequest): string | undefined
+  /** Requests currently in flight (all routes, excluded ones too) — the shutdown drain waits on this. */
+  readonly inFlight: number
+  /** Resolves when in-flight reaches 0 (immediately if it is 0). */
+  idle(): Promise<void>
+}
+
+/** Options of {@link createLifecycleCore}. */
+export interface LifecycleCoreOptions {
+  readonly config: ResolvedConfig
+  /** HTTP metrics; absent when metrics are disabled. */
+  readonly metrics: HttpMetrics | undefined
+}
+
+/** Default telemetry exclusions: the metrics path and the health probes. */
+export function defaultExcludedRoutes(config: ResolvedConfig): string[] {
+  return [config.metrics.path, '/health*', '/healthz', '/readyz', '/livez', '/favicon.ico']
+}
+
+/**
+ * Creates the lifecycle core of one Lookout instance.
+ *
+ * @example
+ * const core = createLifecycleCore({ config, metrics })
+ * const req = core.start({ method: 'GET', url: '/users/7', headers, remoteAddress, route: '/users/:id' })
+ * core.run(req, () => handler())
+ * core.finish(req, 200, 123)
+ */
+export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCore {
+  const { config, metrics } = options
+  const idHeader = config.http.requestIdHeader
+  const tenantHeader = config.http.tenantHeader
+  const unmatched = config.http.unmatchedRoute
+  const isExcluded = createRouteExclusion(config.http.excludeRoutes ?? defaultExcludedRoutes(config))
+  const admitTenant = config.metrics.tenantLabel
+    ? createTenantAdmission(config.metrics.cardinality.maxTenants)
+    : undefined
+  const exemplars = config.metrics.exemplars
+  const trusted = createIpMatcher(config.http.trustProxy)
+  const isTrusted = (ip: string) => trusted.matches(ip)
+
+  const observers: RequestObserver[] = []
+  let starters: RequestObserver[] = []
+  let routers: RequestObserver[] = []
+  let finishers: RequestObserver[] = []
+  let runner: (req: LifecycleRequest, next: () => void) => void = (_req, next) => next()
+  let inFlight = 0
+  let idleWaiters: (() => void)[] = []
+
+  function rebuild(): void {
+    starters = observers.filter((o) => o.onStart)
+    routers = observers.filter((o) => o.onRoute)
+    finishers = observers.filter((o) => o.onFinish)
+    // Compose wrappers once: the first observer's context is outermost.
+    let composed: (req: LifecycleRequest, next: () => void) => void = (_req, next) => next()
+    for (const o of [...observers].reverse()) {
+      if (!o.wrap) continue
+      const inner = composed
+      const wrap = o.wrap.bind(o)
+      composed = (req, next) => {
+        let entered = false
+        try {
+          wrap(req, () => {
+            entered = true
+            inner(req, next)
+          })
+        } catch (err) {
+          // An observer failed before entering: run the request anyway, outside its context.
+          if (!entered) inner(req, next)
+          else throw err
+        }
+      }
+    }
+    runner = composed
+  }
+
+  function bindRoute(req: LifecycleRequest, route: string): void {
+    req.route = route
+    req.excluded = isExcluded(route)
+    if (metrics !== undefined && !req.excluded) {
+      const tenant = admitTenant === undefined ? undefined : admitTenant(req.tenant)
+      req.series = metrics.route(req.method, route, tenant)
+      req.series.inFlight.value++
+    }
+  }
+
+  const core: LifecycleCore = {
+    start(input) {
+      const headers = input.headers
+      const rawMethod = input.method ?? ''
+      const tenantValue = headers[tenantHeader]
+      const req = new LifecycleRequest(
+        normalizeMethod(rawMethod),
+        rawMethod,
+        input.url ?? '/',
+        headers,
+        input.remoteAddress,
+        resolveRequestId(headers[idHeader]),
+        typeof tenantValue === 'string' && tenantValue.length > 0 && tenantValue.length <= 128
+          ? tenantValue
+          : undefined,
+        performance.now(),
+        idHeader,
+      )
+      inFlight++
+      if (input.route !== undefined) bindRoute(req, input.route)
+      else req.excluded = isExcluded(req.path)
+      for (let i = 0; i < starters.length; i++) {
+        try {
+          starters[i]!.onStart!(req)
+        } catch {
+          // Telemetry never reaches the request path.
+        }
+      }
+      return req
+    },
+    setRoute(req, route) {
+      if (req.route !== '') return
+      bindRoute(req, route ?? unmatched)
+      for (let i = 0; i < routers.length; i++) {
+        try {
+          routers[i]!.onRoute!(req)
+        } catch {
+          // ignored: telemetry
+        }
+      }
+    },
+    run(req, next) {
+      runner(req, next)
+    },
+    setError(req, error) {
+      req.error = error
+    },
+    finish(req, status, responseBytes, aborted = false) {
+      if (req.finished) return
+      req.finished = true
+      inFlight--
+      if (req.route === '') bindRoute(req, unmatched)
+      req.status = status
+      req.aborted = aborted
+      req.responseBytes = Math.max(responseBytes, 0) || 0
+      const len = req.headers['content-length']
+      if (len !== undefined) {
+        const n = Number(len)
+        if (n > 0 && Number.isFinite(n)) req.requestBytes = n
+      }
+      req.durationSeconds = (performance.now() - req.startTime) / 1000
+      const series = req.series
+      if (series !== undefined) {
+        series.inFlight.value--
+        const s = series.status(aborted ? 499 : status)
+        if (s.requests !== undefined) s.requests.value++
+        if (exemplars && req.sampled && req.traceId !== undefined) {
+          s.duration.observeWithExemplar(req.durationSeconds, req.traceId, req.spanId ?? '')
+        } else {
+          s.duration.observe(req.durationSeconds)
+        }
+        s.requestSize.observe(req.requestBytes)
+        s.responseSize.observe(req.responseBytes)
+      }
+      for (let i = 0; i < finishers.length; i++) {
+        try {
+          finishers[i]!.onFinish!(req)
+        } catch {
+          // ignored: telemetry
+        }
+      }
+      if (inFlight === 0 && idleWaiters.length > 0) {
+        const waiters = idleWaiters
+        idleWaiters = []
+        for (const w of waiters) w()
+      }
+    },
+    addObserver(observer) {
+      observers.push(observer)
+      rebuild()
+    },
+    clientIp(req) {
+      if (req.clientIp === undefined)
+        req.clientIp = resolveClientIp(req.remoteAddress, req.headers, isTrusted)
+      return req.clientIp
+    },
+    get inFlight() {
+      return inFlight
+    },
+    idle() {
+      if (inFlight === 0) return Promise.resolve()
+      return new Promise((resolve) => idleWaiters.push(resolve))
+    },
+  }
+  return core
+}

@@ -1,0 +1,50 @@
+/**
+ * A per-client token bucket with a bounded client table (least-recently-seen clients are evicted first, so a
+ * flood of spoofed addresses cannot grow memory).
+ *
+ * @example
+ * const limiter = createRateLimiter({ perMinute: 60, burst: 20 })
+ * const wait = limiter.take('203.0.113.9') // 0 = allowed; otherwise seconds until a token is available
+ */
+export function createRateLimiter(options: {
+  readonly perMinute: number
+  /** Bucket size. Default: `perMinute` (one minute's worth). */
+  readonly burst?: number
+  /** Max clients tracked. Default 10 000. */
+  readonly maxClients?: number
+  /** Clock in ms (tests inject one). Default `Date.now`. */
+  readonly now?: () => number
+}): { take(client: string | undefined): number; readonly size: number } {
+  const rate = options.perMinute / 60_000
+  const burst = options.burst ?? options.perMinute
+  const maxClients = options.maxClients ?? 10_000
+  const now = options.now ?? Date.now
+  const buckets = new Map<string, { tokens: number; at: number }>()
+  return {
+    get size() {
+      return buckets.size
+    },
+    take(client) {
+      const key = client ?? 'unknown'
+      const t = now()
+      let b = buckets.get(key)
+      if (b === undefined) {
+        if (buckets.size >= maxClients) {
+          const oldest = buckets.keys().next().value
+          if (oldest !== undefined) buckets.delete(oldest)
+        }
+        b = { tokens: burst, at: t }
+      } else {
+        buckets.delete(key)
+        b.tokens = Math.min(burst, b.tokens + (t - b.at) * rate)
+        b.at = t
+      }
+      buckets.set(key, b)
+      if (b.tokens >= 1) {
+        b.tokens -= 1
+        return 0
+      }
+      return Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000))
+    },
+  }
+}

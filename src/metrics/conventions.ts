@@ -1,0 +1,115 @@
+/**
+ * Every metric and label name Lookout emits for HTTP traffic, in one place. Generated dashboards and rules
+ * read these same constants, so the two conventions stay consistent end to end.
+ */
+
+/** Which naming convention: the seeds' Prometheus names or the OpenTelemetry semantic names. */
+export type Conventions = 'prometheus' | 'otel'
+
+/** Names of the HTTP RED metrics and their labels under one convention. */
+export interface HttpMetricNames {
+  /** Request counter family name (prometheus only; `undefined` under otel, which counts via the histogram). */
+  readonly requests: string | undefined
+  /** Duration histogram (seconds). */
+  readonly duration: string
+  /** In-flight gauge. */
+  readonly inFlight: string
+  /** Request body size histogram (bytes). */
+  readonly requestSize: string
+  /** Response body size histogram (bytes). */
+  readonly responseSize: string
+  /** The series that counts requests, for PromQL: `rate(<requestsSeries>[5m])`. */
+  readonly requestsSeries: string
+  readonly labels: {
+    readonly method: string
+    readonly route: string
+    readonly status: string
+    readonly tenant: string
+  }
+}
+
+export const HTTP_METRIC_NAMES: Readonly<Record<Conventions, HttpMetricNames>> = Object.freeze({
+  prometheus: Object.freeze({
+    requests: 'http_requests_total',
+    duration: 'http_request_duration_seconds',
+    inFlight: 'http_requests_in_flight',
+    requestSize: 'http_request_size_bytes',
+    responseSize: 'http_response_size_bytes',
+    requestsSeries: 'http_requests_total',
+    labels: Object.freeze({ method: 'method', route: 'route', status: 'status', tenant: 'tenant' }),
+  }),
+  otel: Object.freeze({
+    requests: undefined,
+    duration: 'http_server_request_duration_seconds',
+    inFlight: 'http_server_active_requests',
+    requestSize: 'http_server_request_body_size_bytes',
+    responseSize: 'http_server_response_body_size_bytes',
+    requestsSeries: 'http_server_request_duration_seconds_count',
+    labels: Object.freeze({
+      method: 'http_request_method',
+      route: 'http_route',
+      status: 'http_response_status_code',
+      tenant: 'tenant',
+    }),
+  }),
+})
+
+/** prom-client's default duration buckets (seconds), used with `prometheus` conventions. */
+export const PROMETHEUS_DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+])
+
+/** The OTel semantic-convention buckets for `http.server.request.duration` (seconds). */
+export const OTEL_DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+])
+
+/** Body size buckets (bytes): 64 B to 4 MiB in ×4 steps. */
+export const SIZE_BUCKETS: readonly number[] = Object.freeze([
+  64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
+])
+
+/** Status label of a request whose client went away before the response was complete (nginx's 499). */
+export const ABORTED_STATUS = '499'
+
+/** Label value a series folds into when the cardinality budget is exhausted. */
+export const OVERFLOW_VALUE = '__overflow__'
+
+/** Tenant label value for tenants beyond the admitted count, and for requests without a tenant. */
+export const OTHER_TENANT = 'other'
+export const NO_TENANT = 'none'
+
+/** Lookout's own operational metrics. */
+export const LOOKOUT_METRIC_NAMES = Object.freeze({
+  cardinalityOverflow: 'lookout_cardinality_overflow_total',
+  scrapeDuration: 'lookout_metrics_scrape_duration_seconds',
+  scrapeDenied: 'lookout_metrics_scrape_denied_total',
+  hostCpu: 'lookout_host_cpu_utilization_ratio',
+  hostMemory: 'lookout_host_memory_utilization_ratio',
+  hostDisk: 'lookout_host_disk_utilization_ratio',
+  rateLimited: 'lookout_rate_limited_total',
+})
+
+/**
+ * Label names refused at registration: each would create one series per user/request/session.
+ * Compared after lower-casing and removing `_`/`-`.
+ */
+export const FORBIDDEN_LABELS: ReadonlySet<string> = new Set([
+  'userid',
+  'user',
+  'username',
+  'requestid',
+  'sessionid',
+  'session',
+  'traceid',
+  'spanid',
+  'email',
+  'emailaddress',
+  'path',
+  'url',
+  'rawpath',
+  'ip',
+  'clientip',
+  'token',
+  'correlationid',
+])

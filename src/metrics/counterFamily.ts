@@ -1,0 +1,38 @@
+import { type ExpositionFormat, formatValue, MetricFamily } from './metricFamily.ts'
+
+/** One counter series. `value` is public so bound hot paths can increment it directly. */
+export class CounterChild {
+  value = 0
+  /** Adds `n` (default 1). Negative or non-finite amounts are ignored (counters only go up). */
+  inc(n = 1): void {
+    if (n > 0 && n !== Number.POSITIVE_INFINITY) this.value += n
+  }
+}
+
+/**
+ * A counter family. Name it with `_total`; under OpenMetrics the family is written without the suffix.
+ *
+ * @example
+ * const logins = registry.counter({ name: 'auth_logins_total', help: 'Logins', labelNames: ['status'] })
+ * logins.labels('success').inc()
+ */
+export class CounterFamily extends MetricFamily<CounterChild> {
+  readonly type = 'counter' as const
+
+  protected createChild(): CounterChild {
+    return new CounterChild()
+  }
+
+  write(out: string[], format: ExpositionFormat): void {
+    if (this.labelStrings.size === 0) return
+    this.header(out, format)
+    const name = this.name.endsWith('_total') || format === 'prometheus' ? this.name : `${this.name}_total`
+    for (const [child, labels] of this.entries()) {
+      out.push(
+        labels === ''
+          ? `${name} ${formatValue(child.value)}\n`
+          : `${name}{${labels}} ${formatValue(child.value)}\n`,
+      )
+    }
+  }
+}

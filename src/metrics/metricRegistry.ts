@@ -1,0 +1,203 @@
+import { Registry as PromRegistry } from 'prom-client'
+import { bucketsInvalidError, metricConflictError } from '../errors.ts'
+import { LOOKOUT_METRIC_NAMES } from './conventions.ts'
+import { CounterFamily } from './counterFamily.ts'
+import { GaugeFamily } from './gaugeFamily.ts'
+import { HistogramFamily, type HistogramOptions } from './histogramFamily.ts'
+import type { ExpositionFormat, FamilyOptions, MetricFamily } from './metricFamily.ts'
+import { assertLabelNames, assertMetricName } from './metricNames.ts'
+import { writePromClientMetrics } from './promClientExposition.ts'
+import type { SeriesBudget } from './seriesBudget.ts'
+
+/** Content types of the two exposition formats (PROTOCOLS.md §7). */
+export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = Object.freeze({
+  prometheus: 'text/plain; version=0.0.4; charset=utf-8',
+  openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
+})
+
+/** A function run before each scrape to refresh gauges (host usage, outbox size …). Must not throw. */
+export type Collector = () => void | Promise<void>
+
+/** Options of {@link createMetricRegistry}. */
+export interface MetricRegistryOptions {
+  /** Max label sets per metric. Default 2000. */
+  readonly maxSeriesPerMetric?: number
+  /** prom-client registry whose metrics are appended to the exposition. Default: a new private one. */
+  readonly promRegistry?: PromRegistry
+}
+
+/**
+ * Lookout's metric registry: fast families with pre-bindable children, a cardinality budget, and one
+ * exposition writer for Prometheus text 0.0.4 and OpenMetrics 1.0 that also includes a prom-client registry
+ * (process metrics, and any prom-client metrics the app registers there).
+ */
+export interface MetricRegistry {
+  /** Registers (or returns the identical existing) counter. Throws coded errors on bad names or conflicts. */
+  counter(options: FamilyOptions): CounterFamily
+  /** Registers (or returns the identical existing) gauge. */
+  gauge(options: FamilyOptions): GaugeFamily
+  /** Registers (or returns the identical existing) histogram. */
+  histogram(options: HistogramOptions): HistogramFamily
+  /** Adds a collector run before every scrape. */
+  addCollector(collect: Collector): void
+  /** The family registered under `name`, if any. */
+  get(name: string): MetricFamily<unknown> | undefined
+  /** The prom-client registry included in the exposition. */
+  readonly promRegistry: PromRegistry
+  /**
+   * The whole exposition. Yields to the event loop every `yieldEvery` series (default 1000) so a large scrape
+   * never blocks the loop for long.
+   */
+  expose(format?: ExpositionFormat): Promise<string>
+  /** `lookout_cardinality_overflow_total{metric}`. */
+  readonly overflow: CounterFamily
+}
+
+/**
+ * Creates a registry. Each `createLookout()` has its own; nothing global.
+ *
+ * @example
+ * const registry = createMetricRegistry({ maxSeriesPerMetric: 500 })
+ * registry.counter({ name: 'jobs_total', help: 'Jobs run', labelNames: ['status'] }).labels('ok').inc()
+ * await registry.expose('prometheus')
+ */
+export function createMetricRegistry(options: MetricRegistryOptions = {}): MetricRegistry {
+  const families = new Map<string, MetricFamily<unknown>>()
+  const collectors: Collector[] = []
+  const promRegistry = options.promRegistry ?? new PromRegistry()
+  let overflow: CounterFamily | undefined
+  const budget: SeriesBudget = {
+    maxSeries: options.maxSeriesPerMetric ?? 2000,
+    onOverflow(metric) {
+      overflow?.labels(metric).inc()
+    },
+  }
+  // The overflow counter has its own generous budget: one series per metric name, which registration bounds.
+  const overflowBudget: SeriesBudget = { maxSeries: 100_000, onOverflow() {} }
+
+  function register<F extends MetricFamily<unknown>>(
+    options: FamilyOptions,
+    type: F['type'],
+    create: () => F,
+    same: (existing: F) => boolean,
+  ): F {
+    assertMetricName(options.name)
+    assertLabelNames(options.name, options.labelNames ?? [])
+    const existing = families.get(options.name)
+    if (existing !== undefined) {
+      if (
+        existing.type === type &&
+        sameLabels(existing.labelNames, options.labelNames ?? []) &&
+        same(existing as F)
+      ) {
+        return existing as F
+      }
+      throw metricConflictError(options.name)
+    }
+    const family = create()
+    families.set(options.name, family as MetricFamily<unknown>)
+    return family
+  }
+
+  overflow = register(
+    {
+      name: LOOKOUT_METRIC_NAMES.cardinalityOverflow,
+      help: 'Label sets folded into __overflow__ by the cardinality budget',
+      labelNames: ['metric'],
+    },
+    'counter',
+    () =>
+      new CounterFamily(
+        {
+          name: LOOKOUT_METRIC_NAMES.cardinalityOverflow,
+          help: 'Label sets folded into __overflow__ by the cardinality budget',
+          labelNames: ['metric'],
+        },
+        overflowBudget,
+      ),
+    () => true,
+  )
+
+  const registry: MetricRegistry = {
+    counter(o) {
+      return register(
+        o,
+        'counter',
+        () => new CounterFamily(o, budget),
+        () => true,
+      )
+    },
+    gauge(o) {
+      return register(
+        o,
+        'gauge',
+        () => new GaugeFamily(o, budget),
+        () => true,
+      )
+    },
+    histogram(o) {
+      validateBuckets(o.name, o.buckets)
+      return register(
+        o,
+        'histogram',
+        () => new HistogramFamily(o, budget),
+        (existing) => sameNumbers(existing.buckets, o.buckets),
+      )
+    },
+    addCollector(collect) {
+      collectors.push(collect)
+    },
+    get(name) {
+      return families.get(name)
+    },
+    promRegistry,
+    overflow,
+    async expose(format = 'prometheus') {
+      await Promise.all(
+        collectors.map(async (c) => {
+          try {
+            await c()
+          } catch {
+            // A failing collector leaves its gauges at their last values; the scrape still succeeds.
+          }
+        }),
+      )
+      const out: string[] = []
+      let sinceYield = 0
+      for (const family of families.values()) {
+        family.write(out, format)
+        sinceYield += family.size
+        if (sinceYield >= 1000) {
+          sinceYield = 0
+          await yieldToLoop()
+        }
+      }
+      await writePromClientMetrics(promRegistry, out, format, families)
+      if (format === 'openmetrics') out.push('# EOF\n')
+      return out.join('')
+    },
+  }
+  return registry
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+function validateBuckets(name: string, buckets: readonly number[]): void {
+  if (!Array.isArray(buckets) || buckets.length === 0)
+    throw bucketsInvalidError(name, 'at least one bucket is needed')
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i]!
+    if (!Number.isFinite(b)) throw bucketsInvalidError(name, `bucket ${i} is not a finite number`)
+    if (i > 0 && b <= buckets[i - 1]!) throw bucketsInvalidError(name, 'buckets must be strictly increasing')
+  }
+}
+
+function sameLabels(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}

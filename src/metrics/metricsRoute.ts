@@ -1,0 +1,96 @@
+import type { ResolvedConfig } from '../config/schema.ts'
+import { createIpMatcher } from '../http/cidr.ts'
+import { extractKey, safeEqual } from '../http/operatorAuth.ts'
+import { problem } from '../http/opsResponses.ts'
+import type { OpsRequest, OpsResponse, OpsRoute } from '../http/opsRoute.ts'
+import { LOOKOUT_METRIC_NAMES } from './conventions.ts'
+import type { ExpositionFormat } from './metricFamily.ts'
+import { CONTENT_TYPES, type MetricRegistry } from './metricRegistry.ts'
+
+/**
+ * The exposition format a scraper asked for: OpenMetrics only when `Accept` names
+ * `application/openmetrics-text`, otherwise Prometheus text 0.0.4 (PROTOCOLS.md §7).
+ *
+ * @example
+ * negotiateFormat('application/openmetrics-text; version=1.0.0,text/plain;q=0.5') // 'openmetrics'
+ */
+export function negotiateFormat(accept: string | undefined): ExpositionFormat {
+  if (accept === undefined) return 'prometheus'
+  for (const part of accept.split(',')) {
+    const [type, ...params] = part.split(';').map((s) => s.trim().toLowerCase())
+    if (type !== 'application/openmetrics-text') continue
+    const q = params.find((p) => p.startsWith('q='))
+    if (q !== undefined && Number(q.slice(2)) === 0) continue
+    return 'openmetrics'
+  }
+  return 'prometheus'
+}
+
+/**
+ * Builds the scrape handler with its protection: IP/CIDR allow-list (403) and bearer token compared in constant
+ * time (401). Neither refusal logs or echoes the token. Denials are counted in
+ * `lookout_metrics_scrape_denied_total{reason}`.
+ *
+ * @example
+ * const scrape = createScrapeHandler(config, registry)
+ * const res = await scrape({ headers, clientIp: '127.0.0.1' })
+ */
+export function createScrapeHandler(
+  config: ResolvedConfig,
+  registry: MetricRegistry,
+): (req: Pick<OpsRequest, 'headers' | 'clientIp'>) => Promise<OpsResponse> {
+  const allow = config.metrics.allow === undefined ? undefined : createIpMatcher(config.metrics.allow)
+  const token = config.metrics.token
+  const denied = registry.counter({
+    name: LOOKOUT_METRIC_NAMES.scrapeDenied,
+    help: 'Scrapes of /metrics refused',
+    labelNames: ['reason'],
+  })
+  const duration = registry.histogram({
+    name: LOOKOUT_METRIC_NAMES.scrapeDuration,
+    help: 'Time to render the metrics exposition',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  })
+  return async function scrapeMetrics(req) {
+    if (allow !== undefined && !allow.matches(req.clientIp)) {
+      denied.labels('ip').inc()
+      return problem(403, 'forbidden', 'this address may not scrape metrics')
+    }
+    if (token !== undefined) {
+      const presented = extractKey(req.headers)
+      if (presented === undefined || !safeEqual(presented, token)) {
+        denied.labels('token').inc()
+        return problem(401, 'unauthorized', 'a valid bearer token is required', undefined, {
+          'www-authenticate': 'Bearer realm="metrics"',
+        })
+      }
+    }
+    const accept = req.headers.accept
+    const format = negotiateFormat(Array.isArray(accept) ? accept.join(',') : accept)
+    const start = performance.now()
+    const body = await registry.expose(format)
+    duration.labels().observe((performance.now() - start) / 1000)
+    return {
+      status: 200,
+      headers: { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store' },
+      body,
+    }
+  }
+}
+
+/**
+ * The `/metrics` ops route (mounted on the app port unless `metrics.port` is set).
+ *
+ * @example
+ * lookout.routes // includes { method: 'GET', path: '/metrics', auth: 'public', … } by default
+ */
+export function createMetricsRoute(config: ResolvedConfig, registry: MetricRegistry): OpsRoute {
+  const scrape = createScrapeHandler(config, registry)
+  return {
+    method: 'GET',
+    path: config.metrics.path,
+    auth: 'public',
+    description: 'Prometheus / OpenMetrics exposition (token / IP protected when configured)',
+    handler: scrape,
+  }
+}
