@@ -1,0 +1,126 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { TestContext } from 'node:test'
+
+const SEARCH_PATH = [
+  '/usr/bin',
+  '/usr/sbin',
+  '/usr/local/bin',
+  '/bin',
+  '/usr/lib/postgresql/15/bin',
+  '/usr/lib/postgresql/16/bin',
+]
+
+/** Absolute path of a binary, or undefined. */
+export function findBinary(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':').concat(SEARCH_PATH)) {
+    if (dir && existsSync(`${dir}/${name}`)) return `${dir}/${name}`
+  }
+  return undefined
+}
+
+/** True under CI, where a test that needs a real binary must run, never skip. */
+export const IN_CI = process.env.CI === 'true'
+
+/**
+ * The path of a required binary. When it is missing: under `CI=true` the test fails (install it in .ci/run);
+ * locally the test is skipped with the reason and `undefined` is returned — return early when it is.
+ *
+ * @example
+ * const promtool = requireBinary(t, 'promtool'); if (!promtool) return
+ */
+export function requireBinary(t: TestContext, name: string): string | undefined {
+  const path = findBinary(name)
+  if (path !== undefined) return path
+  if (IN_CI) throw new Error(`${name} is required under CI=true but was not found (install it in .ci/run)`)
+  t.skip(`${name} not installed (apt-get install it, or run under CI)`)
+  return undefined
+}
+
+/** A free TCP port on 127.0.0.1 (the port is released before returning; bind soon after). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+/** Polls `check` every `intervalMs` until it returns true or `timeoutMs` passes (then throws `what`). */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  intervalMs = 50,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      if (await check()) return
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+}
+
+/** Starts a long-running process, collecting its output for error messages. */
+export function startProcess(
+  cmd: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): {
+  child: ChildProcess
+  output: () => string
+  stop: (signal?: NodeJS.Signals, timeoutMs?: number) => Promise<void>
+} {
+  const child = spawn(cmd, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  const keep = (b: Buffer) => {
+    out += b.toString()
+    if (out.length > 64_000) out = out.slice(-32_000)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  return {
+    child,
+    output: () => out,
+    async stop(signal = 'SIGTERM', timeoutMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      child.kill(signal)
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+      await exited
+      clearTimeout(timer)
+    },
+  }
+}
+
+/** Runs a command to completion and returns stdout+stderr; throws with the output when it fails. */
+export function run(
+  cmd: string,
+  args: readonly string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): string {
+  try {
+    return execFileSync(cmd, args, {
+      cwd: options.cwd,
+      timeout: options.timeoutMs ?? 60_000,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string }
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
+  }
+}
