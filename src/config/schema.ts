@@ -4,6 +4,7 @@ import { httpEnv, httpSchema } from './sections/http.ts'
 import { metricsEnv, metricsSchema } from './sections/metrics.ts'
 import { operatorEnv, operatorSchema } from './sections/operator.ts'
 import { serviceEnv, serviceFields } from './sections/service.ts'
+import { tracingEnv, tracingSchema } from './sections/tracing.ts'
 
 /**
  * The one schema for Lookout's options. Each area owns a section file under `sections/`; this module only
@@ -15,11 +16,12 @@ export const lookoutSchema = z
     http: httpSchema,
     metrics: metricsSchema,
     operator: operatorSchema,
+    tracing: tracingSchema,
   })
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...tracingEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>
