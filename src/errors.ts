@@ -99,3 +99,41 @@ export function routeInvalidError(route: string, reason: string): LookoutError {
 export function adapterMisuseError(reason: string): LookoutError {
   return new LookoutError('LOOKOUT_ERR_ADAPTER', reason)
 }
+
+/** One problem in an SLO declaration: which SLO (and tenant), which field, what is accepted. */
+export interface SloProblem {
+  /** `defaults` or the tenant id. */
+  readonly scope: string
+  readonly slo: string
+  readonly field: string
+  readonly message: string
+}
+
+/** SLO declarations that do not make sense (bad objective, latency without threshold, duplicate names …). */
+export function sloInvalidError(problems: readonly SloProblem[]): LookoutError {
+  const lines = problems.map((p) => `  - ${p.scope} / ${p.slo} / ${p.field}: ${p.message}`)
+  return new LookoutError('LOOKOUT_ERR_SLO_INVALID', `Invalid SLO declaration:\n${lines.join('\n')}`, {
+    problems,
+  })
+}
+
+/** The SLO file (`LOOKOUT_SLO_FILE`) cannot be read or parsed. */
+export function sloFileError(path: string, reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_SLO_FILE', `Cannot load SLO file "${path}": ${reason}`, { path, reason })
+}
+
+/**
+ * A latency SLO threshold that is not a boundary of the HTTP duration histogram while the buckets are frozen
+ * (`metrics.freezeBuckets`): neither Prometheus rules nor the Prometheus source could measure it.
+ */
+export function sloBucketMissingError(
+  thresholds: readonly number[],
+  buckets: readonly number[],
+): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_SLO_BUCKET',
+    `Latency SLO threshold(s) ${thresholds.join(', ')} s are not boundaries of the HTTP duration histogram ` +
+      `[${buckets.join(', ')}] and metrics.freezeBuckets is set: add them to metrics.buckets or unfreeze`,
+    { thresholds, buckets },
+  )
+}

@@ -4,6 +4,7 @@ import { httpEnv, httpSchema } from './sections/http.ts'
 import { metricsEnv, metricsSchema } from './sections/metrics.ts'
 import { operatorEnv, operatorSchema } from './sections/operator.ts'
 import { serviceEnv, serviceFields } from './sections/service.ts'
+import { sloEnv, sloSchema } from './sections/slo.ts'
 import { tracingEnv, tracingSchema } from './sections/tracing.ts'
 
 /**
@@ -16,12 +17,13 @@ export const lookoutSchema = z
     http: httpSchema,
     metrics: metricsSchema,
     operator: operatorSchema,
+    slo: sloSchema,
     tracing: tracingSchema,
   })
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...tracingEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...sloEnv, ...tracingEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>

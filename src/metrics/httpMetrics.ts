@@ -1,11 +1,6 @@
 import type { ResolvedConfig } from '../config/schema.ts'
-import {
-  HTTP_METRIC_NAMES,
-  type HttpMetricNames,
-  OTEL_DURATION_BUCKETS,
-  PROMETHEUS_DURATION_BUCKETS,
-  SIZE_BUCKETS,
-} from './conventions.ts'
+import { effectiveBuckets } from '../slo/effectiveBuckets.ts'
+import { HTTP_METRIC_NAMES, type HttpMetricNames, SIZE_BUCKETS } from './conventions.ts'
 import type { CounterChild } from './counterFamily.ts'
 import type { GaugeChild } from './gaugeFamily.ts'
 import type { HistogramChild } from './histogramFamily.ts'
@@ -78,9 +73,8 @@ export interface HttpMetrics {
 /** Registers the HTTP families on `registry` according to `config.metrics`. */
 export function createHttpMetrics(registry: MetricRegistry, config: ResolvedConfig): HttpMetrics {
   const names = HTTP_METRIC_NAMES[config.metrics.conventions]
-  const buckets =
-    config.metrics.buckets ??
-    (config.metrics.conventions === 'otel' ? OTEL_DURATION_BUCKETS : PROMETHEUS_DURATION_BUCKETS)
+  // Configured (or default) boundaries plus every latency-SLO threshold (src/slo/effectiveBuckets.ts).
+  const buckets = effectiveBuckets(config)
   const sizeBuckets = config.metrics.sizeBuckets ?? SIZE_BUCKETS
   const withTenant = config.metrics.tenantLabel
   const l = names.labels

@@ -26,6 +26,11 @@ export const metricsSchema = z
     conventions: z.enum(['prometheus', 'otel']).default('prometheus'),
     /** Request-duration buckets in seconds. Default depends on conventions (prom-client's or OTel's). */
     buckets: bucketList.optional(),
+    /**
+     * Use `buckets` exactly as given: latency-SLO thresholds are then not added as boundaries, and an SLO whose
+     * threshold is missing fails start-up and rule generation (`LOOKOUT_ERR_SLO_BUCKET`). Default `false`.
+     */
+    freezeBuckets: z.boolean().default(false),
     /** Request/response size buckets in bytes. Default 64 B … 4 MiB, ×4 steps. */
     sizeBuckets: bucketList.optional(),
     /** Add a `tenant` label (admitted by the cardinality budget) to HTTP metrics. Default `false`. */
