@@ -137,3 +137,11 @@ export function sloBucketMissingError(
     { thresholds, buckets },
   )
 }
+
+/** Front-end settings that cannot work (a catalog label that looks like PII, an unusable allow-list entry …). */
+export function frontendConfigError(path: string, reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_FRONTEND_CONFIG', `Invalid front-end setting ${path}: ${reason}`, {
+    path,
+    reason,
+  })
+}
