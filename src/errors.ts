@@ -145,3 +145,39 @@ export function frontendConfigError(path: string, reason: string): LookoutError 
     reason,
   })
 }
+
+/** The ops store URL cannot be used (unknown scheme, unreadable path). */
+export function storeUrlInvalidError(reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_STORE_URL', `Invalid store URL: ${reason}`, { reason })
+}
+
+/** The ops store could not be opened or migrated at start-up. The cause is attached; no credentials. */
+export function storeUnavailableError(engine: string, reason: string, cause?: unknown): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_STORE_UNAVAILABLE',
+    `The ${engine} store is unavailable: ${reason}`,
+    { engine, reason },
+    cause === undefined ? undefined : { cause },
+  )
+}
+
+/** An alert routing config or channel definition that cannot be used. */
+export function alertConfigInvalidError(reason: string, problems?: readonly unknown[]): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_ALERT_CONFIG', `Invalid alert routing config: ${reason}`, {
+    reason,
+    ...(problems === undefined ? {} : { problems }),
+  })
+}
+
+/** `lookout.alerts` / `lookout.store` used before `lookout.start()` or after shutdown. */
+export function storeNotStartedError(): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_STORE_NOT_STARTED',
+    'The ops store is not open: call `await lookout.start()` first (and not after `shutdown()`)',
+  )
+}
+
+/** A health check with an invalid or duplicate name, missing `run`, or an out-of-range timeout. */
+export function healthCheckInvalidError(name: string, reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_HEALTH_CHECK', `Invalid health check "${name}": ${reason}`, { name, reason })
+}

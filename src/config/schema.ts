@@ -5,6 +5,7 @@ import { metricsEnv, metricsSchema } from './sections/metrics.ts'
 import { operatorEnv, operatorSchema } from './sections/operator.ts'
 import { serviceEnv, serviceFields } from './sections/service.ts'
 import { sloEnv, sloSchema } from './sections/slo.ts'
+import { storeEnv, storeSchema } from './sections/store.ts'
 import { tracingEnv, tracingSchema } from './sections/tracing.ts'
 
 /**
@@ -19,11 +20,12 @@ export const lookoutSchema = z
     operator: operatorSchema,
     slo: sloSchema,
     tracing: tracingSchema,
+    store: storeSchema,
   })
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...sloEnv, ...tracingEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...sloEnv, ...tracingEnv, ...storeEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>

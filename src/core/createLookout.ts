@@ -12,6 +12,8 @@ import { createMetricRegistry, type MetricRegistry } from '../metrics/metricRegi
 import { createMetricsRoute } from '../metrics/metricsRoute.ts'
 import { createMetricsServer } from '../metrics/metricsServer.ts'
 import { registerProcessMetrics } from '../metrics/processMetrics.ts'
+import type { Store } from '../store/createStore.ts'
+import { installStore } from '../store/installStore.ts'
 import type { LookoutArea } from './lookoutArea.ts'
 
 /**
@@ -43,6 +45,13 @@ export interface Lookout extends Omit<Instrumentation, 'use'> {
   readonly servers: readonly Server[]
   /** Port of the separate metrics listener once started (when `metrics.port` is set). */
   readonly metricsPort: number | undefined
+  /**
+   * The ops store (SQLite or PostgreSQL repositories). Available once `start()` has resolved; throws
+   * `LOOKOUT_ERR_STORE_NOT_STARTED` before that and after shutdown.
+   */
+  readonly store: Store
+  /** This instance's lease owner id, for `store.acquireLease(name, lookout.storeOwner, ttlMs)`. */
+  readonly storeOwner: string
   /** Starts every area (idempotent). */
   start(): Promise<void>
   /** Stops every area in reverse order (idempotent; resolves even if an area fails). */
@@ -115,6 +124,9 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   }
 
   const lookout: Lookout = {
+    // Assigned by installStore (a getter once the store area has started).
+    store: undefined as unknown as Store,
+    storeOwner: '',
     config,
     registry,
     httpMetrics,
@@ -168,5 +180,11 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
       return stopped
     },
   }
+  // ── Areas ────────────────────────────────────────────────────────────────────────────────────────────────
+  // Each area installs itself here, in dependency order, with one call: `installX(lookout)` may add routes,
+  // request observers, instrument hooks and lifecycle areas, and assign its public API on the instance.
+  // (Keep this list the only place that knows the order.)
+  installStore(lookout)
+
   return lookout
 }

@@ -1,0 +1,217 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import { storeUnavailableError } from '../errors.ts'
+import { createMigrationProvider, type StoreEngine } from './migrations.ts'
+import { parseStoreUrl, type StoreTarget } from './parseStoreUrl.ts'
+import {
+  type AlertDeliveriesRepository,
+  createAlertDeliveriesRepository,
+} from './repositories/alertDeliveriesRepository.ts'
+import {
+  type AlertEventsRepository,
+  createAlertEventsRepository,
+} from './repositories/alertEventsRepository.ts'
+import {
+  type AlertIdempotencyRepository,
+  createAlertIdempotencyRepository,
+} from './repositories/alertIdempotencyRepository.ts'
+import {
+  type AlertRoutesRepository,
+  createAlertRoutesRepository,
+} from './repositories/alertRoutesRepository.ts'
+import {
+  createHealthSamplesRepository,
+  type HealthSamplesRepository,
+} from './repositories/healthSamplesRepository.ts'
+import { createIncidentsRepository, type IncidentsRepository } from './repositories/incidentsRepository.ts'
+import { createLeasesRepository, type LeasesRepository } from './repositories/leasesRepository.ts'
+import {
+  createMaintenanceWindowsRepository,
+  type MaintenanceWindowsRepository,
+} from './repositories/maintenanceWindowsRepository.ts'
+import { createSloBucketsRepository, type SloBucketsRepository } from './repositories/sloBucketsRepository.ts'
+import { createSloConfigsRepository, type SloConfigsRepository } from './repositories/sloConfigsRepository.ts'
+import {
+  createSloMeasurementsRepository,
+  type SloMeasurementsRepository,
+} from './repositories/sloMeasurementsRepository.ts'
+import { inTransaction, type RepositoryContext, type StoreDb } from './storeDb.ts'
+import type { StoreSchema } from './storeSchema.ts'
+
+/** Every repository, bound to one handle (the pool, or one transaction). */
+export interface StoreRepositories {
+  readonly alertRoutes: AlertRoutesRepository
+  readonly alertEvents: AlertEventsRepository
+  readonly alertDeliveries: AlertDeliveriesRepository
+  readonly alertIdempotency: AlertIdempotencyRepository
+  readonly sloConfigs: SloConfigsRepository
+  readonly sloBuckets: SloBucketsRepository
+  readonly sloMeasurements: SloMeasurementsRepository
+  readonly healthSamples: HealthSamplesRepository
+  readonly incidents: IncidentsRepository
+  readonly maintenanceWindows: MaintenanceWindowsRepository
+  readonly leases: LeasesRepository
+}
+
+/** The ops store: repositories over SQLite or PostgreSQL, plus transactions, migrations and leases. */
+export interface Store extends StoreRepositories {
+  readonly engine: StoreEngine
+  /**
+   * The Kysely handle. Only code under `src/store/` writes queries; other areas use the repositories (ask the
+   * store owner for a new repository method rather than writing SQL elsewhere).
+   */
+  readonly db: StoreDb
+  /** Runs `fn` with repositories bound to one transaction: all of its writes commit together or not at all. */
+  transaction<T>(fn: (tx: StoreRepositories) => Promise<T>): Promise<T>
+  /** Applies pending migrations (idempotent; safe when several replicas start together). */
+  migrate(): Promise<void>
+  /** A trivial query; rejects when the store is unreachable (use as a health check). */
+  ping(): Promise<void>
+  /**
+   * Leader lease helper for background jobs: `true` when `owner` holds (or now takes) lease `name` for `ttlMs`.
+   * Call it again before each run to renew.
+   */
+  acquireLease(name: string, owner: string, ttlMs: number): Promise<boolean>
+  /** Gives up a lease (on shutdown). */
+  releaseLease(name: string, owner: string): Promise<void>
+  /** Closes the pool / file (idempotent). */
+  close(): Promise<void>
+}
+
+/** Options of {@link createStore}. */
+export interface CreateStoreOptions {
+  /** `sqlite:<path>`, `postgres://…`; unset → SQLite at `.lookout/lookout.db`. */
+  readonly url?: string | undefined
+  /** PostgreSQL pool size. Default 10. */
+  readonly poolMax?: number
+  /** SQLite busy timeout (ms). Default 5000. */
+  readonly busyTimeoutMs?: number
+  /** Clock in epoch ms. Default `Date.now`. */
+  readonly now?: () => number
+  /** Directory relative SQLite paths are resolved against. Default `process.cwd()`. */
+  readonly cwd?: string
+  /** Told about idle PostgreSQL client errors (which would otherwise crash the process). Must not throw. */
+  readonly onError?: (error: unknown) => void
+}
+
+/**
+ * Opens the store (does not migrate: call `migrate()`, or let `lookout.start()` do it). SQLite runs in WAL
+ * mode so a killed process loses nothing it committed; PostgreSQL reads `bigint` columns back as numbers.
+ *
+ * @example
+ * const store = createStore({ url: 'sqlite:/tmp/lookout.db' })
+ * await store.migrate()
+ * await store.alertRoutes.put('acme', config)
+ * await store.close()
+ */
+export function createStore(options: CreateStoreOptions = {}): Store {
+  const target = parseStoreUrl(options.url, options.cwd)
+  const now = options.now ?? Date.now
+  const { db, closeDriver } = openKysely(target, options)
+  const engine = target.engine
+  const repos = (handle: StoreDb): StoreRepositories => {
+    const ctx: RepositoryContext = { db: handle, engine, now }
+    return {
+      alertRoutes: createAlertRoutesRepository(ctx),
+      alertEvents: createAlertEventsRepository(ctx),
+      alertDeliveries: createAlertDeliveriesRepository(ctx),
+      alertIdempotency: createAlertIdempotencyRepository(ctx),
+      sloConfigs: createSloConfigsRepository(ctx),
+      sloBuckets: createSloBucketsRepository(ctx),
+      sloMeasurements: createSloMeasurementsRepository(ctx),
+      healthSamples: createHealthSamplesRepository(ctx),
+      incidents: createIncidentsRepository(ctx),
+      maintenanceWindows: createMaintenanceWindowsRepository(ctx),
+      leases: createLeasesRepository(ctx),
+    }
+  }
+  const base = repos(db)
+  let closed: Promise<void> | undefined
+  return {
+    ...base,
+    engine,
+    db,
+    transaction(fn) {
+      return inTransaction(db, (tx) => fn(repos(tx)))
+    },
+    async migrate() {
+      const migrator = new Migrator({ db, provider: createMigrationProvider(engine) })
+      let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>
+      try {
+        outcome = await migrator.migrateToLatest()
+      } catch (err) {
+        throw storeUnavailableError(engine, 'cannot connect or migrate', err)
+      }
+      if (outcome.error !== undefined) {
+        const failed = outcome.results?.find((r) => r.status === 'Error')?.migrationName
+        throw storeUnavailableError(engine, `migration ${failed ?? '(connection)'} failed`, outcome.error)
+      }
+    },
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
+    acquireLease: (name, owner, ttlMs) => base.leases.acquire(name, owner, ttlMs),
+    releaseLease: (name, owner) => base.leases.release(name, owner),
+    close() {
+      closed ??= (async () => {
+        try {
+          await db.destroy()
+        } finally {
+          closeDriver()
+        }
+      })()
+      return closed
+    },
+  }
+}
+
+function openKysely(
+  target: StoreTarget,
+  options: CreateStoreOptions,
+): { db: Kysely<StoreSchema>; closeDriver: () => void } {
+  if (target.engine === 'sqlite') {
+    let database: Database.Database
+    try {
+      if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true })
+      database = new Database(target.path, { timeout: options.busyTimeoutMs ?? 5000 })
+      database.pragma('journal_mode = WAL')
+      // NORMAL in WAL mode: a committed transaction survives a killed process (not an OS crash / power loss).
+      database.pragma('synchronous = NORMAL')
+      database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`)
+    } catch (err) {
+      throw storeUnavailableError('sqlite', `cannot open ${target.path}`, err)
+    }
+    const db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database }) })
+    return {
+      db,
+      closeDriver() {
+        if (database.open) database.close()
+      },
+    }
+  }
+  const int8 = (text: string) => Number(text)
+  const pool = new pg.Pool({
+    connectionString: target.connectionString,
+    max: options.poolMax ?? 10,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    // bigint (int8) columns hold epoch ms and ids: well inside 2^53, so read them as numbers. Per pool, not the
+    // global pg.types, so an application's own pg usage is unaffected.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? int8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  })
+  pool.on('error', (err) => {
+    try {
+      options.onError?.(err)
+    } catch {
+      // ignored
+    }
+  })
+  const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) })
+  return { db, closeDriver() {} }
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto'
+import type { Lookout } from '../core/createLookout.ts'
+import { storeNotStartedError } from '../errors.ts'
+import { createStore, type Store } from './createStore.ts'
+import { pruneHistory } from './retentionJob.ts'
+
+/** Name of the lease that elects the replica running retention. */
+export const RETENTION_LEASE = 'lookout:retention'
+
+/**
+ * Installs the ops store on a Lookout instance: `lookout.store` (available once `lookout.start()` resolved),
+ * opened and migrated by the `store` area's start, closed by shutdown. A leader-only retention job prunes history
+ * every `store.retention.intervalSeconds`.
+ *
+ * `lookout.storeOwner` is this instance's lease owner id (`<instance>:<pid>:<random>`), for other areas'
+ * `lookout.store.acquireLease(name, lookout.storeOwner, ttl)`.
+ *
+ * @example
+ * installStore(lookout)
+ * await lookout.start()
+ * await lookout.store.incidents.list({ open: true })
+ */
+export function installStore(lookout: Lookout): void {
+  const config = lookout.config.store
+  const owner = `${lookout.config.instance}:${process.pid}:${randomUUID().slice(0, 8)}`
+  let store: Store | undefined
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> | undefined
+  let stopped = false
+
+  const runRetention = () => {
+    if (store === undefined || running !== undefined) return
+    const s = store
+    running = (async () => {
+      try {
+        const ttl = config.retention.intervalSeconds * 2000
+        if (!(await s.acquireLease(RETENTION_LEASE, owner, ttl))) return
+        const result = await pruneHistory(s, config.retention)
+        lookout.logger.info({ event: 'store_retention', ...result }, 'store retention ran')
+      } catch (err) {
+        lookout.logger.warn({ event: 'store_retention_failed', err }, 'store retention failed')
+      } finally {
+        running = undefined
+      }
+    })()
+  }
+
+  Object.defineProperty(lookout, 'store', {
+    enumerable: true,
+    get() {
+      if (store === undefined) throw storeNotStartedError()
+      return store
+    },
+  })
+  Object.defineProperty(lookout, 'storeOwner', { enumerable: true, value: owner })
+
+  lookout.addArea({
+    name: 'store',
+    async start() {
+      if (store !== undefined || stopped) return
+      const s = createStore({
+        url: config.url,
+        poolMax: config.poolMax,
+        busyTimeoutMs: config.busyTimeoutMs,
+        onError: (err) => lookout.logger.warn({ event: 'store_pool_error', err }, 'store connection error'),
+      })
+      try {
+        if (config.migrate) await s.migrate()
+        else await s.ping()
+      } catch (err) {
+        await s.close().catch(() => {})
+        throw err
+      }
+      store = s
+      lookout.logger.info({ event: 'store_open', engine: s.engine }, 'ops store open')
+      timer = setInterval(runRetention, config.retention.intervalSeconds * 1000)
+      timer.unref()
+      // First run soon after start rather than an interval later (still off the start-up path).
+      setTimeout(runRetention, 5_000).unref()
+    },
+    async stop() {
+      stopped = true
+      if (timer !== undefined) clearInterval(timer)
+      timer = undefined
+      await running
+      const s = store
+      if (s === undefined) return
+      store = undefined
+      await s.releaseLease(RETENTION_LEASE, owner).catch(() => {})
+      await s.close()
+    },
+  })
+}
