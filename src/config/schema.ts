@@ -3,6 +3,7 @@ import type { EnvBinding } from './envBinding.ts'
 import { httpEnv, httpSchema } from './sections/http.ts'
 import { metricsEnv, metricsSchema } from './sections/metrics.ts'
 import { operatorEnv, operatorSchema } from './sections/operator.ts'
+import { redactEnv, redactSchema } from './sections/redact.ts'
 import { serviceEnv, serviceFields } from './sections/service.ts'
 import { sloEnv, sloSchema } from './sections/slo.ts'
 import { storeEnv, storeSchema } from './sections/store.ts'
@@ -18,6 +19,7 @@ export const lookoutSchema = z
     http: httpSchema,
     metrics: metricsSchema,
     operator: operatorSchema,
+    redact: redactSchema,
     slo: sloSchema,
     tracing: tracingSchema,
     store: storeSchema,
@@ -25,7 +27,7 @@ export const lookoutSchema = z
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...sloEnv, ...tracingEnv, ...storeEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...sloEnv, ...tracingEnv, ...storeEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>
