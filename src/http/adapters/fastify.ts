@@ -9,8 +9,8 @@ import type { OpsResponse } from '../opsRoute.ts'
 
 /** Options of the Fastify plugin: Lookout options, or an existing instance to share. */
 export type FastifyLookoutOptions = LookoutOptions & {
-  /** Use this instance instead of creating one (share one Lookout between adapters/servers). */
-  readonly instance?: Lookout
+  /** Use this existing instance instead of creating one (share one Lookout between adapters/servers). */
+  readonly lookout?: Lookout
 }
 
 declare module 'fastify' {
@@ -33,9 +33,11 @@ declare module 'fastify' {
  * - response `close`: finish — it fires for completed *and* aborted responses, so in-flight always returns to 0.
  */
 async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptions): Promise<void> {
-  const { instance, ...lookoutOptions } = options
+  const { lookout: instance, ...lookoutOptions } = options
   if (instance !== undefined && Object.keys(lookoutOptions).length > 0) {
-    throw adapterMisuseError('Pass either an existing Lookout `instance` or Lookout options, not both')
+    throw adapterMisuseError(
+      'Pass either an existing Lookout instance (`lookout`) or Lookout options, not both',
+    )
   }
   const lookout = instance ?? createLookout(lookoutOptions)
   const core = lookout.core
@@ -75,8 +77,10 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   app.addHook('onReady', async function lookoutOnReady() {
     await lookout.start()
   })
+  // The server owns the instance's lifecycle (start on ready, shutdown on close), shared instances included:
+  // shutdown is idempotent, so closing a second server that shares it is harmless.
   app.addHook('onClose', async function lookoutOnClose() {
-    if (instance === undefined) await lookout.shutdown()
+    await lookout.shutdown()
   })
 
   if (lookout.routes.length > 0) await app.register(mountOpsRoutes(lookout.routes))

@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+import type { Lookout } from 'lookout'
+import { lookout as lookoutPlugin } from 'lookout/fastify'
+import { z } from 'zod'
+import type { IdentityDb, User } from './db.ts'
+import { hashPassword, verifyPassword } from './passwords.ts'
+import type { AccessClaims, TokenService } from './tokens.ts'
+
+/** What the demo app is built from. */
+export interface IdentityAppOptions {
+  readonly lookout: Lookout
+  readonly db: IdentityDb
+  readonly tokens: TokenService
+  /** Failed logins before an account locks. Default 5. */
+  readonly lockAfter?: number
+  /** Lock duration. Default 15 min. */
+  readonly lockMs?: number
+}
+
+const TENANT = /^[a-z0-9][a-z0-9-]{0,31}$/
+const loginBody = z
+  .object({ email: z.string().email().max(254), password: z.string().min(1).max(256) })
+  .strict()
+const refreshBody = z.object({ refreshToken: z.string().min(10).max(4096) }).strict()
+const createUserBody = z
+  .object({
+    email: z.string().email().max(254),
+    password: z.string().min(12).max(256),
+    role: z.enum(['admin', 'member']).default('member'),
+  })
+  .strict()
+
+type Authed = FastifyRequest & { claims?: AccessClaims }
+
+/**
+ * The demo identity API: a small multi-tenant service (tenant from `X-Tenant-Id`) with login (scrypt), JWT
+ * access + refresh tokens, RBAC, and user CRUD — instrumented with Lookout's presets so every domain metric,
+ * log line and span has something real behind it.
+ *
+ * @example
+ * const app = await buildIdentityApp({ lookout, db, tokens })
+ * await app.listen({ port: 8000 })
+ */
+export async function buildIdentityApp(options: IdentityAppOptions) {
+  const { lookout, db, tokens } = options
+  const lockAfter = options.lockAfter ?? 5
+  const lockMs = options.lockMs ?? 15 * 60_000
+  // Lookout writes one request log line per request itself, so Fastify's own per-request lines are off.
+  const app = Fastify({
+    loggerInstance: lookout.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+  })
+  await app.register(lookoutPlugin, { lookout })
+
+  // Domain operations, each wrapped once: metric + (with logging/tracing on) event line + child span.
+  const findUserByEmail = lookout.instrument({ preset: 'db', operation: 'select' }, db.findByEmail)
+  const findUserById = lookout.instrument({ preset: 'db', operation: 'select' }, db.findById)
+  const insertUser = lookout.instrument({ preset: 'db', operation: 'insert' }, db.create)
+  const deleteUser = lookout.instrument({ preset: 'db', operation: 'delete' }, db.remove)
+  const authorize = lookout.instrument(
+    { preset: 'authz', operation: 'check', classify: (allowed: boolean) => (allowed ? 'allow' : 'deny') },
+    (claims: AccessClaims, action: 'read' | 'write', tenant: string) =>
+      claims.tenant === tenant && (action === 'read' || claims.role === 'admin'),
+  )
+  const issueTokens = lookout.instrument({ preset: 'token', operation: 'issue' }, async (user: User) => {
+    const accessToken = await tokens.issueAccess({ sub: user.id, tenant: user.tenant, role: user.role })
+    const refreshToken = tokens.newRefreshId()
+    db.saveRefreshToken(refreshToken, user.id, user.tenant, Date.now() + 7 * 24 * 3600_000)
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: 900 }
+  })
+
+  type LoginResult = { outcome: 'success'; user: User } | { outcome: 'failure' | 'locked' }
+  const login = lookout.instrument(
+    { preset: 'auth', operation: 'login', classify: (r: LoginResult) => r.outcome },
+    async (tenant: string, email: string, password: string): Promise<LoginResult> => {
+      const row = findUserByEmail(tenant, email)
+      if (row === undefined) {
+        // Same work as a real check, so timing does not reveal which emails exist.
+        await verifyPassword(
+          password,
+          'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+        )
+        return { outcome: 'failure' }
+      }
+      if (row.lockedUntil > Date.now()) return { outcome: 'locked' }
+      if (!(await verifyPassword(password, row.passwordHash))) {
+        const { locked } = db.recordFailedLogin(tenant, email, lockAfter, lockMs)
+        if (locked) lookout.securityEvent('account_locked', 'high')
+        return { outcome: locked ? 'locked' : 'failure' }
+      }
+      db.resetFailedLogins(tenant, email)
+      const { passwordHash: _h, failedLogins: _f, lockedUntil: _l, ...user } = row
+      return { outcome: 'success', user }
+    },
+  )
+
+  const tenantOf = (request: FastifyRequest, reply: FastifyReply): string | undefined => {
+    const tenant = request.headers['x-tenant-id']
+    if (typeof tenant !== 'string' || !TENANT.test(tenant)) {
+      void reply
+        .code(400)
+        .send({ error: { code: 'tenant_required', message: 'X-Tenant-Id header (a-z, 0-9, -) is required' } })
+      return undefined
+    }
+    return tenant
+  }
+
+  const requireAuth = async (request: Authed, reply: FastifyReply) => {
+    const header = request.headers.authorization
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined
+    if (token === undefined)
+      return reply
+        .code(401)
+        .send({ error: { code: 'unauthorized', message: 'a bearer access token is required' } })
+    try {
+      request.claims = await tokens.verifyAccess(token)
+    } catch {
+      lookout.securityEvent('invalid_token', 'medium')
+      return reply
+        .code(401)
+        .send({ error: { code: 'unauthorized', message: 'the access token is invalid or expired' } })
+    }
+  }
+
+  const invalid = (reply: FastifyReply, error: z.ZodError) =>
+    reply.code(422).send({
+      error: {
+        code: 'invalid_body',
+        message: 'the body does not match the schema',
+        details: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      },
+    })
+
+  app.post('/auth/login', async (request, reply) => {
+    const tenant = tenantOf(request, reply)
+    if (tenant === undefined) return reply
+    const body = loginBody.safeParse(request.body)
+    if (!body.success) return invalid(reply, body.error)
+    const result = await login(tenant, body.data.email, body.data.password)
+    if (result.outcome !== 'success') {
+      if (result.outcome === 'locked') {
+        return reply
+          .code(423)
+          .send({ error: { code: 'account_locked', message: 'too many failed attempts; try again later' } })
+      }
+      lookout.securityEvent('login_failed', 'low')
+      return reply
+        .code(401)
+        .send({ error: { code: 'invalid_credentials', message: 'email or password is wrong' } })
+    }
+    return issueTokens(result.user)
+  })
+
+  const refresh = lookout.instrument(
+    {
+      preset: 'token',
+      operation: 'refresh',
+      classify: (r: unknown) => (r === undefined ? 'invalid' : 'success'),
+    },
+    async (refreshToken: string) => {
+      const entry = db.consumeRefreshToken(refreshToken)
+      if (entry === undefined) return undefined
+      const user = findUserById(entry.tenant, entry.userId)
+      return user === undefined ? undefined : issueTokens(user)
+    },
+  )
+  app.post('/auth/refresh', async (request, reply) => {
+    const body = refreshBody.safeParse(request.body)
+    if (!body.success) return invalid(reply, body.error)
+    const result = await refresh(body.data.refreshToken)
+    if (result === undefined) {
+      lookout.securityEvent('invalid_token', 'medium')
+      return reply
+        .code(401)
+        .send({
+          error: { code: 'invalid_refresh_token', message: 'the refresh token is invalid, used or expired' },
+        })
+    }
+    return result
+  })
+
+  const readUser = lookout.instrument(
+    { preset: 'user', operation: 'read', classify: (u: User | undefined) => (u ? 'success' : 'not_found') },
+    (tenant: string, id: string) => findUserById(tenant, id),
+  )
+  app.get('/users/:id', { preHandler: requireAuth }, async (request: Authed, reply) => {
+    const tenant = tenantOf(request, reply)
+    if (tenant === undefined) return reply
+    if (!authorize(request.claims!, 'read', tenant)) return forbid(reply)
+    const user = readUser(tenant, (request.params as { id: string }).id)
+    if (user === undefined)
+      return reply.code(404).send({ error: { code: 'not_found', message: 'no such user' } })
+    return user
+  })
+
+  app.get('/users', { preHandler: requireAuth }, async (request: Authed, reply) => {
+    const tenant = tenantOf(request, reply)
+    if (tenant === undefined) return reply
+    if (!authorize(request.claims!, 'read', tenant)) return forbid(reply)
+    return { users: db.list(tenant, 100) }
+  })
+
+  const createUser = lookout.instrument(
+    { preset: 'user', operation: 'create', classify: (u: User | undefined) => (u ? 'success' : 'conflict') },
+    async (tenant: string, email: string, password: string, role: 'admin' | 'member') => {
+      if (findUserByEmail(tenant, email) !== undefined) return undefined
+      return insertUser({ id: randomUUID(), tenant, email, role, passwordHash: await hashPassword(password) })
+    },
+  )
+  app.post('/users', { preHandler: requireAuth }, async (request: Authed, reply) => {
+    const tenant = tenantOf(request, reply)
+    if (tenant === undefined) return reply
+    if (!authorize(request.claims!, 'write', tenant)) return forbid(reply)
+    const body = createUserBody.safeParse(request.body)
+    if (!body.success) return invalid(reply, body.error)
+    const user = await createUser(tenant, body.data.email, body.data.password, body.data.role)
+    if (user === undefined)
+      return reply.code(409).send({ error: { code: 'conflict', message: 'a user with this email exists' } })
+    return reply.code(201).send(user)
+  })
+
+  const removeUser = lookout.instrument(
+    { preset: 'user', operation: 'delete', classify: (ok: boolean) => (ok ? 'success' : 'not_found') },
+    (tenant: string, id: string) => deleteUser(tenant, id),
+  )
+  app.delete('/users/:id', { preHandler: requireAuth }, async (request: Authed, reply) => {
+    const tenant = tenantOf(request, reply)
+    if (tenant === undefined) return reply
+    if (!authorize(request.claims!, 'write', tenant)) return forbid(reply)
+    if (!removeUser(tenant, (request.params as { id: string }).id)) {
+      return reply.code(404).send({ error: { code: 'not_found', message: 'no such user' } })
+    }
+    return reply.code(204).send()
+  })
+
+  return app
+}
+
+function forbid(reply: FastifyReply) {
+  return reply.code(403).send({ error: { code: 'forbidden', message: 'not allowed for this token' } })
+}
+
+/**
+ * Creates the demo's seed users (one admin per tenant) when missing.
+ *
+ * @example
+ * await seedUsers(db, ['acme', 'globex'], 'demo-password-123')
+ */
+export async function seedUsers(db: IdentityDb, tenants: readonly string[], password: string): Promise<void> {
+  for (const tenant of tenants) {
+    const email = `admin@${tenant}.example`
+    if (db.findByEmail(tenant, email) === undefined) {
+      db.create({
+        id: randomUUID(),
+        tenant,
+        email,
+        role: 'admin',
+        passwordHash: await hashPassword(password),
+      })
+    }
+  }
+}

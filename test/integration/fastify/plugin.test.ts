@@ -1,0 +1,284 @@
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { request as httpRequest } from 'node:http'
+import { describe, test } from 'node:test'
+import Fastify from 'fastify'
+import { createLookout, type LookoutOptions } from 'lookout'
+import { lookout } from 'lookout/fastify'
+import pino from 'pino'
+
+const silent = pino({ level: 'silent' })
+
+async function appWith(options: LookoutOptions = {}, env: Record<string, string> = {}, logger = silent) {
+  const instance = createLookout(options, { env, logger })
+  const app = Fastify()
+  app.get('/early/:id', async () => ({ early: true }))
+  await app.register(lookout, { lookout: instance })
+  app.get('/users/:id', async (req) => ({ id: (req.params as { id: string }).id }))
+  app.get('/sync-throw', () => {
+    throw new Error('sync failure')
+  })
+  app.get('/async-throw', async () => {
+    throw new Error('async failure')
+  })
+  app.post('/echo', async (req) => req.body)
+  return { app, instance }
+}
+
+async function scrape(app: Awaited<ReturnType<typeof appWith>>['app'], headers: Record<string, string> = {}) {
+  const res = await app.inject({ url: '/metrics', headers })
+  assert.equal(res.statusCode, 200, res.body)
+  return res.body
+}
+
+describe('the Fastify plugin', () => {
+  test('every route is measured with its template, including routes registered before the plugin', async () => {
+    const { app } = await appWith()
+    await app.inject('/users/1')
+    await app.inject('/users/2')
+    await app.inject('/early/9')
+    const text = await scrape(app)
+    assert.match(text, /http_requests_total\{method="GET",route="\/users\/:id",status="200"\} 2/)
+    assert.match(text, /http_requests_total\{method="GET",route="\/early\/:id",status="200"\} 1/)
+    assert.match(
+      text,
+      /http_request_duration_seconds_count\{method="GET",route="\/users\/:id",status="200"\} 2/,
+    )
+    assert.match(text, /http_requests_in_flight\{method="GET",route="\/users\/:id"\} 0/)
+    await app.close()
+  })
+
+  test('errors thrown by handlers (sync and async) are measured as 500', async () => {
+    const { app } = await appWith()
+    assert.equal((await app.inject('/sync-throw')).statusCode, 500)
+    assert.equal((await app.inject('/async-throw')).statusCode, 500)
+    const text = await scrape(app)
+    assert.match(text, /route="\/sync-throw",status="500"\} 1/)
+    assert.match(text, /route="\/async-throw",status="500"\} 1/)
+    await app.close()
+  })
+
+  test('10 000 distinct random paths create one unmatched series, not 10 000', async () => {
+    const { app } = await appWith()
+    for (let i = 0; i < 10_000; i++) await app.inject(`/scan/${Math.random().toString(36).slice(2)}/${i}`)
+    const text = await scrape(app)
+    const lines = text.split('\n').filter((l) => l.startsWith('http_requests_total{'))
+    assert.deepEqual(lines, ['http_requests_total{method="GET",route="__unmatched__",status="404"} 10000'])
+    assert.ok(!text.includes('/scan/'))
+    await app.close()
+  })
+
+  test('unknown methods are labelled _OTHER', async () => {
+    const { app } = await appWith()
+    await app.inject({ method: 'PROPFIND' as 'GET', url: '/users/1' })
+    assert.match(
+      await scrape(app),
+      /http_requests_total\{method="_OTHER",route="__unmatched__",status="404"\} 1/,
+    )
+    await app.close()
+  })
+
+  test('a valid X-Request-Id is echoed; a malformed one is replaced', async () => {
+    const { app } = await appWith()
+    assert.equal(
+      (await app.inject({ url: '/users/1', headers: { 'x-request-id': 'req-42' } })).headers['x-request-id'],
+      'req-42',
+    )
+    const replaced = (await app.inject({ url: '/users/1', headers: { 'x-request-id': '<bad id>' } })).headers[
+      'x-request-id'
+    ]
+    assert.match(String(replaced), /^[0-9a-f-]{36}$/)
+    await app.close()
+  })
+
+  test('request and response sizes are observed from content-length', async () => {
+    const { app } = await appWith()
+    const body = JSON.stringify({ hello: 'x'.repeat(300) })
+    await app.inject({
+      method: 'POST',
+      url: '/echo',
+      payload: body,
+      headers: { 'content-type': 'application/json' },
+    })
+    const text = await scrape(app)
+    assert.match(
+      text,
+      new RegExp(`http_request_size_bytes_sum\\{method="POST",route="/echo",status="200"\\} ${body.length}`),
+    )
+    assert.match(
+      text,
+      new RegExp(`http_response_size_bytes_sum\\{method="POST",route="/echo",status="200"\\} ${body.length}`),
+    )
+    await app.close()
+  })
+
+  test('the metrics and health paths are not themselves measured by default', async () => {
+    const { app } = await appWith()
+    await scrape(app)
+    const text = await scrape(app)
+    assert.ok(!text.includes('route="/metrics"'))
+    await app.close()
+  })
+
+  test('otel conventions switch every HTTP name and label', async () => {
+    const { app } = await appWith({ metrics: { conventions: 'otel' } })
+    await app.inject('/users/1')
+    const text = await scrape(app)
+    assert.match(
+      text,
+      /http_server_request_duration_seconds_count\{http_request_method="GET",http_route="\/users\/:id",http_response_status_code="200"\} 1/,
+    )
+    assert.match(text, /http_server_request_duration_seconds_bucket\{[^}]*le="0.075"\}/)
+    assert.match(text, /http_server_active_requests\{/)
+    assert.ok(!text.includes('http_requests_total'))
+    await app.close()
+  })
+
+  test('the tenant label admits configured tenants and folds the rest into other', async () => {
+    const { app } = await appWith({ metrics: { tenantLabel: true, cardinality: { maxTenants: 1 } } })
+    await app.inject({ url: '/users/1', headers: { 'x-tenant-id': 'acme' } })
+    await app.inject({ url: '/users/1', headers: { 'x-tenant-id': 'globex' } })
+    await app.inject({ url: '/users/1' })
+    const text = await scrape(app)
+    assert.match(text, /route="\/users\/:id",status="200",tenant="acme"\} 1/)
+    assert.match(text, /route="\/users\/:id",status="200",tenant="other"\} 1/)
+    assert.match(text, /route="\/users\/:id",status="200",tenant="none"\} 1/)
+    await app.close()
+  })
+
+  test('process and host metrics are exposed', async () => {
+    const { app } = await appWith()
+    const text = await scrape(app)
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_utilization_ratio',
+      'lookout_host_memory_utilization_ratio',
+      'lookout_host_disk_utilization_ratio',
+    ]) {
+      assert.ok(text.includes(name), name)
+    }
+    await app.close()
+  })
+
+  test('registering with both an instance and options is a coded error', async () => {
+    const app = Fastify()
+    const instance = createLookout({}, { env: {}, logger: silent })
+    await assert.rejects(
+      async () => {
+        await app.register(lookout, { lookout: instance, service: 'x' })
+        await app.ready()
+      },
+      { code: 'LOOKOUT_ERR_ADAPTER' },
+    )
+  })
+})
+
+describe('/metrics protection', () => {
+  const token = 'scrape-token-0123456789'
+  test('a missing or wrong bearer token gets 401 and the token is never echoed', async () => {
+    const lines: string[] = []
+    const capture = pino({ level: 'trace' }, { write: (line: string) => lines.push(line) })
+    const { app } = await appWith({ metrics: { token } }, {}, capture)
+    const none = await app.inject('/metrics')
+    assert.equal(none.statusCode, 401)
+    const wrong = await app.inject({
+      url: '/metrics',
+      headers: { authorization: 'Bearer wrong-token-xxxxxxxx' },
+    })
+    assert.equal(wrong.statusCode, 401)
+    assert.ok(!wrong.body.includes('wrong-token'))
+    assert.ok(!lines.join('').includes(token))
+    const ok = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } })
+    assert.equal(ok.statusCode, 200)
+    assert.match(ok.body, /lookout_metrics_scrape_denied_total\{reason="token"\} 2/)
+    await app.close()
+    assert.ok(!lines.join('').includes('wrong-token'))
+  })
+
+  test('an address outside the allow-list gets 403', async () => {
+    const { app } = await appWith({ metrics: { allow: ['10.0.0.0/8'] } })
+    const refused = await app.inject({ url: '/metrics', remoteAddress: '192.0.2.1' })
+    assert.equal(refused.statusCode, 403)
+    const allowed = await app.inject({ url: '/metrics', remoteAddress: '10.1.2.3' })
+    assert.equal(allowed.statusCode, 200)
+    await app.close()
+  })
+
+  test('disabled metrics mount no endpoint', async () => {
+    const { app } = await appWith({ metrics: { enabled: false } })
+    assert.equal((await app.inject('/metrics')).statusCode, 404)
+    await app.close()
+  })
+
+  test('a separate metrics port serves metrics there and not on the app port', async () => {
+    const { app, instance } = await appWith({ metrics: { port: 0, token } })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const appPort = (app.server.address() as { port: number }).port
+    assert.equal((await fetch(`http://127.0.0.1:${appPort}/metrics`)).status, 404)
+    await fetch(`http://127.0.0.1:${appPort}/users/5`)
+    const port = instance.metricsPort!
+    assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 401)
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    assert.equal(res.status, 200)
+    assert.match(await res.text(), /route="\/users\/:id",status="200"\} 1/)
+    assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404)
+    await app.close()
+  })
+})
+
+describe('hostile input on a real socket', () => {
+  test('a huge header is refused by the server and the host keeps serving', async () => {
+    const { app } = await appWith()
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const port = (app.server.address() as { port: number }).port
+    const req = httpRequest({
+      port,
+      host: '127.0.0.1',
+      path: '/users/1',
+      headers: { 'x-big': 'a'.repeat(64 * 1024) },
+    })
+    req.end()
+    const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage]
+    assert.equal(res.statusCode, 431)
+    res.resume()
+    assert.equal((await fetch(`http://127.0.0.1:${port}/users/2`)).status, 200)
+    await app.close()
+  })
+
+  test('a client that disconnects mid-request is counted as 499 and in-flight returns to 0', async () => {
+    const instance = createLookout({}, { env: {}, logger: silent })
+    const app = Fastify()
+    await app.register(lookout, { lookout: instance })
+    let release!: () => void
+    const released = new Promise<void>((r) => {
+      release = r
+    })
+    let entered!: () => void
+    const inHandler = new Promise<void>((r) => {
+      entered = r
+    })
+    app.get('/slow', async () => {
+      entered()
+      await released
+      return { done: true }
+    })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const port = (app.server.address() as { port: number }).port
+    const req = httpRequest({ port, host: '127.0.0.1', path: '/slow' })
+    req.on('error', () => {})
+    req.end()
+    await inHandler
+    req.destroy()
+    await new Promise((r) => setTimeout(r, 50))
+    release()
+    await instance.core.idle()
+    const text = await instance.registry.expose()
+    assert.match(text, /http_requests_total\{method="GET",route="\/slow",status="499"\} 1/)
+    assert.match(text, /http_requests_in_flight\{method="GET",route="\/slow"\} 0/)
+    await app.close()
+  })
+})
