@@ -20,7 +20,7 @@ export interface GoodTotal {
 export function errorRatio(counts: GoodTotal): number {
   if (!(counts.total > 0)) return 0
   const ratio = round12((counts.total - counts.good) / counts.total)
-  return ratio < 0 ? 0 : ratio > 1 ? 1 : ratio
+  return Math.min(Math.max(ratio, 0), 1)
 }
 
 /**

@@ -1,0 +1,13 @@
+import { stringify } from 'yaml'
+import type { SloRules } from './generateSloRules.ts'
+
+/**
+ * Serialises generated rules as a Prometheus rule file (`groups:` only; warnings are not written).
+ * Multi-line expressions are written as block literals; output is deterministic.
+ *
+ * @example
+ * writeFileSync('deploy/generated/slo-rules.yaml', sloRulesToYaml(generateSloRules(model, options)))
+ */
+export function sloRulesToYaml(rules: SloRules): string {
+  return stringify({ groups: rules.groups }, { lineWidth: 0, indent: 2, aliasDuplicateObjects: false })
+}
