@@ -1,6 +1,9 @@
 import type { Server } from 'node:http'
 import { resolveConfig } from '../config/resolveConfig.ts'
 import type { LookoutOptions, ResolvedConfig } from '../config/schema.ts'
+import { type FrontendApi, installFrontend } from '../frontend/installFrontend.ts'
+import { type Health, installHealth } from '../health/installHealth.ts'
+import { createShutdownOrchestrator, type LookoutPhase, type ShutdownHook } from '../health/shutdownOrchestrator.ts'
 import type { LifecycleCore } from '../http/lifecycleCore.ts'
 import { createLifecycleCore } from '../http/lifecycleCore.ts'
 import { createOpsDispatcher, type MountedOpsRoute } from '../http/opsDispatcher.ts'
@@ -14,6 +17,7 @@ import { createMetricsServer } from '../metrics/metricsServer.ts'
 import { registerProcessMetrics } from '../metrics/processMetrics.ts'
 import type { Store } from '../store/createStore.ts'
 import { installStore } from '../store/installStore.ts'
+import { installTracing, type LookoutTracing } from '../tracing/installTracing.ts'
 import type { LookoutArea } from './lookoutArea.ts'
 
 /**
@@ -52,9 +56,24 @@ export interface Lookout extends Omit<Instrumentation, 'use'> {
   readonly store: Store
   /** This instance's lease owner id, for `store.acquireLease(name, lookout.storeOwner, ttlMs)`. */
   readonly storeOwner: string
+  /** Front-end telemetry: Sentry config/tunnel/report and public events (see docs/frontend.md). */
+  readonly frontend: FrontendApi
+  /** Tracing: span helpers, presets, tracer (see docs/tracing.md). */
+  readonly tracing: LookoutTracing
+  /** Health checks, start-up tasks, probe state (see docs/health.md). */
+  readonly health: Health
+  /** `created` → `starting` → `started` → `stopping` → `stopped`; readiness fails from `stopping` on. */
+  readonly phase: LookoutPhase
+  /** Adds a hook run during shutdown, after telemetry is flushed and before `terminate`. */
+  onShutdown(hook: ShutdownHook): void
   /** Starts every area (idempotent). */
   start(): Promise<void>
-  /** Stops every area in reverse order (idempotent; resolves even if an area fails). */
+  /**
+   * The graceful shutdown (idempotent; never rejects; bounded by `health.shutdown.graceMs`): readiness fails →
+   * drain delay → attached servers stop accepting → in-flight requests finish (bounded) → idle keep-alive
+   * sockets close → areas stop in reverse order (flushing logs, spans, outbox, store) → `onShutdown` hooks →
+   * `health.shutdown.terminate(code)` if given. See docs/health.md.
+   */
   shutdown(): Promise<void>
 }
 
@@ -64,6 +83,8 @@ export interface CreateLookoutExtras {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** Logger to use instead of a new stdout one. */
   readonly logger?: LookoutLogger
+  /** Install SIGTERM/SIGINT handlers when `health.shutdown.handleSignals` is unset (adapters set this). Default false. */
+  readonly handleSignalsByDefault?: boolean
 }
 
 /**
@@ -98,7 +119,6 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   const servers: Server[] = []
   let metricsPort: number | undefined
   let started: Promise<void> | undefined
-  let stopped: Promise<void> | undefined
 
   const addRoute = (route: OpsRoute) => {
     routes.push(dispatcher.mount(route))
@@ -123,7 +143,27 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     }
   }
 
+  const orchestrator = createShutdownOrchestrator({
+    settings: config.health.shutdown,
+    logger,
+    core,
+    servers,
+    areas,
+  })
+
   const lookout: Lookout = {
+    // Assigned by installHealth.
+    health: undefined as unknown as Health,
+    get phase() {
+      return orchestrator.phase
+    },
+    onShutdown(hook) {
+      orchestrator.onShutdown(hook)
+    },
+    // Assigned by installTracing.
+    tracing: undefined as unknown as LookoutTracing,
+    // Assigned by installFrontend.
+    frontend: undefined as unknown as FrontendApi,
     // Assigned by installStore (a getter once the store area has started).
     store: undefined as unknown as Store,
     storeOwner: '',
@@ -152,6 +192,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     },
     start() {
       started ??= (async () => {
+        orchestrator.markStarting()
         for (const area of areas) {
           try {
             await area.start?.()
@@ -163,28 +204,23 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
             throw err
           }
         }
+        orchestrator.markStarted()
       })()
       return started
     },
     shutdown() {
-      stopped ??= (async () => {
-        for (const area of [...areas].reverse()) {
-          try {
-            await area.stop?.()
-          } catch (err) {
-            logger.error({ event: 'area_stop_failed', area: area.name, err }, 'a Lookout area failed to stop')
-          }
-        }
-        logger.flush?.()
-      })()
-      return stopped
+      return orchestrator.shutdown()
     },
   }
+
   // ── Areas ────────────────────────────────────────────────────────────────────────────────────────────────
   // Each area installs itself here, in dependency order, with one call: `installX(lookout)` may add routes,
   // request observers, instrument hooks and lifecycle areas, and assign its public API on the instance.
   // (Keep this list the only place that knows the order.)
+  installTracing(lookout) // first: its observer sets req.traceId before others' onStart; it stops (flushes) last
+  installHealth(lookout, orchestrator, config.health.shutdown.handleSignals ?? extras.handleSignalsByDefault ?? false) // early: later areas add checks
   installStore(lookout)
+  installFrontend(lookout)
 
   return lookout
 }

@@ -59,6 +59,20 @@ export const tracingSchema = z
     keepErrors: z.boolean().default(false),
     /** Exporters. Default `['otlp']` when an endpoint is set, else none. Env `OTEL_TRACES_EXPORTER`. */
     exporters: z.array(z.enum(['otlp', 'console', 'none'])).optional(),
+    /**
+     * An extra span exporter object (`{ export, shutdown }`, e.g. `lookout/testing`'s in-memory exporter). Code
+     * only. Spans reach it through its own bounded batch processor; `lookout.tracing.flush()` pushes them now.
+     */
+    spanExporter: z
+      .custom<{ export: unknown; shutdown: unknown }>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          typeof (v as { export?: unknown }).export === 'function' &&
+          typeof (v as { shutdown?: unknown }).shutdown === 'function',
+        'an object with export() and shutdown()',
+      )
+      .optional(),
     /** Also print spans to stdout (debugging). Default `false`. Env `LOOKOUT_TRACE_CONSOLE`, `ENABLE_TRACE_CONSOLE_EXPORT`. */
     console: z.boolean().default(false),
     /** OTLP base endpoint; `/v1/traces` is appended for HTTP. Env `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTLP_ENDPOINT`. */

@@ -1,0 +1,105 @@
+/**
+ * `node --import lookout/register app.js` — starts tracing from the environment before the app loads:
+ *
+ * - builds the tracer provider from `OTEL_*` / `LOOKOUT_*` variables (the same config schema as
+ *   `createLookout()`; an invalid value stops start-up naming the variable) and registers it, the W3C propagator
+ *   and an AsyncLocalStorage context manager globally;
+ * - enables the official instrumentations for outbound HTTP (undici/fetch, `node:http`), `pg`, `ioredis`, and
+ *   `redis`/`mongodb` when their instrumentation packages are installed;
+ * - registers the ESM loader hook (import-in-the-middle, restricted to those modules) so ESM apps are patched
+ *   too; CommonJS apps are patched through `require`.
+ *
+ * A Lookout instance created later in the process reuses this provider (one pipeline; its server spans and the
+ * database spans share the exporter) and flushes it on `shutdown()`. Without an instance, queued spans are
+ * flushed when the event loop empties (`beforeExit`).
+ *
+ * @example
+ * // package.json: "start": "node --import lookout/register server.js"
+ * // env: OTEL_SERVICE_NAME=identity OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318
+ */
+import { createRequire, register as registerLoader } from 'node:module'
+import { trace } from '@opentelemetry/api'
+import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation'
+import { resolveConfig } from '../config/resolveConfig.ts'
+import type { BatchObserver } from '../tracing/boundedBatchSpanProcessor.ts'
+import { createTracing } from '../tracing/createTracing.ts'
+import type { RegisteredTracing } from '../tracing/installTracing.ts'
+import { createOutboundInstrumentations, REGISTER_MARK } from '../tracing/outboundInstrumentation.ts'
+import { getDefaultRedactor } from '../redact/index.ts'
+
+const require = createRequire(import.meta.url)
+
+/** Modules the ESM loader hook intercepts (nothing else pays for import-in-the-middle). */
+export const INSTRUMENTED_MODULES = Object.freeze(['pg', 'ioredis', 'redis', '@redis/client', 'mongodb', 'http', 'https'])
+
+/** Optional instrumentation packages picked up when installed: package → exported class. */
+const OPTIONAL: readonly (readonly [string, string])[] = [
+  ['@opentelemetry/instrumentation-pg', 'PgInstrumentation'],
+  ['@opentelemetry/instrumentation-ioredis', 'IORedisInstrumentation'],
+  ['@opentelemetry/instrumentation-redis', 'RedisInstrumentation'],
+  ['@opentelemetry/instrumentation-mongodb', 'MongoDBInstrumentation'],
+]
+
+function start(): void {
+  const globals = globalThis as Record<symbol, unknown>
+  if (globals[REGISTER_MARK] !== undefined) return
+  // The edge of the process: the one place this entry reads the environment, through the config schema.
+  const config = resolveConfig({}, process.env)
+  if (!config.tracing.enabled || config.tracing.sdkDisabled) return
+
+  // Batch reports go to the counters of whichever Lookout instance attaches (none are kept before that).
+  let target: BatchObserver | undefined
+  const observer: BatchObserver = {
+    dropped(reason, count) {
+      target?.dropped(reason, count)
+    },
+    exported(count) {
+      target?.exported(count)
+    },
+    exportFailed(error, timedOut) {
+      target?.exportFailed(error, timedOut)
+    },
+  }
+  const runtime = createTracing(config, { observer })
+  trace.setGlobalTracerProvider(runtime.provider)
+
+  if (typeof registerLoader === 'function') {
+    try {
+      registerLoader('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
+        data: { include: [...INSTRUMENTED_MODULES] },
+      })
+    } catch {
+      // Older Node without module.register: CommonJS instrumentation still works.
+    }
+  }
+
+  const instrumentations: Instrumentation[] = []
+  if (config.tracing.outbound.enabled) instrumentations.push(...createOutboundInstrumentations(getDefaultRedactor))
+  for (const [pkg, exported] of OPTIONAL) {
+    try {
+      const mod = require(pkg) as Record<string, new (config?: object) => Instrumentation>
+      const Ctor = mod[exported]
+      if (Ctor) instrumentations.push(new Ctor({ requireParentSpan: true }))
+    } catch {
+      // Not installed: that driver is simply not traced.
+    }
+  }
+  registerInstrumentations({ instrumentations, tracerProvider: runtime.provider })
+
+  const registered: RegisteredTracing = {
+    runtime,
+    attach(next) {
+      target = next
+    },
+  }
+  globals[REGISTER_MARK] = registered
+
+  let flushed = false
+  process.once('beforeExit', () => {
+    if (flushed) return
+    flushed = true
+    void runtime.shutdown(config.tracing.shutdownTimeoutMs)
+  })
+}
+
+start()

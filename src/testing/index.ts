@@ -1,0 +1,2 @@
+export type { MemorySpanExporter } from '../tracing/createMemorySpanExporter.ts'
+export { createMemorySpanExporter } from '../tracing/createMemorySpanExporter.ts'

@@ -1,0 +1,51 @@
+import { createRequire } from 'node:module'
+import { OTLPTraceExporter as OTLPHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as OTLPHttpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
+import type { TracingSettings } from './resolveTracingSettings.ts'
+
+const require = createRequire(import.meta.url)
+
+/**
+ * Creates the OTLP span exporter for the configured protocol: `http/protobuf` (default), `http/json`, or `grpc`
+ * (loaded only when chosen, so `@grpc/grpc-js` stays out of processes that do not use it). Headers become gRPC
+ * metadata for `grpc`.
+ *
+ * @example
+ * createOtlpSpanExporter({ url: 'http://collector:4318/v1/traces', protocol: 'http/protobuf', headers: {},
+ *   timeoutMs: 10000, compression: 'none' })
+ */
+export function createOtlpSpanExporter(otlp: NonNullable<TracingSettings['otlp']>): SpanExporter {
+  // The exporters' CompressionAlgorithm enum values are exactly these strings ('gzip' | 'none').
+  const compression = otlp.compression as never
+  if (otlp.protocol === 'http/json') {
+    return new OTLPHttpJsonTraceExporter({
+      url: otlp.url,
+      headers: { ...otlp.headers },
+      timeoutMillis: otlp.timeoutMs,
+      compression,
+    })
+  }
+  if (otlp.protocol === 'grpc') {
+    const grpcExporter = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')
+    const grpcBase = require.resolve('@opentelemetry/otlp-grpc-exporter-base')
+    const grpc = createRequire(grpcBase)('@grpc/grpc-js') as {
+      Metadata: new () => { set(key: string, value: string): void }
+    }
+    const metadata = new grpc.Metadata()
+    for (const [k, v] of Object.entries(otlp.headers)) metadata.set(k.toLowerCase(), v)
+    return new grpcExporter.OTLPTraceExporter({
+      url: otlp.url,
+      // biome-ignore lint/suspicious/noExplicitAny: the Metadata class comes from the exporter's own grpc-js copy
+      metadata: metadata as any,
+      timeoutMillis: otlp.timeoutMs,
+      compression,
+    })
+  }
+  return new OTLPHttpProtoTraceExporter({
+    url: otlp.url,
+    headers: { ...otlp.headers },
+    timeoutMillis: otlp.timeoutMs,
+    compression,
+  })
+}

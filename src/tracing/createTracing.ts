@@ -1,0 +1,227 @@
+import { arch, hostname } from 'node:os'
+import {
+  context,
+  propagation,
+  type TextMapPropagator,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api'
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
+import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources'
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  ConsoleSpanExporter,
+  type IdGenerator,
+  ParentBasedSampler,
+  RandomIdGenerator,
+  type Sampler,
+  type SpanExporter,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base'
+import type { ResolvedConfig } from '../config/schema.ts'
+import { type BatchObserver, BoundedBatchSpanProcessor } from './boundedBatchSpanProcessor.ts'
+import { TRACER_NAME } from './conventions.ts'
+import { createOtlpSpanExporter } from './createSpanExporter.ts'
+import { RequestIdPropagator } from './requestIdPropagator.ts'
+import { resolveTracingSettings, type TracingSettings } from './resolveTracingSettings.ts'
+
+/** Everything one Lookout instance traces with. Built once; nothing here is global except as noted. */
+export interface TracingRuntime {
+  readonly settings: TracingSettings
+  /** Tracer for server spans and helpers. */
+  readonly tracer: Tracer
+  /** Provider (handed to the outbound instrumentations). */
+  readonly provider: TracerProvider
+  /** Extracts/injects `traceparent`/`tracestate`/`baggage` per `OTEL_PROPAGATORS`. */
+  readonly propagator: TextMapPropagator
+  /**
+   * Tracer whose next span takes the ids put in {@link TracingRuntime.nextIds} — used only to record the kept
+   * 5xx span of an unsampled request under the ids its logs already carry. `undefined` unless `keepErrors`.
+   */
+  readonly errorTracer: Tracer | undefined
+  readonly nextIds: { traceId: string | undefined; spanId: string | undefined }
+  /** Span processors (one per exporter). */
+  readonly processors: readonly BoundedBatchSpanProcessor[]
+  /** Sends queued spans now (bounded). */
+  forceFlush(timeoutMs: number): Promise<void>
+  /** Flushes and shuts the exporters down within `timeoutMs`. Idempotent. */
+  shutdown(timeoutMs: number): Promise<void>
+}
+
+/** Inputs of {@link createTracing} besides the config. */
+export interface CreateTracingDeps {
+  readonly observer: BatchObserver
+  /** Extra exporters (tests, `lookout/testing`). */
+  readonly extraExporters?: readonly SpanExporter[]
+}
+
+/**
+ * Builds the tracer provider of one Lookout instance from its resolved config: resource, sampler, propagator
+ * and one bounded batch processor per exporter (OTLP over the configured protocol, console, extras). Without any
+ * exporter spans are still created when sampled (logs correlate by trace id), and nothing is exported.
+ *
+ * The provider is *not* registered globally (many instances may live in one process, e.g. in tests); the tracer
+ * is passed explicitly. The only process-wide state it touches is set once if absent: an AsyncLocalStorage
+ * context manager (without one, `context.with` does nothing) and the W3C propagator the outbound
+ * instrumentations inject with.
+ *
+ * @example
+ * const runtime = createTracing(config, { observer })
+ * const span = runtime.tracer.startSpan('GET /users/:id')
+ */
+export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): TracingRuntime {
+  const settings = resolveTracingSettings(config)
+  const propagator = createPropagator(settings.propagators)
+  ensureGlobalContext(propagator)
+  const limits = config.tracing.batch
+  const processors: BoundedBatchSpanProcessor[] = []
+  const exporters: SpanExporter[] = []
+  if (settings.otlp !== undefined) exporters.push(createOtlpSpanExporter(settings.otlp))
+  if (settings.console) exporters.push(new ConsoleSpanExporter())
+  if (deps.extraExporters) exporters.push(...deps.extraExporters)
+  for (const exporter of exporters) processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
+  const resource = createResource(config)
+  const spanProcessors: SpanProcessor[] = processors
+  const provider = new BasicTracerProvider({
+    resource,
+    sampler: createSampler(settings),
+    spanProcessors,
+  })
+  const tracer = provider.getTracer(TRACER_NAME, config.version)
+  const nextIds: { traceId: string | undefined; spanId: string | undefined } = {
+    traceId: undefined,
+    spanId: undefined,
+  }
+  let errorTracer: Tracer | undefined
+  if (config.tracing.keepErrors && settings.enabled) {
+    const random = new RandomIdGenerator()
+    const idGenerator: IdGenerator = {
+      generateTraceId() {
+        const id = nextIds.traceId
+        nextIds.traceId = undefined
+        return id ?? random.generateTraceId()
+      },
+      generateSpanId() {
+        const id = nextIds.spanId
+        nextIds.spanId = undefined
+        return id ?? random.generateSpanId()
+      },
+    }
+    errorTracer = new BasicTracerProvider({
+      resource,
+      sampler: new AlwaysOnSampler(),
+      idGenerator,
+      spanProcessors,
+    }).getTracer(TRACER_NAME, config.version)
+  }
+  let stopping: Promise<void> | undefined
+  return {
+    settings,
+    tracer,
+    provider,
+    propagator,
+    errorTracer,
+    nextIds,
+    processors,
+    async forceFlush(timeoutMs) {
+      await Promise.all(processors.map((p) => p.forceFlush(timeoutMs)))
+    },
+    shutdown(timeoutMs) {
+      stopping ??= Promise.all(processors.map((p) => p.shutdown(timeoutMs))).then(() => undefined)
+      return stopping
+    },
+  }
+}
+
+/**
+ * The sampler named by `OTEL_TRACES_SAMPLER` (ratio from `OTEL_TRACES_SAMPLER_ARG` / `sampleRate`).
+ *
+ * @example
+ * createSampler({ sampler: 'parentbased_traceidratio', ratio: 0.1 }) // ParentBased{root=TraceIdRatioBased{0.1}}
+ */
+export function createSampler(settings: Pick<TracingSettings, 'sampler' | 'ratio'>): Sampler {
+  switch (settings.sampler) {
+    case 'always_on':
+      return new AlwaysOnSampler()
+    case 'always_off':
+      return new AlwaysOffSampler()
+    case 'traceidratio':
+      return new TraceIdRatioBasedSampler(settings.ratio)
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() })
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.ratio) })
+    default:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() })
+  }
+}
+
+/**
+ * W3C trace-context and/or baggage propagation, per `OTEL_PROPAGATORS` (an empty list propagates nothing).
+ *
+ * @example
+ * createPropagator(['tracecontext', 'baggage']).fields() // ['traceparent', 'tracestate', 'baggage']
+ */
+export function createPropagator(names: readonly ('tracecontext' | 'baggage')[]): TextMapPropagator {
+  const propagators: TextMapPropagator[] = []
+  for (const name of names) {
+    propagators.push(name === 'tracecontext' ? new W3CTraceContextPropagator() : new W3CBaggagePropagator())
+  }
+  return new CompositePropagator({ propagators })
+}
+
+/**
+ * The resource of every span: `service.name`, `service.version`, `service.instance.id`,
+ * `deployment.environment(.name)`, host and process attributes, then `OTEL_RESOURCE_ATTRIBUTES` (which win,
+ * except over an explicitly configured service name — the default `app` yields to a `service.name` there).
+ *
+ * @example
+ * createResource(config).attributes['service.name'] // 'identity'
+ */
+export function createResource(config: ResolvedConfig): Resource {
+  const fromEnv = { ...(config.tracing.resourceAttributes ?? {}) }
+  const serviceName =
+    config.service === 'app' && fromEnv['service.name'] !== undefined ? fromEnv['service.name'] : config.service
+  return defaultResource().merge(
+    resourceFromAttributes({
+      'deployment.environment': config.environment,
+      'deployment.environment.name': config.environment,
+      'host.name': hostname(),
+      'host.arch': arch(),
+      'process.pid': process.pid,
+      'process.runtime.name': 'nodejs',
+      'process.runtime.version': process.versions.node,
+      'service.instance.id': config.instance,
+      'service.version': config.version,
+      ...fromEnv,
+      'service.name': serviceName,
+    }),
+  )
+}
+
+let contextManagerChecked = false
+
+/**
+ * Makes `context.with` work process-wide: registers an AsyncLocalStorage context manager unless one is already
+ * registered (by `lookout/register`, the OTel Node SDK or the app), and the given propagator as the global one
+ * unless one is set — the official outbound instrumentations inject through the global propagator (composed with
+ * the {@link RequestIdPropagator}, so the request id travels beside `traceparent`).
+ */
+export function ensureGlobalContext(propagator: TextMapPropagator): void {
+  if (!contextManagerChecked) {
+    contextManagerChecked = true
+    const manager = new AsyncLocalStorageContextManager()
+    manager.enable()
+    // Returns false (and keeps the existing one) when a manager is already registered.
+    if (!context.setGlobalContextManager(manager)) manager.disable()
+  }
+  if (propagation.fields().length === 0 && propagator.fields().length > 0) {
+    propagation.setGlobalPropagator(
+      new CompositePropagator({ propagators: [propagator, new RequestIdPropagator()] }),
+    )
+  }
+}

@@ -1,0 +1,221 @@
+import {
+  type Attributes,
+  type Context,
+  context,
+  defaultTextMapGetter,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api'
+import type { LifecycleRequest } from '../http/lifecycleRequest.ts'
+import type { RequestObserver } from '../http/requestObserver.ts'
+import { HTTP_SPAN_ATTRIBUTES as A, TRACE_ID_HEADER } from './conventions.ts'
+import type { TracingRuntime } from './createTracing.ts'
+import { errorTypeOf, toSpanException } from './recordException.ts'
+import { redactQuery } from './redactQuery.ts'
+import { REQUEST_ID_CONTEXT_KEY } from './requestIdPropagator.ts'
+import type { SpanRedactor } from './spanRedactor.ts'
+
+/** Inputs of {@link createServerSpanObserver}. */
+export interface ServerSpanObserverOptions {
+  readonly runtime: TracingRuntime
+  readonly redactor: SpanRedactor
+  /** Client IP after trusted-proxy resolution. */
+  readonly clientIp: (req: LifecycleRequest) => string | undefined
+  /** Route (or path) excluded from tracing on top of `req.excluded`. */
+  readonly isExcluded: (routeOrPath: string) => boolean
+  /** Any tracing-only exclusions configured (skips the check entirely when false). */
+  readonly hasExclusions: boolean
+  /** Route value of unmatched requests (never put in a span name or `http.route`). */
+  readonly unmatchedRoute: string
+  /** Trust `X-Forwarded-Proto` for `url.scheme` (a proxy list is configured). */
+  readonly trustForwardedProto: boolean
+  /** Header that carries the request id on outbound calls, or `undefined` to not inject it. */
+  readonly outboundRequestIdHeader: string | undefined
+}
+
+/**
+ * The HTTP SERVER span of every request, created by Lookout from the lifecycle core (not by patching http), so
+ * ESM and bundled apps are traced the same way:
+ *
+ * - `onStart`: honours an incoming `traceparent`/`tracestate`/`baggage`, starts the span (`{method} {route}`
+ *   when the route is known, else `{method}`), fills `req.traceId/spanId/sampled/span` (exemplars and log
+ *   correlation read them) and adds `X-Trace-Id` to the response headers;
+ * - `wrap`: runs the handler inside the span's context, so outbound calls and `withSpan()` become children;
+ * - `onFinish`: final name, PROTOCOLS.md §6 attributes, status (5xx error, 4xx unset), the handler's exception
+ *   with a redacted message, end.
+ *
+ * The unsampled path allocates no attributes: a non-recording span only carries ids for propagation and logs.
+ *
+ * @example
+ * lookout.core.addObserver(createServerSpanObserver({ runtime, redactor, clientIp, isExcluded, … }))
+ */
+export function createServerSpanObserver(options: ServerSpanObserverOptions): RequestObserver {
+  const { runtime, redactor, clientIp, isExcluded, hasExclusions, unmatchedRoute, trustForwardedProto } = options
+  const idHeader = options.outboundRequestIdHeader
+  const tracer = runtime.tracer
+  const propagator = runtime.propagator
+  const propagates = propagator.fields().length > 0
+  const errorTracer = runtime.errorTracer
+  const startOptions = { kind: SpanKind.SERVER }
+  // Parents of unsampled requests, kept only when a 5xx may still be recorded (keepErrors).
+  const parents = errorTracer === undefined ? undefined : new WeakMap<LifecycleRequest, Context>()
+  // The core calls wrap() right after onStart() for the same request; handing the context over avoids a
+  // per-request holder object. A mismatch (another adapter's order) falls back to rebuilding it.
+  let pendingReq: LifecycleRequest | undefined
+  let pendingCtx: Context = ROOT_CONTEXT
+
+  function spanName(method: string, route: string): string {
+    const m = method === '_OTHER' ? 'HTTP' : method
+    return route === '' || route === unmatchedRoute ? m : `${m} ${route}`
+  }
+
+  function attributesOf(req: LifecycleRequest): Attributes {
+    const headers = req.headers
+    const url = req.url
+    const q = url.indexOf('?')
+    const path = q === -1 ? url : url.slice(0, q)
+    const attrs: Attributes = {
+      [A.method]: req.method,
+      [A.urlPath]: redactor.redactString(path),
+      [A.urlScheme]: scheme(headers['x-forwarded-proto']),
+      [A.status]: req.status,
+      [A.protocolVersion]: headers[':method'] === undefined ? '1.1' : '2',
+    }
+    if (req.method === '_OTHER') attrs[A.methodOriginal] = req.rawMethod
+    if (q !== -1 && q < url.length - 1) attrs[A.urlQuery] = redactQuery(url.slice(q + 1), redactor)
+    if (req.route !== '' && req.route !== unmatchedRoute) attrs[A.route] = req.route
+    const host = headers.host ?? headers[':authority']
+    if (typeof host === 'string' && host !== '') {
+      const { address, port } = splitHost(host)
+      attrs[A.serverAddress] = address
+      if (port !== undefined) attrs[A.serverPort] = port
+    }
+    const ip = clientIp(req)
+    if (ip !== undefined) attrs[A.clientAddress] = ip
+    const ua = headers['user-agent']
+    if (typeof ua === 'string') attrs[A.userAgent] = redactor.redactString(ua)
+    if (req.requestBytes > 0) attrs[A.requestBodySize] = req.requestBytes
+    if (req.responseBytes > 0) attrs[A.responseBodySize] = req.responseBytes
+    attrs[A.requestId] = req.requestId
+    if (req.tenant !== undefined) attrs[A.tenant] = req.tenant
+    return attrs
+  }
+
+  function scheme(forwarded: string | string[] | undefined): string {
+    if (trustForwardedProto && typeof forwarded === 'string') {
+      const first = forwarded.split(',')[0]!.trim().toLowerCase()
+      if (first === 'https' || first === 'http') return first
+    }
+    return 'http'
+  }
+
+  function complete(span: Span, req: LifecycleRequest): void {
+    span.updateName(spanName(req.method, req.route))
+    span.setAttributes(attributesOf(req))
+    const status = req.status
+    const error = req.error
+    if (error !== undefined) span.recordException(toSpanException(error, redactor))
+    if (status >= 500) {
+      span.setAttribute(A.errorType, error === undefined ? String(status) : errorTypeOf(error))
+      span.setStatus({ code: SpanStatusCode.ERROR })
+    } else if (req.aborted) {
+      span.setAttribute(A.errorType, 'aborted')
+    }
+  }
+
+  return {
+    name: 'tracing',
+    onStart(req) {
+      if (req.excluded) return
+      if (hasExclusions && isExcluded(req.route === '' ? req.path : req.route)) return
+      const headers = req.headers
+      // Fast path: no propagation headers → a root span, no extraction.
+      const parent =
+        propagates && (headers.traceparent !== undefined || headers.baggage !== undefined)
+          ? propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter)
+          : ROOT_CONTEXT
+      const span = tracer.startSpan(spanName(req.method, req.route), startOptions, parent)
+      const sc = span.spanContext()
+      req.span = span
+      req.traceId = sc.traceId
+      req.spanId = sc.spanId
+      req.sampled = (sc.traceFlags & TraceFlags.SAMPLED) !== 0
+      req.responseHeaders.push(TRACE_ID_HEADER, sc.traceId)
+      pendingReq = req
+      const ctx = trace.setSpan(parent, span)
+      pendingCtx =
+        idHeader === undefined
+          ? ctx
+          : ctx.setValue(REQUEST_ID_CONTEXT_KEY, { header: idHeader, requestId: req.requestId })
+      if (parents !== undefined && !req.sampled && parent !== ROOT_CONTEXT) parents.set(req, parent)
+    },
+    wrap(req, next) {
+      const span = req.span as Span | undefined
+      if (span === undefined) {
+        next()
+        return
+      }
+      let ctx: Context
+      if (pendingReq === req) {
+        ctx = pendingCtx
+        pendingReq = undefined
+        pendingCtx = ROOT_CONTEXT
+      } else {
+        ctx = trace.setSpan(ROOT_CONTEXT, span)
+        if (idHeader !== undefined)
+          ctx = ctx.setValue(REQUEST_ID_CONTEXT_KEY, { header: idHeader, requestId: req.requestId })
+      }
+      context.with(ctx, next)
+    },
+    onFinish(req) {
+      const span = req.span as Span | undefined
+      if (span === undefined) return
+      if (pendingReq === req) {
+        pendingReq = undefined
+        pendingCtx = ROOT_CONTEXT
+      }
+      // A route excluded only once known: the span is dropped (never ended → never exported).
+      if (hasExclusions && isExcluded(req.route)) return
+      if (span.isRecording()) {
+        complete(span, req)
+        span.end()
+        return
+      }
+      if (errorTracer !== undefined && req.status >= 500) keepError(req)
+    },
+  }
+
+  /** Records the 5xx server span of an unsampled request under the trace/span ids its logs already carry. */
+  function keepError(req: LifecycleRequest): void {
+    const parent = parents?.get(req) ?? ROOT_CONTEXT
+    if (parent === ROOT_CONTEXT) runtime.nextIds.traceId = req.traceId
+    runtime.nextIds.spanId = req.spanId
+    const span = errorTracer!.startSpan(
+      spanName(req.method, req.route),
+      { kind: SpanKind.SERVER, startTime: req.startEpochMs },
+      parent,
+    )
+    runtime.nextIds.traceId = undefined
+    runtime.nextIds.spanId = undefined
+    complete(span, req)
+    span.setAttribute(A.keptError, true)
+    span.end()
+  }
+}
+
+function splitHost(host: string): { address: string; port: number | undefined } {
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']')
+    const address = end === -1 ? host : host.slice(1, end)
+    const port = end !== -1 && host[end + 1] === ':' ? Number(host.slice(end + 2)) : undefined
+    return { address, port: port !== undefined && Number.isInteger(port) ? port : undefined }
+  }
+  const colon = host.lastIndexOf(':')
+  if (colon === -1) return { address: host, port: undefined }
+  const port = Number(host.slice(colon + 1))
+  return { address: host.slice(0, colon), port: Number.isInteger(port) && port > 0 ? port : undefined }
+}
