@@ -6,6 +6,31 @@ export { createLookout } from './core/createLookout.ts'
 export type { LookoutArea } from './core/lookoutArea.ts'
 export type { ConfigProblem } from './errors.ts'
 export { LookoutError } from './errors.ts'
+export type { DiskCheckOptions } from './health/checks/diskCheck.ts'
+export { diskCheck } from './health/checks/diskCheck.ts'
+export type { EventLoopDelayCheckOptions } from './health/checks/eventLoopDelayCheck.ts'
+export { eventLoopDelayCheck } from './health/checks/eventLoopDelayCheck.ts'
+export type { HttpCheckOptions } from './health/checks/httpCheck.ts'
+export { httpCheck } from './health/checks/httpCheck.ts'
+export type { MemoryCheckOptions } from './health/checks/memoryCheck.ts'
+export { memoryCheck } from './health/checks/memoryCheck.ts'
+export type { PgQueryable, PostgresCheckOptions } from './health/checks/postgresCheck.ts'
+export { postgresCheck } from './health/checks/postgresCheck.ts'
+export type { RedisCheckOptions, RedisPingable } from './health/checks/redisCheck.ts'
+export { redisCheck } from './health/checks/redisCheck.ts'
+export type { SqliteCheckOptions, SqliteDatabase } from './health/checks/sqliteCheck.ts'
+export { sqliteCheck } from './health/checks/sqliteCheck.ts'
+export { HEALTH_CONTENT_TYPE, HEALTH_METRIC_NAMES } from './health/conventions.ts'
+export type {
+  CheckState,
+  ComponentType,
+  HealthCheck,
+  HealthCheckResult,
+  HealthStatus,
+} from './health/healthCheck.ts'
+export type { HealthBody, HealthCheckEntry } from './health/healthReport.ts'
+export type { Health } from './health/installHealth.ts'
+export type { LookoutPhase, ShutdownHook } from './health/shutdownOrchestrator.ts'
 export type { LifecycleCore, StartInput } from './http/lifecycleCore.ts'
 export type { LifecycleRequest } from './http/lifecycleRequest.ts'
 export type { OperatorIdentity, OpsAuth, OpsRequest, OpsResponse, OpsRoute } from './http/opsRoute.ts'

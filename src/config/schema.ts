@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { EnvBinding } from './envBinding.ts'
+import { healthEnv, healthSchema } from './sections/health.ts'
 import { httpEnv, httpSchema } from './sections/http.ts'
 import { metricsEnv, metricsSchema } from './sections/metrics.ts'
 import { operatorEnv, operatorSchema } from './sections/operator.ts'
@@ -23,11 +24,12 @@ export const lookoutSchema = z
     slo: sloSchema,
     tracing: tracingSchema,
     store: storeSchema,
+    health: healthSchema,
   })
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...sloEnv, ...tracingEnv, ...storeEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...sloEnv, ...tracingEnv, ...storeEnv, ...healthEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>

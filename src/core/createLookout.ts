@@ -3,7 +3,11 @@ import { resolveConfig } from '../config/resolveConfig.ts'
 import type { LookoutOptions, ResolvedConfig } from '../config/schema.ts'
 import { type FrontendApi, installFrontend } from '../frontend/installFrontend.ts'
 import { type Health, installHealth } from '../health/installHealth.ts'
-import { createShutdownOrchestrator, type LookoutPhase, type ShutdownHook } from '../health/shutdownOrchestrator.ts'
+import {
+  createShutdownOrchestrator,
+  type LookoutPhase,
+  type ShutdownHook,
+} from '../health/shutdownOrchestrator.ts'
 import type { LifecycleCore } from '../http/lifecycleCore.ts'
 import { createLifecycleCore } from '../http/lifecycleCore.ts'
 import { createOpsDispatcher, type MountedOpsRoute } from '../http/opsDispatcher.ts'
@@ -218,7 +222,12 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   // request observers, instrument hooks and lifecycle areas, and assign its public API on the instance.
   // (Keep this list the only place that knows the order.)
   installTracing(lookout) // first: its observer sets req.traceId before others' onStart; it stops (flushes) last
-  installHealth(lookout, orchestrator, config.health.shutdown.handleSignals ?? extras.handleSignalsByDefault ?? false) // early: later areas add checks
+  // Early, so later areas can add checks (the store does).
+  installHealth(
+    lookout,
+    orchestrator,
+    config.health.shutdown.handleSignals ?? extras.handleSignalsByDefault ?? false,
+  )
   installStore(lookout)
   installFrontend(lookout)
 

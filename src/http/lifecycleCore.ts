@@ -45,7 +45,29 @@ export interface LifecycleCore {
   readonly inFlight: number
   /** Resolves when in-flight reaches 0 (immediately if it is 0). */
   idle(): Promise<void>
+  /**
+   * Sets the admission gate (load shedding; configuration time, one gate). The gate is consulted only for
+   * requests that are not excluded (probes, /metrics always pass) and must be O(1).
+   */
+  setAdmission(gate: AdmissionGate): void
+  /**
+   * Called by adapters right after `start`: a rejection to send *instead of* running the request (the adapter
+   * still lets `finish` run, so the 503 is measured), or `undefined` to proceed.
+   */
+  admit(req: LifecycleRequest): AdmissionRejection | undefined
 }
+
+/** A response an adapter sends instead of running the request (e.g. 503 + `Retry-After` while shedding load). */
+export interface AdmissionRejection {
+  readonly status: number
+  /** Header name/value pairs. */
+  readonly headers: readonly (readonly [string, string])[]
+  /** Serialized body (already JSON). */
+  readonly body: string
+}
+
+/** Decides whether a (non-excluded) request is admitted; reads precomputed state only. */
+export type AdmissionGate = (req: LifecycleRequest) => AdmissionRejection | undefined
 
 /** Options of {@link createLifecycleCore}. */
 export interface LifecycleCoreOptions {
@@ -56,7 +78,8 @@ export interface LifecycleCoreOptions {
 
 /** Default telemetry exclusions: the metrics path and the health probes. */
 export function defaultExcludedRoutes(config: ResolvedConfig): string[] {
-  return [config.metrics.path, '/health*', '/healthz', '/readyz', '/livez', '/favicon.ico']
+  const probes = config.health.enabled ? Object.values(config.health.paths).flat() : []
+  return [config.metrics.path, '/health*', '/healthz', '/readyz', '/livez', ...probes, '/favicon.ico']
 }
 
 /**
@@ -88,6 +111,7 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
   let runner: (req: LifecycleRequest, next: () => void) => void = (_req, next) => next()
   let inFlight = 0
   let idleWaiters: (() => void)[] = []
+  let admission: AdmissionGate | undefined
 
   function rebuild(): void {
     starters = observers.filter((o) => o.onStart)
@@ -228,6 +252,17 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
     idle() {
       if (inFlight === 0) return Promise.resolve()
       return new Promise((resolve) => idleWaiters.push(resolve))
+    },
+    setAdmission(gate) {
+      admission = gate
+    },
+    admit(req) {
+      if (admission === undefined || req.excluded) return undefined
+      try {
+        return admission(req)
+      } catch {
+        return undefined
+      }
     },
   }
   return core

@@ -39,7 +39,8 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
       'Pass either an existing Lookout instance (`lookout`) or Lookout options, not both',
     )
   }
-  const lookout = instance ?? createLookout(lookoutOptions)
+  // A plugin-created instance handles SIGTERM/SIGINT unless `health.shutdown.handleSignals` says otherwise.
+  const lookout = instance ?? createLookout(lookoutOptions, { handleSignalsByDefault: true })
   const core = lookout.core
 
   app.decorate('lookout', lookout)
@@ -62,6 +63,14 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
       const length = res.getHeader('content-length')
       core.finish(req, res.statusCode, length === undefined ? 0 : Number(length), !res.writableEnded)
     })
+    const rejection = core.admit(req)
+    if (rejection !== undefined) {
+      // Load shedding: answer here and skip the handler (the close listener above still measures the 503).
+      reply.code(rejection.status)
+      for (const [name, value] of rejection.headers) reply.header(name, value)
+      reply.send(rejection.body)
+      return
+    }
     core.run(req, done)
   })
 
@@ -79,8 +88,20 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   })
   // The server owns the instance's lifecycle (start on ready, shutdown on close), shared instances included:
   // shutdown is idempotent, so closing a second server that shares it is harmless.
+  let fastifyClosing = false
+  app.addHook('preClose', function lookoutPreClose(done) {
+    fastifyClosing = true
+    done()
+  })
   app.addHook('onClose', async function lookoutOnClose() {
+    // Closed from a shutdown hook (signal / lookout.shutdown()): that shutdown is already running — waiting on
+    // it here would wait on ourselves.
+    if (lookout.phase === 'stopping') return
     await lookout.shutdown()
+  })
+  // A signal-initiated shutdown ends with app.close(), so the app's own onClose hooks (pools …) run too.
+  lookout.onShutdown(async function closeFastify() {
+    if (!fastifyClosing) await app.close()
   })
 
   if (lookout.routes.length > 0) await app.register(mountOpsRoutes(lookout.routes))
