@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { EnvBinding } from './envBinding.ts'
+import { frontendEnv, frontendSchema } from './sections/frontend.ts'
 import { healthEnv, healthSchema } from './sections/health.ts'
 import { httpEnv, httpSchema } from './sections/http.ts'
 import { metricsEnv, metricsSchema } from './sections/metrics.ts'
@@ -23,13 +24,14 @@ export const lookoutSchema = z
     redact: redactSchema,
     slo: sloSchema,
     tracing: tracingSchema,
+    frontend: frontendSchema,
     store: storeSchema,
     health: healthSchema,
   })
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...sloEnv, ...tracingEnv, ...storeEnv, ...healthEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...healthEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>

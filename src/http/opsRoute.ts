@@ -45,7 +45,7 @@ export interface OpsResponse {
  */
 export interface OpsRoute {
   /** GET routes also answer HEAD. */
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
   /** Path with `:param` segments. */
   readonly path: string
   readonly auth: OpsAuth

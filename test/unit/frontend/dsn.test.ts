@@ -1,16 +1,24 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { LookoutError } from '../../../src/errors.ts'
 import { createDsnAllowList } from '../../../src/frontend/createDsnAllowList.ts'
 import { dsnToString, envelopeUrlOf, parseDsn } from '../../../src/frontend/parseDsn.ts'
-import { LookoutError } from '../../../src/errors.ts'
 
 const parses: [string, string, string][] = [
   // [why, dsn, canonical]
   ['a SaaS DSN', 'https://abc123@o1.ingest.sentry.io/42', 'https://abc123@o1.ingest.sentry.io/42'],
   ['a DSN with a port', 'http://k@127.0.0.1:9000/7', 'http://k@127.0.0.1:9000/7'],
-  ['a DSN with a secret (dropped)', 'https://k:s3cr3t@sentry.example.com/7', 'https://k@sentry.example.com/7'],
+  [
+    'a DSN with a secret (dropped)',
+    'https://k:s3cr3t@sentry.example.com/7',
+    'https://k@sentry.example.com/7',
+  ],
   ['an upper-case host (lower-cased)', 'https://k@Sentry.Example.COM/7', 'https://k@sentry.example.com/7'],
-  ['a DSN with a path prefix', 'https://k@sentry.example.com/relay/sub/7', 'https://k@sentry.example.com/relay/sub/7'],
+  [
+    'a DSN with a path prefix',
+    'https://k@sentry.example.com/relay/sub/7',
+    'https://k@sentry.example.com/relay/sub/7',
+  ],
 ]
 
 for (const [why, dsn, canonical] of parses) {
@@ -57,7 +65,10 @@ for (const [why, dsn] of refused) {
 }
 
 test('envelopeUrlOf derives the ingest URL Sentry uses, path prefix included', () => {
-  assert.equal(envelopeUrlOf(parseDsn('https://k@o1.ingest.sentry.io/42')!), 'https://o1.ingest.sentry.io/api/42/envelope/')
+  assert.equal(
+    envelopeUrlOf(parseDsn('https://k@o1.ingest.sentry.io/42')!),
+    'https://o1.ingest.sentry.io/api/42/envelope/',
+  )
   assert.equal(
     envelopeUrlOf(parseDsn('http://k@127.0.0.1:9000/relay/7')!),
     'http://127.0.0.1:9000/relay/api/7/envelope/',
@@ -73,12 +84,28 @@ const allowList = createDsnAllowList([
 
 const resolutions: [string, unknown, string | undefined][] = [
   ['the exact DSN', 'https://pub@o1.ingest.sentry.io/42', 'https://o1.ingest.sentry.io/api/42/envelope/'],
-  ['the exact DSN with its host in capitals', 'https://pub@O1.Ingest.Sentry.IO/42', 'https://o1.ingest.sentry.io/api/42/envelope/'],
+  [
+    'the exact DSN with its host in capitals',
+    'https://pub@O1.Ingest.Sentry.IO/42',
+    'https://o1.ingest.sentry.io/api/42/envelope/',
+  ],
   ['the exact DSN with another key', 'https://other@o1.ingest.sentry.io/42', undefined],
   ['the exact DSN with another project', 'https://pub@o1.ingest.sentry.io/43', undefined],
-  ['an exact DSN with an upstream override', 'https://pub@exact.example/9', 'http://127.0.0.1:5555/api/9/envelope/'],
-  ['an allowed host and project', 'https://anykey@sentry.allowed.test/7', 'http://127.0.0.1:4444/api/7/envelope/'],
-  ['an allowed host over http', 'http://anykey@sentry.allowed.test/8', 'http://127.0.0.1:4444/api/8/envelope/'],
+  [
+    'an exact DSN with an upstream override',
+    'https://pub@exact.example/9',
+    'http://127.0.0.1:5555/api/9/envelope/',
+  ],
+  [
+    'an allowed host and project',
+    'https://anykey@sentry.allowed.test/7',
+    'http://127.0.0.1:4444/api/7/envelope/',
+  ],
+  [
+    'an allowed host over http',
+    'http://anykey@sentry.allowed.test/8',
+    'http://127.0.0.1:4444/api/8/envelope/',
+  ],
   ['an allowed host with another project', 'https://k@sentry.allowed.test/9', undefined],
   ['an allowed host on another port', 'https://k@sentry.allowed.test:4444/7', undefined],
   ['an allowed host with a path prefix', 'https://k@sentry.allowed.test/x/7', undefined],
