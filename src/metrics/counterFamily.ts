@@ -23,16 +23,14 @@ export class CounterFamily extends MetricFamily<CounterChild> {
     return new CounterChild()
   }
 
-  write(out: string[], format: ExpositionFormat): void {
-    if (this.labelStrings.size === 0) return
-    this.header(out, format)
+  protected writeChild(out: string[], child: CounterChild, labels: string, format: ExpositionFormat): void {
     const name = this.name.endsWith('_total') || format === 'prometheus' ? this.name : `${this.name}_total`
-    for (const [child, labels] of this.entries()) {
-      out.push(
-        labels === ''
-          ? `${name} ${formatValue(child.value)}\n`
-          : `${name}{${labels}} ${formatValue(child.value)}\n`,
-      )
-    }
+    out.push(
+      labels === ''
+        ? `${name} ${formatValue(child.value)}
+`
+        : `${name}{${labels}} ${formatValue(child.value)}
+`,
+    )
   }
 }

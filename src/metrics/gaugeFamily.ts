@@ -28,16 +28,13 @@ export class GaugeFamily extends MetricFamily<GaugeChild> {
     return new GaugeChild()
   }
 
-  write(out: string[], format: ExpositionFormat): void {
-    if (this.labelStrings.size === 0) return
-    this.header(out, format)
-    const name = this.name
-    for (const [child, labels] of this.entries()) {
-      out.push(
-        labels === ''
-          ? `${name} ${formatValue(child.value)}\n`
-          : `${name}{${labels}} ${formatValue(child.value)}\n`,
-      )
-    }
+  protected writeChild(out: string[], child: GaugeChild, labels: string, _format: ExpositionFormat): void {
+    out.push(
+      labels === ''
+        ? `${this.name} ${formatValue(child.value)}
+`
+        : `${this.name}{${labels}} ${formatValue(child.value)}
+`,
+    )
   }
 }

@@ -83,26 +83,27 @@ export class HistogramFamily extends MetricFamily<HistogramChild> {
     return new HistogramChild(this.buckets)
   }
 
-  write(out: string[], format: ExpositionFormat): void {
-    if (this.labelStrings.size === 0) return
-    this.header(out, format)
+  protected writeChild(out: string[], child: HistogramChild, labels: string, format: ExpositionFormat): void {
     const name = this.name
     const les = this.leStrings
-    const withExemplars = format === 'openmetrics'
-    for (const [child, labels] of this.entries()) {
-      const prefix = labels === '' ? `${name}_bucket{le="` : `${name}_bucket{${labels},le="`
-      let cumulative = 0
-      let text = ''
-      for (let i = 0; i < les.length; i++) {
-        cumulative += child.counts[i]!
-        text += `${prefix}${les[i]}"} ${cumulative}`
-        const ex = withExemplars && child.exemplars !== undefined ? child.exemplars[i] : undefined
-        if (ex !== undefined) text += ` # {${ex.labels}} ${formatValue(ex.value)} ${ex.timestamp.toFixed(3)}`
-        text += '\n'
-      }
-      const suffix = labels === '' ? '' : `{${labels}}`
-      text += `${name}_sum${suffix} ${formatValue(child.sum)}\n${name}_count${suffix} ${child.count}\n`
-      out.push(text)
+    const exemplars = format === 'openmetrics' ? child.exemplars : undefined
+    const prefix = labels === '' ? `${name}_bucket{le="` : `${name}_bucket{${labels},le="`
+    const counts = child.counts
+    let cumulative = 0
+    let text = ''
+    for (let i = 0; i < les.length; i++) {
+      cumulative += counts[i]!
+      const ex = exemplars === undefined ? undefined : exemplars[i]
+      text +=
+        ex === undefined
+          ? `${prefix}${les[i]}"} ${cumulative}
+`
+          : `${prefix}${les[i]}"} ${cumulative} # {${ex.labels}} ${formatValue(ex.value)} ${ex.timestamp.toFixed(3)}
+`
     }
+    const suffix = labels === '' ? '' : `{${labels}}`
+    out.push(`${text}${name}_sum${suffix} ${formatValue(child.sum)}
+${name}_count${suffix} ${child.count}
+`)
   }
 }

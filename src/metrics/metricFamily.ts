@@ -74,8 +74,32 @@ export abstract class MetricFamily<C> {
 
   protected abstract createChild(): C
 
-  /** Appends this family's exposition text to `out`. */
-  abstract write(out: string[], format: ExpositionFormat): void
+  /** Appends one child's samples to `out`. */
+  protected abstract writeChild(out: string[], child: C, labels: string, format: ExpositionFormat): void
+
+  /** Appends this family's exposition text to `out` in one go. */
+  write(out: string[], format: ExpositionFormat): void {
+    for (const _ of this.writeSlices(out, format, Number.POSITIVE_INFINITY)) {
+      // drain
+    }
+  }
+
+  /**
+   * Appends this family's text to `out`, pausing (yielding) every `sliceSize` children so the caller can give the
+   * event loop a turn between slices: one 10 000-series histogram would otherwise block for hundreds of ms.
+   */
+  *writeSlices(out: string[], format: ExpositionFormat, sliceSize: number): Generator<void, void, void> {
+    if (this.labelStrings.size === 0) return
+    this.header(out, format)
+    let n = 0
+    for (const [child, labels] of this.labelStrings) {
+      this.writeChild(out, child, labels, format)
+      if (++n >= sliceSize) {
+        n = 0
+        yield
+      }
+    }
+  }
 
   protected header(out: string[], format: ExpositionFormat): void {
     const familyName =
@@ -83,12 +107,6 @@ export abstract class MetricFamily<C> {
         ? this.name.slice(0, -6)
         : this.name
     out.push(`# HELP ${familyName} ${escapeHelp(this.help)}\n# TYPE ${familyName} ${this.type}\n`)
-  }
-
-  /** Iterates children with their pre-rendered label strings (`a="1",b="2"`, or '' without labels). */
-  protected entries(): IterableIterator<[C, string]> {
-    const all = this.labelStrings.entries()
-    return all
   }
 
   private admit(key: string, rawValues: readonly unknown[]): C {

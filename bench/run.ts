@@ -1,0 +1,314 @@
+/**
+ * Lookout's benchmark runner: each server configuration in its own process on loopback, pinned to core 0, the
+ * load generator (autocannon, in this process) pinned to core 1; configurations interleaved over several rounds
+ * (A B C … A B C …) so drift hits all alike; medians reported with ratios to bare and per-request overhead.
+ *
+ *   npm run bench                 # full: 3 rounds × 8 s per configuration and route
+ *   npm run bench -- --quick      # short: 2 rounds × 3 s, hello route only
+ *   npm run bench -- --only=fastify-bare,lookout-metrics --route=hello --no-micro
+ *
+ * Writes bench/results/latest.json and bench/results/latest.md.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import autocannon from 'autocannon'
+import { runMetricsMicro } from './micro/metrics.ts'
+
+interface Config {
+  readonly name: string
+  readonly script: string
+  readonly features?: string
+  readonly env?: Record<string, string>
+  readonly description: string
+}
+
+const CONFIGS: readonly Config[] = [
+  { name: 'fastify-bare', script: 'fastify-bare.ts', description: 'Fastify, no observability' },
+  {
+    name: 'lookout-metrics',
+    script: 'fastify-lookout.ts',
+    features: 'metrics',
+    description: 'Lookout: metrics only',
+  },
+  {
+    name: 'lookout-metrics-log',
+    script: 'fastify-lookout.ts',
+    features: 'metrics,log',
+    description: 'Lookout: + request log',
+  },
+  {
+    name: 'lookout-metrics-log-context',
+    script: 'fastify-lookout.ts',
+    features: 'metrics,log,context',
+    description: 'Lookout: + context',
+  },
+  {
+    name: 'lookout-full-trace10',
+    script: 'fastify-lookout.ts',
+    features: 'metrics,log,context,trace10',
+    description: 'Lookout full: + tracing 10 %',
+  },
+  {
+    name: 'lookout-full-trace100',
+    script: 'fastify-lookout.ts',
+    features: 'metrics,log,context,trace100',
+    description: 'Lookout full: tracing 100 %',
+  },
+  {
+    name: 'peer-fastify-metrics',
+    script: 'fastify-metrics-only.ts',
+    description: 'peer: fastify-metrics only',
+  },
+  {
+    name: 'peer-full-trace10',
+    script: 'fastify-peer.ts',
+    features: 'metrics,log,trace',
+    env: { LOOKOUT_BENCH_RATIO: '0.1' },
+    description: 'peer: fastify-metrics + pino logging + OTel SDK http + @fastify/otel, 10 %',
+  },
+  {
+    name: 'peer-full-trace100',
+    script: 'fastify-peer.ts',
+    features: 'metrics,log,trace',
+    env: { LOOKOUT_BENCH_RATIO: '1' },
+    description: 'peer: same, 100 %',
+  },
+]
+
+const ROUTES = {
+  hello: { path: '/hello', method: 'GET' as const, body: undefined as string | undefined },
+  orders: {
+    path: '/orders',
+    method: 'POST' as const,
+    body: JSON.stringify({ id: 42, qty: 3, note: 'x'.repeat(200) }),
+  },
+}
+
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',')
+const routeArg = args.find((a) => a.startsWith('--route='))?.slice(8)
+const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (quick ? 2 : 3))
+const duration = Number(args.find((a) => a.startsWith('--duration='))?.slice(11) ?? (quick ? 3 : 8))
+const connections = 32
+const routes = (routeArg ? [routeArg] : quick ? ['hello'] : ['hello', 'orders']) as (keyof typeof ROUTES)[]
+const configs = CONFIGS.filter((c) => !only || only.includes(c.name))
+
+function pin(pid: number, core: number): boolean {
+  try {
+    execFileSync('taskset', ['-cp', String(core), String(pid)], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : 0
+}
+
+interface Server {
+  config: Config
+  child: ChildProcess
+  port: number
+}
+
+async function startServer(config: Config): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=lookout-source', '--import', 'tsx', `bench/servers/${config.script}`],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOOKOUT_BENCH_FEATURES: config.features ?? '',
+        ...config.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let err = ''
+  child.stderr?.on('data', (d) => {
+    err += d
+  })
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout?.on('data', (d) => {
+      out += d
+      const m = /LISTENING (\d+)/.exec(out)
+      if (m) resolve(Number(m[1]))
+    })
+    child.once('exit', (code) => reject(new Error(`${config.name} exited (${code}): ${err}`)))
+    setTimeout(() => reject(new Error(`${config.name} did not start: ${err}`)), 30_000).unref()
+  })
+  if (err.trim()) process.stderr.write(`[${config.name}] ${err.trim()}\n`)
+  pin(child.pid!, 0)
+  return { config, child, port }
+}
+
+async function drive(port: number, route: keyof typeof ROUTES, seconds: number) {
+  const r = ROUTES[route]
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${r.path}`,
+    method: r.method,
+    body: r.body,
+    headers: r.body ? { 'content-type': 'application/json' } : {},
+    connections,
+    duration: seconds,
+  })
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+async function main() {
+  const pinnedSelf = pin(process.pid, 1)
+  console.log(
+    `bench: ${configs.length} configurations × ${routes.join('+')} × ${rounds} rounds × ${duration} s, ${connections} connections; pinning ${pinnedSelf ? 'on' : 'unavailable'}`,
+  )
+  const servers: Server[] = []
+  for (const c of configs) servers.push(await startServer(c))
+  const samples = new Map<
+    string,
+    { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; rss: number[]; errors: number }
+  >()
+  try {
+    for (const s of servers) for (const route of routes) await drive(s.port, route, 1) // warm-up (JIT, caches)
+    for (let round = 1; round <= rounds; round++) {
+      for (const route of routes) {
+        for (const s of servers) {
+          const key = `${s.config.name}|${route}`
+          const before = cpuTicks(s.child.pid!)
+          const t0 = process.hrtime.bigint()
+          const r = await drive(s.port, route, duration)
+          const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+          const cpu = (cpuTicks(s.child.pid!) - before) / 100 / seconds
+          const entry = samples.get(key) ?? { rps: [], p50: [], p99: [], cpu: [], rss: [], errors: 0 }
+          entry.rps.push(r.rps)
+          entry.p50.push(r.p50)
+          entry.p99.push(r.p99)
+          entry.cpu.push(cpu)
+          entry.rss.push(rssMb(s.child.pid!))
+          entry.errors += r.errors
+          samples.set(key, entry)
+          console.log(
+            `  round ${round} ${route.padEnd(6)} ${s.config.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99} ms  cpu ${(cpu * 100).toFixed(0)} %`,
+          )
+        }
+      }
+    }
+  } finally {
+    for (const s of servers) s.child.kill('SIGKILL')
+  }
+
+  const rows: Record<string, unknown>[] = []
+  for (const route of routes) {
+    const bare = samples.get(`fastify-bare|${route}`)
+    const bareRps = bare ? median(bare.rps) : Number.NaN
+    for (const c of configs) {
+      const e = samples.get(`${c.name}|${route}`)
+      if (!e) continue
+      const rps = median(e.rps)
+      rows.push({
+        route,
+        config: c.name,
+        description: c.description,
+        rps: Math.round(rps),
+        ratioToBare: Number((rps / bareRps).toFixed(3)),
+        overheadMicros: Number((1e6 / rps - 1e6 / bareRps).toFixed(2)),
+        p50ms: median(e.p50),
+        p99ms: median(e.p99),
+        serverCpu: Number(median(e.cpu).toFixed(2)),
+        rssMb: Number(median(e.rss).toFixed(1)),
+        errors: e.errors,
+        samples: e.rps.map((x) => Math.round(x)),
+      })
+    }
+  }
+  const ratioOf = (route: string, name: string) =>
+    rows.find((r) => r.route === route && r.config === name)?.rps as number | undefined
+  const vsPeer: Record<string, number> = {}
+  for (const route of routes) {
+    const full = ratioOf(route, 'lookout-full-trace10')
+    const peer = ratioOf(route, 'peer-full-trace10')
+    if (full && peer)
+      vsPeer[`${route}: lookout-full-trace10 / peer-full-trace10`] = Number((full / peer).toFixed(2))
+    const full100 = ratioOf(route, 'lookout-full-trace100')
+    const peer100 = ratioOf(route, 'peer-full-trace100')
+    if (full100 && peer100)
+      vsPeer[`${route}: lookout-full-trace100 / peer-full-trace100`] = Number((full100 / peer100).toFixed(2))
+  }
+
+  const micro = args.includes('--no-micro') ? undefined : await runMetricsMicro({ quick })
+  const machine = {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    pinned: pinnedSelf,
+  }
+  const report = {
+    date: new Date().toISOString(),
+    machine,
+    settings: { rounds, duration, connections, quick },
+    throughput: rows,
+    vsPeer,
+    micro,
+  }
+  mkdirSync('bench/results', { recursive: true })
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`)
+  writeFileSync('bench/results/latest.md', renderMarkdown(report))
+  console.log(renderMarkdown(report))
+}
+
+function renderMarkdown(report: {
+  date: string
+  machine: Record<string, unknown>
+  settings: Record<string, unknown>
+  throughput: Record<string, unknown>[]
+  vsPeer: Record<string, number>
+  micro?: Record<string, unknown>
+}): string {
+  const lines = [
+    `# Benchmark results`,
+    '',
+    `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load on core 1: ${report.machine.pinned}`,
+    `${report.settings.rounds} interleaved rounds × ${report.settings.duration} s per configuration, ${report.settings.connections} connections, medians.`,
+    '',
+    '| route | configuration | req/s | ratio to bare | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...report.throughput.map(
+      (r) =>
+        `| ${r.route} | ${r.config} | ${r.rps} | ${r.ratioToBare} | ${r.overheadMicros} | ${r.p50ms} | ${r.p99ms} | ${r.serverCpu} | ${r.rssMb} | ${r.errors} |`,
+    ),
+    '',
+    ...Object.entries(report.vsPeer).map(([k, v]) => `- ${k}: **${v}×**`),
+    '',
+  ]
+  if (report.micro) {
+    lines.push('## Micro-benchmarks', '', '```json', JSON.stringify(report.micro, null, 2), '```', '')
+  }
+  return lines.join('\n')
+}
+
+await main()

@@ -1,0 +1,12 @@
+/** The peer reference for metrics only: fastify-metrics (prom-client) with its default route histogram. */
+import Fastify from 'fastify'
+import fastifyMetrics from 'fastify-metrics'
+import { announce, openBenchDb, realisticWork } from './common.ts'
+
+const app = Fastify({ logger: false })
+await app.register(fastifyMetrics as never, { endpoint: '/metrics', defaultMetrics: { enabled: false } })
+const db = openBenchDb()
+app.get('/hello', async () => ({ hello: 'world' }))
+app.post('/orders', async (req) => realisticWork(db, req.body))
+await app.listen({ port: 0, host: '127.0.0.1' })
+announce((app.server.address() as { port: number }).port)
