@@ -30,7 +30,7 @@ if (f.has('trace100')) options.tracing = { enabled: true, sampleRatio: 1 }
 if (!f.has('trace10') && !f.has('trace100')) options.tracing = { enabled: false }
 if (!f.has('context')) options.context = { enabled: false }
 
-let lookout
+let lookout: ReturnType<typeof createLookout>
 try {
   lookout = createLookout(options, { env: {}, logger })
 } catch (err) {
