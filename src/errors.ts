@@ -181,3 +181,22 @@ export function storeNotStartedError(): LookoutError {
 export function healthCheckInvalidError(name: string, reason: string): LookoutError {
   return new LookoutError('LOOKOUT_ERR_HEALTH_CHECK', `Invalid health check "${name}": ${reason}`, { name, reason })
 }
+
+/** A CPU or heap profile was asked for while that profiler is held (by another request or a continuous window). */
+export function profilerBusyError(kind: 'cpu' | 'heap', holder: string, retryAfterSeconds: number): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_PROFILER_BUSY',
+    `The ${kind} profiler is busy (${holder}); retry in ${retryAfterSeconds} s`,
+    { kind, holder, retryAfterSeconds },
+  )
+}
+
+/** A profile was asked for that this instance cannot take (profiling or heap sampling is off, or not started). */
+export function profilingUnavailableError(reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_PROFILING_UNAVAILABLE', `Profiling is unavailable: ${reason}`, { reason })
+}
+
+/** `lookout.profiling.cpu()` called with an out-of-range `seconds` or an unknown format. */
+export function profileRequestInvalidError(reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_PROFILE_REQUEST', `Invalid profile request: ${reason}`, { reason })
+}

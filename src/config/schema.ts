@@ -5,6 +5,7 @@ import { healthEnv, healthSchema } from './sections/health.ts'
 import { httpEnv, httpSchema } from './sections/http.ts'
 import { metricsEnv, metricsSchema } from './sections/metrics.ts'
 import { operatorEnv, operatorSchema } from './sections/operator.ts'
+import { profilingEnv, profilingSchema } from './sections/profiling.ts'
 import { redactEnv, redactSchema } from './sections/redact.ts'
 import { serviceEnv, serviceFields } from './sections/service.ts'
 import { sloEnv, sloSchema } from './sections/slo.ts'
@@ -21,6 +22,7 @@ export const lookoutSchema = z
     http: httpSchema,
     metrics: metricsSchema,
     operator: operatorSchema,
+    profiling: profilingSchema,
     redact: redactSchema,
     slo: sloSchema,
     tracing: tracingSchema,
@@ -31,7 +33,7 @@ export const lookoutSchema = z
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...healthEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...healthEnv, ...profilingEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>

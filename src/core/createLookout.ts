@@ -19,6 +19,7 @@ import { createMetricRegistry, type MetricRegistry } from '../metrics/metricRegi
 import { createMetricsRoute } from '../metrics/metricsRoute.ts'
 import { createMetricsServer } from '../metrics/metricsServer.ts'
 import { registerProcessMetrics } from '../metrics/processMetrics.ts'
+import { installProfiling, type ProfilingApi } from '../profiling/installProfiling.ts'
 import type { Store } from '../store/createStore.ts'
 import { installStore } from '../store/installStore.ts'
 import { installTracing, type LookoutTracing } from '../tracing/installTracing.ts'
@@ -62,6 +63,8 @@ export interface Lookout extends Omit<Instrumentation, 'use'> {
   readonly storeOwner: string
   /** Front-end telemetry: Sentry config/tunnel/report and public events (see docs/frontend.md). */
   readonly frontend: FrontendApi
+  /** On-demand CPU/heap profiles and continuous profiling to Pyroscope (see docs/profiling.md). */
+  readonly profiling: ProfilingApi
   /** Tracing: span helpers, presets, tracer (see docs/tracing.md). */
   readonly tracing: LookoutTracing
   /** Health checks, start-up tasks, probe state (see docs/health.md). */
@@ -168,6 +171,8 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     tracing: undefined as unknown as LookoutTracing,
     // Assigned by installFrontend.
     frontend: undefined as unknown as FrontendApi,
+    // Assigned by installProfiling.
+    profiling: undefined as unknown as ProfilingApi,
     // Assigned by installStore (a getter once the store area has started).
     store: undefined as unknown as Store,
     storeOwner: '',
@@ -230,6 +235,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   )
   installStore(lookout)
   installFrontend(lookout)
+  installProfiling(lookout) // stops early: aborts the window in progress, drops unsent profiles
 
   return lookout
 }
