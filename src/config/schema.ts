@@ -3,6 +3,7 @@ import type { EnvBinding } from './envBinding.ts'
 import { frontendEnv, frontendSchema } from './sections/frontend.ts'
 import { healthEnv, healthSchema } from './sections/health.ts'
 import { httpEnv, httpSchema } from './sections/http.ts'
+import { loggingEnv, loggingSchema } from './sections/logging.ts'
 import { metricsEnv, metricsSchema } from './sections/metrics.ts'
 import { operatorEnv, operatorSchema } from './sections/operator.ts'
 import { profilingEnv, profilingSchema } from './sections/profiling.ts'
@@ -24,6 +25,7 @@ export const lookoutSchema = z
     operator: operatorSchema,
     profiling: profilingSchema,
     redact: redactSchema,
+    logging: loggingSchema,
     slo: sloSchema,
     tracing: tracingSchema,
     frontend: frontendSchema,
@@ -33,7 +35,7 @@ export const lookoutSchema = z
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...healthEnv, ...profilingEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...loggingEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...healthEnv, ...profilingEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>

@@ -13,12 +13,14 @@ import { createLifecycleCore } from '../http/lifecycleCore.ts'
 import { createOpsDispatcher, type MountedOpsRoute } from '../http/opsDispatcher.ts'
 import type { OpsRoute } from '../http/opsRoute.ts'
 import { createLogger, type LookoutLogger } from '../logging/createLogger.ts'
+import { installLogging } from '../logging/installLogging.ts'
 import { createHttpMetrics, type HttpMetrics } from '../metrics/httpMetrics.ts'
 import { createInstrumentation, type Instrumentation } from '../metrics/instrument.ts'
 import { createMetricRegistry, type MetricRegistry } from '../metrics/metricRegistry.ts'
 import { createMetricsRoute } from '../metrics/metricsRoute.ts'
 import { createMetricsServer } from '../metrics/metricsServer.ts'
 import { registerProcessMetrics } from '../metrics/processMetrics.ts'
+import type { Redactor } from '../redact/createRedactor.ts'
 import { installProfiling, type ProfilingApi } from '../profiling/installProfiling.ts'
 import type { Store } from '../store/createStore.ts'
 import { installStore } from '../store/installStore.ts'
@@ -38,8 +40,12 @@ export interface Lookout extends Omit<Instrumentation, 'use'> {
   readonly httpMetrics: HttpMetrics | undefined
   /** The request lifecycle core adapters drive. */
   readonly core: LifecycleCore
-  /** The logger (pino). */
+  /** The logger (pino): JSON lines with request context, every line redacted (see docs/logging.md). */
   readonly logger: LookoutLogger
+  /** A child logger with a `logger: name` field (cached per name). */
+  getLogger(name: string): LookoutLogger
+  /** The instance's redactor (config `redact`): use it for anything leaving the process. */
+  readonly redactor: Redactor
   /** The instrumentation API (also spread onto this object: `lookout.instrument(...)`). */
   readonly instrumentation: Instrumentation
   /** Ops routes to mount, guarded (auth, tenant scope, rate limit). */
@@ -167,6 +173,9 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     onShutdown(hook) {
       orchestrator.onShutdown(hook)
     },
+    // Assigned by installLogging.
+    redactor: undefined as unknown as Redactor,
+    getLogger: undefined as unknown as Lookout['getLogger'],
     // Assigned by installTracing.
     tracing: undefined as unknown as LookoutTracing,
     // Assigned by installFrontend.
@@ -227,6 +236,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   // request observers, instrument hooks and lifecycle areas, and assign its public API on the instance.
   // (Keep this list the only place that knows the order.)
   installTracing(lookout) // first: its observer sets req.traceId before others' onStart; it stops (flushes) last
+  installLogging(lookout) // context + request log + Loki; stops late so other areas' shutdown lines ship
   // Early, so later areas can add checks (the store does).
   installHealth(
     lookout,

@@ -1,21 +1,74 @@
 import pino, { type Logger } from 'pino'
+import pinoPretty from 'pino-pretty'
 import type { ResolvedConfig } from '../config/schema.ts'
+import { currentLogFields } from '../context/getContext.ts'
+import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
+import { lowerLevel } from './logLevels.ts'
+import { PRE_REDACTED } from './preRedacted.ts'
 
 /** The logger type used across Lookout (pino). */
 export type LookoutLogger = Logger
 
+/** What the logging area needs from a logger made by {@link createLogger}. */
+export interface LoggerInternals {
+  readonly redactor: Redactor
+  /** The fan-out stream: stdout (or the given destination) first; the Loki transport is added later. */
+  readonly multistream: pino.MultiStreamRes
+  /** Level of the primary (stdout) stream. */
+  readonly primaryLevel: string
+}
+
+const internals = new WeakMap<object, LoggerInternals>()
+
+/** The internals of a logger made by {@link createLogger}; `undefined` for a logger supplied by the host. */
+export function loggerInternals(logger: object): LoggerInternals | undefined {
+  return internals.get(logger)
+}
+
+/** Options of {@link createLogger} beyond the config. */
+export interface CreateLoggerOptions {
+  /** The redactor to route every line through. Default: a new one from `config.redact`. */
+  readonly redactor?: Redactor
+}
+
 /**
- * The base logger of one Lookout instance: JSON lines on stdout with ISO timestamps, level names, service,
- * environment, version and host.
+ * The base logger of one Lookout instance (pino).
  *
+ * - JSON lines (or pino-pretty when `logging.format` resolves to pretty) with an ISO 8601 UTC `time`, the level
+ *   name, `service`, `version`, `environment` and `hostname`;
+ * - a mixin adds the request context (`request_id`, `tenant_id`, `user_id`, `trace_id`, `span_id`, app
+ *   bindings);
+ * - every logged object, child binding and message goes through the shared redactor (keys and value patterns);
+ *   lines built pre-redacted (the request log) skip the walk.
+ *
+ * @param destination where lines go instead of stdout (tests, `lookout/testing` log capture)
  * @example
  * const logger = createLogger(config)
  * logger.info({ event: 'startup' }, 'started')
  */
-export function createLogger(config: ResolvedConfig, destination?: pino.DestinationStream): LookoutLogger {
-  return pino(
+export function createLogger(
+  config: ResolvedConfig,
+  destination?: pino.DestinationStream,
+  options: CreateLoggerOptions = {},
+): LookoutLogger {
+  const logging = config.logging
+  const redactor = options.redactor ?? createRedactor(config.redact)
+  const pretty =
+    destination === undefined &&
+    (logging.format === 'pretty' ||
+      (logging.format === 'auto' && config.environment === 'development' && process.stdout.isTTY === true))
+  const primary =
+    destination ??
+    (pretty
+      ? pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
+      : pino.destination({ dest: 1, sync: false }))
+  const multistream = pino.multistream([{ level: logging.level as pino.Level, stream: primary }])
+  const shipping = logging.loki.url !== undefined && logging.loki.minLevel !== 'silent'
+  const level = shipping ? lowerLevel(logging.level, logging.loki.minLevel) : logging.level
+
+  const logger = pino(
     {
-      level: 'info',
+      level,
       base: {
         service: config.service,
         version: config.version,
@@ -23,8 +76,38 @@ export function createLogger(config: ResolvedConfig, destination?: pino.Destinat
         hostname: config.instance,
       },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        bindings: (bindings) => redactor.redactShared(bindings) as Record<string, unknown>,
+      },
+      serializers: {
+        // Errors were already turned into redacted `{type, message, stack}` objects by the merge step; pino's
+        // default err serializer would rename their type to "Object".
+        err: (err: unknown) => (err instanceof Error ? redactor.redact(err) : err),
+        // The message (also when pino takes it from `err.message`) is redacted like any value.
+        msg: (msg: unknown) =>
+          typeof msg === 'string' ? redactor.redactString(msg) : redactor.redactShared(msg),
+      },
+      mixin: currentLogFields,
+      // The logged object is redacted here (copy-on-write: unchanged objects are not copied); the context fields
+      // were redacted once when bound. Lines marked PRE_REDACTED skip the walk.
+      mixinMergeStrategy(obj, context) {
+        const o = obj as Record<string | symbol, unknown>
+        const safe = o[PRE_REDACTED] === true ? o : (redactor.redactShared(o) as Record<string, unknown>)
+        const target = context as Record<string, unknown>
+        if (safe === null || typeof safe !== 'object') target.redaction_failed = true
+        else for (const key in safe) target[key] = safe[key]
+        return target
+      },
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    multistream,
   )
+  // pino does not run the bindings formatter for children, so `child()` is wrapped on the root; children are
+  // created with Object.create(parent) and inherit it. Bindings are redacted once, when the child is made.
+  const child = logger.child
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactor.redactShared(bindings) as pino.Bindings, childOptions)
+  } as Logger['child']
+  internals.set(logger, { redactor, multistream, primaryLevel: logging.level })
+  return logger
 }

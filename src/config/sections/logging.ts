@@ -1,0 +1,132 @@
+import { z } from 'zod'
+import type { EnvBinding } from '../envBinding.ts'
+import { secret } from '../secret.ts'
+
+const level = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .trim()
+          .toLowerCase()
+          .replace(/^warning$/, 'warn')
+      : v,
+  z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+)
+
+/** Label names that would make one Loki stream per request/user (refused). */
+const HIGH_CARDINALITY_LABELS =
+  /^(request_?id|trace_?id|span_?id|user_?id|session_?id|email|path|url|ip|client_ip)$/i
+
+/** `k=v,k=v` (the seeds' LOKI_LABELS form) or an object. */
+const labels = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v
+    const out: Record<string, string> = {}
+    for (const pair of v.split(',')) {
+      const eq = pair.indexOf('=')
+      if (eq > 0) out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim()
+    }
+    return out
+  },
+  z
+    .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Loki label name'), z.string().min(1).max(256))
+    .refine(
+      (r) => Object.keys(r).every((k) => !HIGH_CARDINALITY_LABELS.test(k)),
+      'ids, paths, IPs and emails are never Loki labels (use structured metadata)',
+    )
+    .refine((r) => Object.keys(r).length <= 12, 'at most 12 extra labels (Loki allows 15 per stream)'),
+)
+
+/**
+ * Logging options: level, format, request log, and Loki shipping.
+ *
+ * @example
+ * { logging: { level: 'debug', loki: { url: 'http://loki:3100', labels: { team: 'identity' } } } }
+ */
+export const loggingSchema = z
+  .object({
+    /** Minimum level written. Default `info`. Env `LOOKOUT_LOG_LEVEL`, then `LOG_LEVEL`. */
+    level: level.default('info'),
+    /**
+     * `json`, `pretty` (pino-pretty, for a developer's terminal) or `auto`: pretty when the environment is
+     * `development` and stdout is a TTY, JSON otherwise. Default `auto`. Env `LOOKOUT_LOG_FORMAT`.
+     */
+    format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    /** One line per finished request. */
+    requestLog: z
+      .object({
+        /** Default `true`. Env `LOOKOUT_REQUEST_LOG`. */
+        enabled: z.boolean().default(true),
+        /** Also log excluded routes (probes, /metrics). Default `false`. */
+        includeExcluded: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+    /** One event line per `instrument()` call. Default `true`. Env `LOOKOUT_LOG_EVENTS`. */
+    events: z.boolean().default(true),
+    /** Loki push (off the main thread, in a pino transport worker). Off unless `url` is set. */
+    loki: z
+      .object({
+        /** Base URL (`http://loki:3100`) or the full push URL. Env `LOOKOUT_LOKI_URL`. */
+        url: z.string().url().optional(),
+        /** Extra stream labels (low-cardinality only). Default none. Env `LOOKOUT_LOKI_LABELS` (`k=v,k=v`). */
+        labels: labels.default({}),
+        /** `X-Scope-OrgID` tenant header. Env `LOOKOUT_LOKI_TENANT`. */
+        tenant: z.string().min(1).max(150).optional(),
+        /** Basic auth user. Env `LOOKOUT_LOKI_USERNAME`. */
+        username: z.string().min(1).optional(),
+        /** Basic auth password. Env `LOOKOUT_LOKI_PASSWORD`. */
+        password: secret(z.string().min(1)).optional(),
+        /** Bearer token (instead of basic auth). Env `LOOKOUT_LOKI_TOKEN`. */
+        token: secret(z.string().min(1)).optional(),
+        /** Lowest level shipped. Default `info`. Env `LOOKOUT_LOKI_MIN_LEVEL`. */
+        minLevel: level.default('info'),
+        /** Flush a batch at least this often, ms. Default 2000. Env `LOOKOUT_LOKI_BATCH_INTERVAL_MS`. */
+        batchIntervalMs: z.number().int().min(10).max(600_000).default(2000),
+        /** Flush when a batch holds this many lines. Default 1000. Env `LOOKOUT_LOKI_BATCH_SIZE`. */
+        batchSize: z.number().int().min(1).max(100_000).default(1000),
+        /** Flush when a batch reaches this many bytes of log text. Default 1 MiB. */
+        maxBatchBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024),
+        /** Batches waiting to be sent (Loki down) before the oldest is dropped and counted. Default 20. */
+        maxPendingBatches: z.number().int().min(1).max(10_000).default(20),
+        /** Per-request timeout, ms. Default 5000. Env `LOOKOUT_LOKI_TIMEOUT_MS`. */
+        timeoutMs: z.number().int().min(100).max(120_000).default(5000),
+        /** Retries of one batch on 429/5xx/network errors (never on other 4xx). Default 5. */
+        maxRetries: z.number().int().min(0).max(100).default(5),
+        /** First retry delay, ms (doubles, with jitter; `Retry-After` honoured). Default 500. */
+        retryBaseMs: z.number().int().min(1).max(60_000).default(500),
+        /** Longest retry delay, ms. Default 30000. */
+        retryMaxMs: z.number().int().min(1).max(600_000).default(30_000),
+        /** gzip request bodies. Default `true`. */
+        gzip: z.boolean().default(true),
+        /** Time allowed to flush on shutdown, ms. Default 5000. */
+        shutdownTimeoutMs: z.number().int().min(0).max(120_000).default(5000),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .default({})
+
+export const loggingEnv: readonly EnvBinding[] = [
+  { env: 'LOOKOUT_LOG_LEVEL', path: 'logging.level', parse: 'string' },
+  { env: 'LOG_LEVEL', path: 'logging.level', parse: 'string' },
+  { env: 'LOOKOUT_LOG_FORMAT', path: 'logging.format', parse: 'string' },
+  { env: 'LOOKOUT_REQUEST_LOG', path: 'logging.requestLog.enabled', parse: 'bool' },
+  { env: 'LOOKOUT_LOG_EVENTS', path: 'logging.events', parse: 'bool' },
+  { env: 'LOOKOUT_LOKI_URL', path: 'logging.loki.url', parse: 'string' },
+  { env: 'LOOKOUT_LOKI_LABELS', path: 'logging.loki.labels', parse: 'string' },
+  { env: 'LOOKOUT_LOKI_TENANT', path: 'logging.loki.tenant', parse: 'string' },
+  { env: 'LOOKOUT_LOKI_USERNAME', path: 'logging.loki.username', parse: 'string' },
+  { env: 'LOOKOUT_LOKI_PASSWORD', path: 'logging.loki.password', parse: 'string' },
+  { env: 'LOOKOUT_LOKI_TOKEN', path: 'logging.loki.token', parse: 'string' },
+  { env: 'LOOKOUT_LOKI_MIN_LEVEL', path: 'logging.loki.minLevel', parse: 'string' },
+  { env: 'LOOKOUT_LOKI_BATCH_INTERVAL_MS', path: 'logging.loki.batchIntervalMs', parse: 'int' },
+  { env: 'LOOKOUT_LOKI_BATCH_SIZE', path: 'logging.loki.batchSize', parse: 'int' },
+  { env: 'LOOKOUT_LOKI_TIMEOUT_MS', path: 'logging.loki.timeoutMs', parse: 'int' },
+]

@@ -1,0 +1,5 @@
+export { bindContext } from './bindContext.ts'
+export { createContextObserver } from './contextObserver.ts'
+export { contextFields, currentLogFields, getContext } from './getContext.ts'
+export { type ContextBindings, ContextStore, contextStorage, type RequestContext } from './requestContext.ts'
+export { runWithContext } from './runWithContext.ts'

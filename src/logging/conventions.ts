@@ -1,0 +1,40 @@
+/**
+ * Names the logging area emits: metrics, event names and Loki stream labels. Dashboards and docs read these.
+ */
+export const LOGGING_METRIC_NAMES = Object.freeze({
+  /** Loki batches dropped, by reason: `queue_full`, `rejected` (4xx), `retries_exhausted`, `shutdown`. */
+  batchesDropped: 'lookout_log_batches_dropped_total',
+  /** Log entries inside the dropped batches, by reason. */
+  entriesDropped: 'lookout_log_entries_dropped_total',
+  /** Loki batches accepted (2xx). */
+  batchesSent: 'lookout_log_batches_sent_total',
+})
+
+/** Reasons a batch is dropped. */
+export const LOKI_DROP_REASONS = Object.freeze([
+  'queue_full',
+  'rejected',
+  'retries_exhausted',
+  'shutdown',
+] as const)
+
+/** A drop reason. */
+export type LokiDropReason = (typeof LOKI_DROP_REASONS)[number]
+
+/** `event` field values of the lines Lookout writes itself. */
+export const LOG_EVENTS = Object.freeze({
+  request: 'request',
+  startup: 'startup',
+  shutdown: 'shutdown',
+  lokiDown: 'loki_unreachable',
+  lokiUp: 'loki_recovered',
+})
+
+/** Stream labels always set on Loki streams (plus configured ones). Never ids. */
+export const LOKI_BASE_LABELS = Object.freeze(['service', 'environment', 'level'] as const)
+
+/** Fields copied from each line into Loki structured metadata. */
+export const LOKI_METADATA_FIELDS = Object.freeze(['trace_id', 'span_id', 'request_id'] as const)
+
+/** Name of the thread-stream event the Loki worker posts to the main thread. */
+export const LOKI_WORKER_EVENT = 'lookout:loki'

@@ -1,0 +1,107 @@
+import { createContextObserver } from '../context/contextObserver.ts'
+import type { Lookout } from '../core/createLookout.ts'
+import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
+import { LOG_EVENTS } from './conventions.ts'
+import { type LookoutLogger, loggerInternals } from './createLogger.ts'
+import { createInstrumentLogHooks } from './instrumentLogHooks.ts'
+import { createRequestLogObserver } from './requestLogObserver.ts'
+import { createLokiCounters, type LokiShipping, startLokiShipping } from './startLokiShipping.ts'
+
+/** What the logging area adds to a Lookout instance. */
+export interface LoggingApi {
+  /** The instance's redactor (config `redact`), shared with tracing, alerting and error reports. */
+  readonly redactor: Redactor
+  /** A child logger with a `logger: name` field (cached per name). */
+  getLogger(name: string): LookoutLogger
+}
+
+/**
+ * Installs request context, the request log, instrument event lines, startup/shutdown events and Loki shipping
+ * on a Lookout instance.
+ *
+ * @example
+ * installLogging(lookout) // from createLookout's Areas block
+ */
+export function installLogging(lookout: Lookout): void {
+  const { config, logger, core } = lookout
+  const logging = config.logging
+  const redactor = loggerInternals(logger)?.redactor ?? createRedactor(config.redact)
+  const onLokiEvent = logging.loki.url !== undefined ? createLokiCounters(lookout.registry) : undefined
+
+  core.addObserver(createContextObserver(redactor))
+  if (logging.requestLog.enabled) {
+    core.addObserver(
+      createRequestLogObserver({
+        logger,
+        redactor,
+        core,
+        includeExcluded: logging.requestLog.includeExcluded,
+      }),
+    )
+  }
+  if (logging.events) lookout.instrumentation.use(createInstrumentLogHooks(logger, redactor))
+
+  const children = new Map<string, LookoutLogger>()
+  const getLogger = (name: string): LookoutLogger => {
+    let child = children.get(name)
+    if (child === undefined) {
+      child = logger.child({ logger: name })
+      children.set(name, child)
+    }
+    return child
+  }
+
+  let shipping: LokiShipping | undefined
+  let startedAt = 0
+  lookout.addArea({
+    name: 'logging',
+    start() {
+      if (startedAt !== 0) return
+      startedAt = Date.now()
+      if (onLokiEvent !== undefined) {
+        shipping = startLokiShipping(config, logger, onLokiEvent)
+        if (shipping === undefined)
+          logger.warn(
+            { event: 'loki_not_attached' },
+            'Loki shipping needs the logger Lookout creates; not shipping',
+          )
+      }
+      logger.info(
+        {
+          event: LOG_EVENTS.startup,
+          service: config.service,
+          version: config.version,
+          environment: config.environment,
+          node_version: process.version,
+          features: enabledFeatures(config as unknown as Record<string, unknown>),
+        },
+        `${config.service} ${config.version} starting (${config.environment})`,
+      )
+    },
+    async stop() {
+      if (startedAt === 0 || startedAt === -1) return
+      logger.info(
+        { event: LOG_EVENTS.shutdown, uptime_seconds: Math.round((Date.now() - startedAt) / 1000) },
+        `${config.service} shutting down`,
+      )
+      startedAt = -1
+      await shipping?.stop()
+      logger.flush?.()
+    },
+  })
+
+  Object.assign(lookout as object, { redactor, getLogger } satisfies LoggingApi)
+}
+
+/** Config sections switched on: `enabled: true`, plus log shipping and the request log. */
+function enabledFeatures(config: Record<string, unknown>): string[] {
+  const out: string[] = []
+  for (const [key, value] of Object.entries(config)) {
+    if (value !== null && typeof value === 'object' && (value as { enabled?: unknown }).enabled === true)
+      out.push(key)
+  }
+  const logging = config.logging as { loki: { url?: string }; requestLog: { enabled: boolean } }
+  if (logging.requestLog.enabled) out.push('request_log')
+  if (logging.loki.url !== undefined) out.push('loki')
+  return out.sort()
+}

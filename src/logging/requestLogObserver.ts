@@ -1,0 +1,83 @@
+import { contextFields } from '../context/getContext.ts'
+import { ContextStore } from '../context/requestContext.ts'
+import type { LifecycleCore } from '../http/lifecycleCore.ts'
+import type { LifecycleRequest } from '../http/lifecycleRequest.ts'
+import type { RequestObserver } from '../http/requestObserver.ts'
+import type { Redactor } from '../redact/createRedactor.ts'
+import { LOG_EVENTS } from './conventions.ts'
+import type { LookoutLogger } from './createLogger.ts'
+import { PRE_REDACTED } from './preRedacted.ts'
+
+/** Options of {@link createRequestLogObserver}. */
+export interface RequestLogOptions {
+  readonly logger: LookoutLogger
+  readonly redactor: Redactor
+  readonly core: LifecycleCore
+  /** Log excluded routes (probes, /metrics) too. Default `false`. */
+  readonly includeExcluded?: boolean
+}
+
+const UA_MEMO_LIMIT = 512
+
+/**
+ * One line per finished request: `method`, `route`, `path` (query redacted), `status`, `duration_ms`,
+ * `request_bytes`, `response_bytes`, `client_ip` (trusted-proxy aware), `user_agent`, the request context ids;
+ * level `error` for 5xx, `warn` for 4xx, `info` otherwise. Excluded routes are skipped by default.
+ *
+ * The line is built pre-redacted (only the client-controlled `path` and `user_agent` go through the redactor;
+ * user agents repeat, so their redaction is memoised) and marked so the logger skips its generic walk.
+ *
+ * @example
+ * core.addObserver(createRequestLogObserver({ logger, redactor, core }))
+ */
+export function createRequestLogObserver(options: RequestLogOptions): RequestObserver {
+  const { logger, redactor, core } = options
+  const includeExcluded = options.includeExcluded ?? false
+  const uaMemo = new Map<string, string>()
+
+  function userAgent(value: string | undefined): string | undefined {
+    if (value === undefined) return undefined
+    let out = uaMemo.get(value)
+    if (out === undefined) {
+      out = redactor.redactString(value.length > 512 ? value.slice(0, 512) : value)
+      if (uaMemo.size >= UA_MEMO_LIMIT) uaMemo.clear()
+      uaMemo.set(value, out)
+    }
+    return out
+  }
+
+  return {
+    name: 'request-log',
+    onFinish(req: LifecycleRequest) {
+      if (req.excluded && !includeExcluded) return
+      // Finish runs outside the request's async context (on the response 'close'), so the context fields are
+      // taken from the request's own store rather than the mixin.
+      const line: Record<string | symbol, unknown> =
+        req.context instanceof ContextStore ? contextFields(req.context, false) : {}
+      line[PRE_REDACTED] = true
+      if (line.request_id === undefined) line.request_id = redactor.redactString(req.requestId)
+      if (line.trace_id === undefined && req.traceId !== undefined) {
+        line.trace_id = req.traceId
+        line.span_id = req.spanId
+      }
+      line.event = LOG_EVENTS.request
+      line.method = req.method
+      line.route = req.route
+      line.path = redactor.redactUrl(req.url)
+      line.status = req.status
+      line.duration_ms = Math.round(req.durationSeconds * 1e6) / 1e3
+      line.request_bytes = req.requestBytes
+      line.response_bytes = req.responseBytes
+      line.client_ip = core.clientIp(req)
+      const ua = req.headers['user-agent']
+      if (ua !== undefined) line.user_agent = userAgent(ua)
+      if (req.aborted) line.aborted = true
+      const status = req.status
+      if (status >= 500) {
+        if (req.error !== undefined) line.err = redactor.redact(req.error)
+        logger.error(line, 'request failed')
+      } else if (status >= 400) logger.warn(line, 'request rejected')
+      else logger.info(line, 'request completed')
+    },
+  }
+}

@@ -1,0 +1,153 @@
+import { once } from 'node:events'
+import pino from 'pino'
+import type { ResolvedConfig } from '../config/schema.ts'
+import type { MetricRegistry } from '../metrics/metricRegistry.ts'
+import {
+  LOG_EVENTS,
+  LOGGING_METRIC_NAMES,
+  LOKI_DROP_REASONS,
+  LOKI_WORKER_EVENT,
+  type LokiDropReason,
+} from './conventions.ts'
+import { type LookoutLogger, loggerInternals } from './createLogger.ts'
+import type { LokiShipperEvent, LokiShipperOptions } from './lokiShipper.ts'
+
+/** A running Loki shipper: the transport worker attached to the logger's fan-out stream. */
+export interface LokiShipping {
+  /** Detaches from the logger, flushes within `shutdownTimeoutMs`, ends the worker. Idempotent. */
+  stop(): Promise<void>
+}
+
+/**
+ * The push URL: the configured URL as is when it has a path, else `<url>/loki/api/v1/push`.
+ *
+ * @example
+ * lokiPushUrl('http://loki:3100') // 'http://loki:3100/loki/api/v1/push'
+ */
+export function lokiPushUrl(url: string): string {
+  const u = new URL(url)
+  if (u.pathname === '' || u.pathname === '/') u.pathname = '/loki/api/v1/push'
+  return u.toString()
+}
+
+/** The shipper settings (they cross into the worker, so plain data only). */
+export function lokiShipperOptions(config: ResolvedConfig): LokiShipperOptions {
+  const loki = config.logging.loki
+  const headers: Record<string, string> = {}
+  if (loki.tenant !== undefined) headers['x-scope-orgid'] = loki.tenant
+  if (loki.token !== undefined) headers.authorization = `Bearer ${loki.token}`
+  else if (loki.username !== undefined)
+    headers.authorization = `Basic ${Buffer.from(`${loki.username}:${loki.password ?? ''}`).toString('base64')}`
+  return {
+    pushUrl: lokiPushUrl(loki.url!),
+    labels: { service: config.service, environment: config.environment, ...loki.labels },
+    headers,
+    batchIntervalMs: loki.batchIntervalMs,
+    batchSize: loki.batchSize,
+    maxBatchBytes: loki.maxBatchBytes,
+    maxPendingBatches: loki.maxPendingBatches,
+    timeoutMs: loki.timeoutMs,
+    maxRetries: loki.maxRetries,
+    retryBaseMs: loki.retryBaseMs,
+    retryMaxMs: loki.retryMaxMs,
+    gzip: loki.gzip,
+    shutdownTimeoutMs: loki.shutdownTimeoutMs,
+  }
+}
+
+/** Registers the shipping counters (once, at install time) and returns an event handler bound to them. */
+export function createLokiCounters(registry: MetricRegistry): (event: LokiShipperEvent) => void {
+  const batches = registry.counter({
+    name: LOGGING_METRIC_NAMES.batchesDropped,
+    help: 'Log batches dropped before reaching Loki, by reason',
+    labelNames: ['reason'],
+  })
+  const entries = registry.counter({
+    name: LOGGING_METRIC_NAMES.entriesDropped,
+    help: 'Log entries in batches dropped before reaching Loki, by reason',
+    labelNames: ['reason'],
+  })
+  const sent = registry.counter({
+    name: LOGGING_METRIC_NAMES.batchesSent,
+    help: 'Log batches accepted by Loki',
+  })
+  const byReason = new Map<LokiDropReason, { b: { inc(n?: number): void }; e: { inc(n?: number): void } }>()
+  for (const reason of LOKI_DROP_REASONS)
+    byReason.set(reason, { b: batches.labels(reason), e: entries.labels(reason) })
+  const sentChild = sent.labels()
+  return (event) => {
+    if (event.type === 'sent') sentChild.inc()
+    else if (event.type === 'dropped') {
+      const c = byReason.get(event.reason)
+      c?.b.inc()
+      c?.e.inc(event.entries)
+    }
+  }
+}
+
+/** Path of the transport module (the `.ts` source under the lookout-source condition, `.js` when built). */
+function transportTarget(): string {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
+  return new URL(`./lokiTransport${ext}`, import.meta.url).pathname
+}
+
+/**
+ * Starts shipping the logger's lines to Loki from a pino transport worker. The worker posts shipper events back
+ * as thread-stream `EVENT` messages; here they update `lookout_log_batches_dropped_total` & co. in the main-thread
+ * registry (the worker has no registry of its own). Loki going down / coming back is logged once per transition.
+ * Returns `undefined` when the logger was supplied by the host (no fan-out stream to attach to).
+ *
+ * @example
+ * const shipping = startLokiShipping(config, logger, onEvent)
+ * await shipping?.stop()
+ */
+export function startLokiShipping(
+  config: ResolvedConfig,
+  logger: LookoutLogger,
+  onEvent: (event: LokiShipperEvent) => void,
+): LokiShipping | undefined {
+  const internals = loggerInternals(logger)
+  if (internals === undefined || config.logging.loki.url === undefined) return undefined
+  const options = lokiShipperOptions(config)
+  const transport = pino.transport({ target: transportTarget(), options })
+  transport.on(LOKI_WORKER_EVENT, (event: LokiShipperEvent) => {
+    onEvent(event)
+    if (event.type === 'down')
+      logger.warn(
+        { event: LOG_EVENTS.lokiDown, error: event.error },
+        'Loki push failing; buffering and retrying',
+      )
+    else if (event.type === 'up') logger.info({ event: LOG_EVENTS.lokiUp }, 'Loki push recovered')
+  })
+  let failed = false
+  transport.on('error', (err: Error) => {
+    // The worker died: detach so logging keeps working on stdout.
+    if (failed) return
+    failed = true
+    internals.multistream.remove(id)
+    logger.error({ event: 'loki_transport_failed', err }, 'Loki transport worker failed; shipping stopped')
+  })
+  internals.multistream.add({ level: config.logging.loki.minLevel as pino.Level, stream: transport })
+  const id = (internals.multistream as unknown as { lastId: number }).lastId
+  let stopped: Promise<void> | undefined
+  return {
+    stop() {
+      stopped ??= (async () => {
+        if (!failed) internals.multistream.remove(id)
+        if ((transport as unknown as { closed?: boolean }).closed) return
+        const closed = once(transport, 'close').catch(() => undefined)
+        transport.end()
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([
+          closed,
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, config.logging.loki.shutdownTimeoutMs + 1000)
+            timer.unref()
+          }),
+        ])
+        clearTimeout(timer)
+      })()
+      return stopped
+    },
+  }
+}
