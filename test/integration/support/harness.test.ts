@@ -27,7 +27,7 @@ test('a throw-away redis-server answers and comes back after a pause', async (t)
   const redis = await startRedis(t)
   if (!redis) return
   t.after(() => redis.stop())
-  const { default: Redis } = await import('ioredis')
+  const { Redis } = await import('ioredis')
   const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 0 })
   await client.connect()
   assert.equal(await client.ping(), 'PONG')
