@@ -56,6 +56,48 @@ export { getDefaultRedactor, redactUrl } from './redact/defaultRedactor.ts'
 export { REDACTION_MARKERS } from './redact/markers.ts'
 export { DEFAULT_SENSITIVE_KEYS } from './redact/sensitiveKeys.ts'
 export type { EmailMode } from './redact/valuePatterns.ts'
+export type { BurningPair, SloStatus, SloStatusInput } from './slo/sloStatus.ts'
+export { burningPairs, sloStatus } from './slo/sloStatus.ts'
+export type { BurnAlertPair, BurnSeverity, BurnWindow } from './slo/conventions.ts'
+export {
+  BURN_ALERT_PAIRS,
+  BURN_WINDOWS,
+  SLO_ALERT_NAME,
+  SLO_LABELS,
+  SLO_METRIC_NAMES,
+  SLO_RULE_NAMES,
+} from './slo/conventions.ts'
+export { buildSloModel, resolveTenantSlos } from './slo/buildSloModel.ts'
+export { effectiveBuckets, latencyThresholds, mergeSloBuckets } from './slo/effectiveBuckets.ts'
+export type { SloFigures, WindowCounts } from './slo/evaluateSlo.ts'
+export { evaluateSlo } from './slo/evaluateSlo.ts'
+export type {
+  AlertingRule,
+  GenerateSloRulesOptions,
+  RecordingRule,
+  RuleGroup,
+  SloRules,
+} from './slo/generateSloRules.ts'
+export { generateSloRules, sloRuleOptions } from './slo/generateSloRules.ts'
+export type { LookoutSlo } from './slo/installSlo.ts'
+export { loadSloModel, readSloFile } from './slo/loadSloModel.ts'
+export type { GoodTotal } from './slo/sloMath.ts'
+export {
+  budgetBurnPerHour,
+  budgetRemaining,
+  burnFactor,
+  burnRate,
+  compliance,
+  errorRatio,
+  timeToExhaustion,
+} from './slo/sloMath.ts'
+export type { SloDefinition, SloModel } from './slo/sloModel.ts'
+export { sloForTenant } from './slo/sloModel.ts'
+export { sloRulesToYaml } from './slo/sloRulesToYaml.ts'
+export type { SloBurndown, SloService, TenantSloConfig } from './slo/sloService.ts'
+export type { StepCounts, SloSource } from './slo/sloSource.ts'
+export type { SloDocument, SloKind, SloSpec } from './slo/sloSpec.ts'
+export { DEFAULT_SLOS } from './slo/sloSpec.ts'
 export { bindContext } from './context/bindContext.ts'
 export { getContext } from './context/getContext.ts'
 export type { ContextBindings, RequestContext } from './context/requestContext.ts'

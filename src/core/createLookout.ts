@@ -23,6 +23,7 @@ import { registerProcessMetrics } from '../metrics/processMetrics.ts'
 import type { Redactor } from '../redact/createRedactor.ts'
 import { installProfiling, type ProfilingApi } from '../profiling/installProfiling.ts'
 import type { Store } from '../store/createStore.ts'
+import { installSlo, type LookoutSlo } from '../slo/installSlo.ts'
 import { installStore } from '../store/installStore.ts'
 import { installTracing, type LookoutTracing } from '../tracing/installTracing.ts'
 import type { LookoutArea } from './lookoutArea.ts'
@@ -67,6 +68,8 @@ export interface Lookout extends Omit<Instrumentation, 'use'> {
   readonly store: Store
   /** This instance's lease owner id, for `store.acquireLease(name, lookout.storeOwner, ttlMs)`. */
   readonly storeOwner: string
+  /** SLOs: figures, measurements, burndown, generated rules (see docs/slo.md); `undefined` when `slo.enabled` is false. */
+  readonly slo: LookoutSlo | undefined
   /** Front-end telemetry: Sentry config/tunnel/report and public events (see docs/frontend.md). */
   readonly frontend: FrontendApi
   /** On-demand CPU/heap profiles and continuous profiling to Pyroscope (see docs/profiling.md). */
@@ -185,6 +188,8 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     // Assigned by installStore (a getter once the store area has started).
     store: undefined as unknown as Store,
     storeOwner: '',
+    // Assigned by installSlo.
+    slo: undefined,
     config,
     registry,
     httpMetrics,
@@ -244,6 +249,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     config.health.shutdown.handleSignals ?? extras.handleSignalsByDefault ?? false,
   )
   installStore(lookout)
+  installSlo(lookout) // after the store: persists buckets/measurements, stops before it
   installFrontend(lookout)
   installProfiling(lookout) // stops early: aborts the window in progress, drops unsent profiles
 

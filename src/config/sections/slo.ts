@@ -49,8 +49,6 @@ export const sloSchema = z
     runbookUrl: z.string().url().optional(),
     /** Dashboard link put on burn alerts. `{slo}` and `{tenant}` are substituted. */
     dashboardUrl: z.string().url().optional(),
-    /** Measurements kept per tenant and SLO for `history`. Default 2000. */
-    historyLimit: z.number().int().min(10).max(1_000_000).default(2000),
   })
   .strict()
   .default({})

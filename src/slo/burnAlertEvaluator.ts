@@ -1,0 +1,158 @@
+import { type BurnSeverity, SLO_ALERT_NAME, SLO_LABELS } from './conventions.ts'
+import type { SloFigures } from './evaluateSlo.ts'
+import type { SloService } from './sloService.ts'
+
+/** The part of the alert router the evaluator uses (`lookout.alerts` satisfies it). */
+export interface SloAlertSink {
+  fire(input: {
+    readonly tenant: string
+    readonly alertname: string
+    readonly severity: string
+    readonly summary: string
+    readonly labels: Readonly<Record<string, string>>
+    readonly annotations: Readonly<Record<string, string>>
+    readonly source: string
+  }): Promise<unknown>
+  resolve(ref: {
+    readonly tenant: string
+    readonly alertname: string
+    readonly labels: Readonly<Record<string, string>>
+    readonly summary: string
+    readonly source: string
+  }): Promise<unknown>
+}
+
+/** Options of {@link createBurnAlertEvaluator}. */
+export interface BurnAlertEvaluatorOptions {
+  readonly service: SloService
+  /** The alert router, looked up per run (it may be installed later); `undefined` → nothing is sent. */
+  readonly sink: () => SloAlertSink | undefined
+  /** Leader election: `true` when this replica should evaluate now. Default: always. */
+  readonly isLeader?: () => Promise<boolean>
+  /** Service name put on alert labels. */
+  readonly serviceName: string
+  readonly runbookUrl?: string | undefined
+  readonly dashboardUrl?: string | undefined
+  /** Told about failures (never thrown). */
+  readonly onError?: (error: unknown, tenant: string | undefined) => void
+  /** Told about every fire/resolve sent. */
+  readonly onTransition?: (tenant: string, slo: string, severity: BurnSeverity, firing: boolean) => void
+}
+
+/** Evaluates every tenant's SLOs, stores the measurements and fires/resolves burn alerts on changes. */
+export interface BurnAlertEvaluator {
+  /** One evaluation pass (skipped when not leader). Never rejects. */
+  evaluate(): Promise<void>
+  /** `tenant|slo|severity` keys currently firing. */
+  readonly firing: ReadonlySet<string>
+}
+
+const SEVERITY: Readonly<Record<BurnSeverity, string>> = { page: 'critical', ticket: 'warning' }
+
+/**
+ * The in-process burn alerts: the same multi-window table as the generated rules, evaluated on the source's
+ * figures. A page (ticket) alert fires when a page (ticket) row starts burning and resolves when none burns;
+ * the payload carries the burn rates, budget left and time to exhaustion. Only the leader evaluates when
+ * several replicas share a store.
+ *
+ * @example
+ * const evaluator = createBurnAlertEvaluator({ service, sink: () => lookout.alerts, serviceName: 'identity' })
+ * setInterval(() => void evaluator.evaluate(), 60_000).unref()
+ */
+export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): BurnAlertEvaluator {
+  const firing = new Set<string>()
+  let running: Promise<void> | undefined
+
+  const link = (template: string | undefined, tenant: string, slo: string) =>
+    template?.replaceAll('{slo}', encodeURIComponent(slo)).replaceAll('{tenant}', encodeURIComponent(tenant))
+
+  function payload(tenant: string, f: SloFigures, severity: BurnSeverity) {
+    const labels = {
+      [SLO_LABELS.slo]: f.slo,
+      [SLO_LABELS.service]: options.serviceName,
+      [SLO_LABELS.severity]: severity,
+      [SLO_LABELS.kind]: f.kind,
+    }
+    const rows = f.burning.filter((b) => b.severity === severity)
+    const annotations: Record<string, string> = {
+      objective: String(f.objective),
+      budget_remaining: String(f.budgetRemaining),
+      burn_rate_per_hour: String(f.burnRatePerHour),
+      time_to_exhaustion_seconds:
+        f.timeToExhaustionSeconds === null ? 'never' : String(f.timeToExhaustionSeconds),
+      burning_windows: rows.map((r) => `${r.long}&${r.short}>${r.factor}x`).join(','),
+    }
+    for (const [w, v] of Object.entries(f.burnRates)) annotations[`burn_rate_${w}`] = String(v)
+    const runbook = link(options.runbookUrl, tenant, f.slo)
+    const dashboard = link(options.dashboardUrl, tenant, f.slo)
+    if (runbook !== undefined) annotations.runbook_url = runbook
+    if (dashboard !== undefined) annotations.dashboard_url = dashboard
+    const top = rows[0]
+    const summary =
+      top === undefined
+        ? `SLO ${f.slo} of ${options.serviceName} is no longer burning its error budget (${severity})`
+        : `SLO ${f.slo} of ${options.serviceName} burns its error budget at ${top.longBurnRate}x over ${top.long} ` +
+          `(${Math.round(f.budgetRemaining * 1000) / 10}% left)`
+    return { labels, annotations, summary }
+  }
+
+  async function evaluateTenant(tenant: string): Promise<void> {
+    const figures = await options.service.measure(tenant)
+    const sink = options.sink()
+    for (const f of figures) {
+      for (const severity of ['page', 'ticket'] as const) {
+        const key = `${tenant}|${f.slo}|${severity}`
+        const burning = f.burning.some((b) => b.severity === severity)
+        if (burning === firing.has(key)) continue
+        const p = payload(tenant, f, severity)
+        if (sink !== undefined) {
+          if (burning) {
+            await sink.fire({
+              tenant,
+              alertname: SLO_ALERT_NAME,
+              severity: SEVERITY[severity],
+              summary: p.summary,
+              labels: p.labels,
+              annotations: p.annotations,
+              source: 'slo',
+            })
+          } else {
+            await sink.resolve({
+              tenant,
+              alertname: SLO_ALERT_NAME,
+              labels: p.labels,
+              summary: p.summary,
+              source: 'slo',
+            })
+          }
+        }
+        if (burning) firing.add(key)
+        else firing.delete(key)
+        options.onTransition?.(tenant, f.slo, severity, burning)
+      }
+    }
+  }
+
+  return {
+    firing,
+    evaluate() {
+      running ??= (async () => {
+        try {
+          if (options.isLeader !== undefined && !(await options.isLeader())) return
+          for (const tenant of await options.service.tenants()) {
+            try {
+              await evaluateTenant(tenant)
+            } catch (err) {
+              options.onError?.(err, tenant)
+            }
+          }
+        } catch (err) {
+          options.onError?.(err, undefined)
+        } finally {
+          running = undefined
+        }
+      })()
+      return running
+    },
+  }
+}

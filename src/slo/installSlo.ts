@@ -1,0 +1,230 @@
+import type { Lookout } from '../core/createLookout.ts'
+import { configInvalidError } from '../errors.ts'
+import { type BurnAlertEvaluator, createBurnAlertEvaluator, type SloAlertSink } from './burnAlertEvaluator.ts'
+import { SLO_METRIC_NAMES } from './conventions.ts'
+import { effectiveBuckets } from './effectiveBuckets.ts'
+import type { SloFigures } from './evaluateSlo.ts'
+import {
+  type GenerateSloRulesOptions,
+  generateSloRules,
+  type SloRules,
+  sloRuleOptions,
+} from './generateSloRules.ts'
+import { createInProcessSloSource, type InProcessSloSource } from './inProcessSloSource.ts'
+import { loadSloModel } from './loadSloModel.ts'
+import { createPrometheusSloSource } from './prometheusSloSource.ts'
+import { createSloGauges } from './sloGauges.ts'
+import type { SloModel } from './sloModel.ts'
+import type { SloPersistence } from './sloPersistence.ts'
+import { createSloRoutes } from './sloRoutes.ts'
+import { createSloService, type SloBurndown, type SloService } from './sloService.ts'
+
+/** Lease that elects the replica evaluating burn alerts when several share a store. */
+export const SLO_EVALUATOR_LEASE = 'lookout:slo-evaluator'
+
+/**
+ * The SLO API on a Lookout instance (`lookout.slo`; `undefined` when `slo.enabled` is false).
+ *
+ * @example
+ * const figures = await lookout.slo.status('acme')
+ * writeFileSync('slo-rules.yaml', sloRulesToYaml(lookout.slo.rules()))
+ */
+export interface LookoutSlo {
+  /** The validated model from options / the YAML file. */
+  readonly model: SloModel
+  /** The engine (config overrides, figures, measurements, burndown). */
+  readonly service: SloService
+  /** The in-process source, when that is the measurement source. */
+  readonly inProcess: InProcessSloSource | undefined
+  /** Live figures of a tenant's SLOs. */
+  status(tenant: string): Promise<SloFigures[]>
+  /** Figures, stored as measurements. */
+  measure(tenant: string): Promise<SloFigures[]>
+  burndown(tenant: string, points?: number): Promise<SloBurndown[]>
+  /** Writes pending in-process counts to the store now. */
+  flush(): Promise<void>
+  /** Runs one burn-alert evaluation pass now (leader only). */
+  evaluate(): Promise<void>
+  /** Prometheus rules for this instance's model and config (`generateSloRules(model, sloRuleOptions(config))`). */
+  rules(overrides?: Partial<GenerateSloRulesOptions>): SloRules
+}
+
+/**
+ * Installs the SLO area: model from config, the measurement source (in-process observer + persisted buckets, or
+ * Prometheus), gauges, the `/observability/slo/*` routes, and the leader-only burn-alert evaluator.
+ * Throws coded errors at install (`LOOKOUT_ERR_SLO_*`, or `LOOKOUT_ERR_CONFIG_INVALID` for a Prometheus source
+ * without URL).
+ *
+ * @example
+ * installSlo(lookout) // in createLookout's Areas block, after installStore
+ */
+export function installSlo(lookout: Lookout): void {
+  const config = lookout.config
+  const c = config.slo
+  if (!c.enabled) return
+  const model = loadSloModel(config)
+  const buckets = lookout.httpMetrics?.buckets ?? effectiveBuckets(config)
+  const usePrometheus = c.source === 'prometheus' || (c.source === 'auto' && c.prometheusUrl !== undefined)
+  if (usePrometheus && c.prometheusUrl === undefined) {
+    throw configInvalidError([
+      {
+        path: 'slo.prometheusUrl',
+        env: 'LOOKOUT_PROMETHEUS_URL',
+        message: 'required when slo.source is "prometheus"',
+      },
+    ])
+  }
+  const registry = lookout.registry
+  const folded = registry.counter({
+    name: SLO_METRIC_NAMES.tenantsFolded,
+    help: 'Requests counted under tenant "other" because slo.maxTenants was reached',
+  })
+  const dropped = registry.counter({
+    name: SLO_METRIC_NAMES.bucketsDropped,
+    help: 'SLO bucket increments dropped because the pending buffer was full',
+  })
+  const measureErrors = registry.counter({
+    name: SLO_METRIC_NAMES.measureErrors,
+    help: 'SLO measurements that failed (store or Prometheus unavailable)',
+  })
+  const foldedChild = folded.labels()
+  const droppedChild = dropped.labels()
+  const errorsChild = measureErrors.labels()
+  const gauges = createSloGauges(registry, {
+    tenantLabel: config.metrics.tenantLabel,
+    maxTenants: config.metrics.cardinality.maxTenants,
+  })
+
+  // The store opens at start(); the observer only touches memory before then.
+  const persistence: SloPersistence = {
+    get sloBuckets() {
+      return lookout.store.sloBuckets
+    },
+    get sloConfigs() {
+      return lookout.store.sloConfigs
+    },
+    get sloMeasurements() {
+      return lookout.store.sloMeasurements
+    },
+  }
+  let service: SloService | undefined
+  const inProcess = usePrometheus
+    ? undefined
+    : createInProcessSloSource({
+        persistence,
+        slosFor: (tenant) => service!.slosFor(tenant),
+        bucketSeconds: c.bucketSeconds,
+        maxTenants: c.maxTenants,
+        maxPendingBuckets: c.maxPendingBuckets,
+        onFolded: () => foldedChild.inc(),
+        onDropped: (n) => droppedChild.inc(n),
+      })
+  const source =
+    inProcess ??
+    createPrometheusSloSource({
+      url: c.prometheusUrl!,
+      conventions: config.metrics.conventions,
+      tenantLabel: config.metrics.tenantLabel,
+      selector: c.prometheusSelector,
+      timeoutMs: c.prometheusTimeoutMs,
+    })
+  const svc = createSloService({
+    model,
+    source,
+    persistence,
+    buckets,
+    onFigures: (tenant, figures) => gauges.update(tenant, figures),
+    onConfigChange: (tenant) => inProcess?.invalidate(tenant),
+  })
+  service = svc
+  if (inProcess !== undefined) lookout.core.addObserver(inProcess.observer)
+
+  // Failures are counted always, logged at most once a minute.
+  let lastLog = 0
+  const failed = (event: string, err: unknown, tenant?: string) => {
+    errorsChild.inc()
+    const at = Date.now()
+    if (at - lastLog < 60_000) return
+    lastLog = at
+    lookout.logger.warn({ event, tenant, err }, 'SLO measurement failed')
+  }
+  for (const route of createSloRoutes({
+    service: svc,
+    onSourceError: (tenant, err) => failed('slo_source_failed', err, tenant),
+  }))
+    lookout.addRoute(route)
+
+  const owner = () => (lookout as { storeOwner?: string }).storeOwner ?? config.instance
+  const evaluator: BurnAlertEvaluator = createBurnAlertEvaluator({
+    service: svc,
+    sink: () => (lookout as { alerts?: SloAlertSink }).alerts,
+    isLeader: () =>
+      lookout.store.acquireLease(SLO_EVALUATOR_LEASE, owner(), Math.max(c.evaluateIntervalMs * 3, 30_000)),
+    serviceName: config.service,
+    runbookUrl: c.runbookUrl,
+    dashboardUrl: c.dashboardUrl,
+    onError: (err, tenant) => failed('slo_evaluation_failed', err, tenant),
+    onTransition: (tenant, slo, severity, firing) =>
+      lookout.logger.info(
+        { event: firing ? 'slo_burn_alert_fired' : 'slo_burn_alert_resolved', tenant, slo, severity },
+        firing ? 'SLO burn alert fired' : 'SLO burn alert resolved',
+      ),
+  })
+
+  const flush = async () => {
+    if (inProcess === undefined || !started) return
+    try {
+      await inProcess.flush()
+    } catch (err) {
+      failed('slo_flush_failed', err)
+    }
+  }
+  let started = false
+  let stopped = false
+  const timers: NodeJS.Timeout[] = []
+
+  const api: LookoutSlo = {
+    model,
+    service: svc,
+    inProcess,
+    status: (tenant) => svc.status(tenant),
+    measure: (tenant) => svc.measure(tenant),
+    burndown: (tenant, points) => svc.burndown(tenant, points),
+    flush,
+    evaluate: () => (c.alerts ? evaluator.evaluate() : Promise.resolve()),
+    rules: (overrides = {}) => generateSloRules(model, { ...sloRuleOptions(config), ...overrides }),
+  }
+  Object.defineProperty(lookout, 'slo', { enumerable: true, value: api })
+
+  lookout.addArea({
+    name: 'slo',
+    async start() {
+      if (started || stopped) return
+      await svc.load()
+      started = true
+      if (inProcess !== undefined) {
+        const t = setInterval(() => void flush(), c.flushIntervalMs)
+        t.unref()
+        timers.push(t)
+      }
+      if (c.alerts && c.evaluateIntervalMs > 0) {
+        const t = setInterval(() => void flush().then(() => evaluator.evaluate()), c.evaluateIntervalMs)
+        t.unref()
+        timers.push(t)
+      }
+    },
+    async stop() {
+      if (stopped) return
+      stopped = true
+      for (const t of timers) clearInterval(t)
+      timers.length = 0
+      await flush()
+      started = false
+      try {
+        await lookout.store.releaseLease(SLO_EVALUATOR_LEASE, owner())
+      } catch {
+        // The store never opened, or is closing: the lease expires by itself.
+      }
+    },
+  })
+}
