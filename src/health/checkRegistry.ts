@@ -59,6 +59,8 @@ interface Entry {
   readonly measurement: string
   state: CheckState | undefined
   running: Promise<void> | undefined
+  /** Ends the current run now (used by `stop()`). */
+  cancel: (() => void) | undefined
   abandoned: number
   status: GaugeChild | undefined
   duration: GaugeChild | undefined
@@ -161,7 +163,15 @@ export function createCheckRegistry(options: CheckRegistryOptions): CheckRegistr
         record(entry, performance.now() - started, error)
         resolve()
       }, entry.timeoutMs)
-      timeout.unref()
+      // Not unref'd: a run holds the process for at most its timeout (and `stop()` cancels it), so a one-off
+      // `health.check()` in a script still gets its answer.
+      entry.cancel = () => {
+        if (settled) return
+        settled = true
+        clearTimeout(timeout)
+        controller.abort(new Error('health checks stopped'))
+        resolve()
+      }
       const attempt = (async () => entry.check.run(controller.signal))()
       attempt.then(
         (result) => {
@@ -187,6 +197,7 @@ export function createCheckRegistry(options: CheckRegistryOptions): CheckRegistr
     entry.running = running
     running.then(() => {
       entry.running = undefined
+      entry.cancel = undefined
     })
     return running
   }
@@ -228,6 +239,7 @@ export function createCheckRegistry(options: CheckRegistryOptions): CheckRegistr
         measurement,
         state: undefined,
         running: undefined,
+        cancel: undefined,
         abandoned: 0,
         status: statusFamily?.labels(check.name),
         duration: durationFamily?.labels(check.name),
@@ -283,7 +295,6 @@ export function createCheckRegistry(options: CheckRegistryOptions): CheckRegistr
         pending,
         new Promise<void>((resolve) => {
           timeout = setTimeout(resolve, budgetMs)
-          timeout.unref()
         }),
       ])
       clearTimeout(timeout)
@@ -299,6 +310,7 @@ export function createCheckRegistry(options: CheckRegistryOptions): CheckRegistr
       stopped = true
       if (timer !== undefined) clearInterval(timer)
       timer = undefined
+      for (const entry of entries.values()) entry.cancel?.()
       await Promise.all(
         [...entries.values()].map(async (entry) => {
           try {

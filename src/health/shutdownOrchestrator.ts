@@ -169,18 +169,26 @@ export function createShutdownOrchestrator(options: ShutdownOrchestratorOptions)
     let graceTimer: NodeJS.Timeout | undefined
     // Deliberately not unref'd: while a shutdown runs, this timer keeps the process alive until the sequence
     // ends or the grace period is over — cleared as soon as the sequence settles.
+    let graceExceeded = false
+    const exceeded = () => {
+      if (graceExceeded) return
+      graceExceeded = true
+      logger.error(
+        { event: 'shutdown_grace_exceeded', graceMs: settings.graceMs, inFlight: core.inFlight },
+        'shutdown did not finish within its grace period',
+      )
+      for (const s of servers) s.closeAllConnections?.()
+    }
     const graceOver = new Promise<number>((resolve) => {
       graceTimer = setTimeout(() => {
-        logger.error(
-          { event: 'shutdown_grace_exceeded', graceMs: settings.graceMs, inFlight: core.inFlight },
-          'shutdown did not finish within its grace period',
-        )
-        for (const s of servers) s.closeAllConnections?.()
+        exceeded()
         resolve(1)
       }, settings.graceMs)
     })
     return Promise.race([sequence(reason, deadline).catch(() => 1), graceOver]).then((code) => {
       clearTimeout(graceTimer)
+      // Steps are bounded by the remaining grace too, so the sequence may end right at the deadline.
+      if (performance.now() >= deadline - 1) exceeded()
       phase = 'stopped'
       logger.flush?.()
       if (settings.terminate !== undefined) {

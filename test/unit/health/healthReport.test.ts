@@ -28,7 +28,12 @@ const cases: {
 }[] = [
   { name: 'no checks and no blockers pass', results: [], status: 'pass', http: 200 },
   { name: 'all checks passing pass', results: [state('db', 'pass', true)], status: 'pass', http: 200 },
-  { name: 'a failing critical check fails with 503', results: [state('db', 'fail', true)], status: 'fail', http: 503 },
+  {
+    name: 'a failing critical check fails with 503',
+    results: [state('db', 'fail', true)],
+    status: 'fail',
+    http: 503,
+  },
   {
     name: 'a failing non-critical check only warns, with 200',
     results: [state('db', 'pass', true), state('disk', 'fail', false)],
@@ -106,6 +111,9 @@ test('error details (output) appear only in the detailed operator view', () => {
   assert.equal(JSON.stringify(hidden.body).includes('ECONNREFUSED'), false)
   assert.equal(hidden.body.output, undefined)
   const shown = buildHealthReport({ results, blockers: [], criticalOnly: false, details: true })
-  assert.equal(shown.body.checks?.['postgres:responseTime']?.[0]?.output, 'connect ECONNREFUSED 127.0.0.1:5432')
+  assert.equal(
+    shown.body.checks?.['postgres:responseTime']?.[0]?.output,
+    'connect ECONNREFUSED 127.0.0.1:5432',
+  )
   assert.equal(shown.body.output, 'postgres failing')
 })
