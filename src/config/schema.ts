@@ -11,6 +11,7 @@ import { redactEnv, redactSchema } from './sections/redact.ts'
 import { serviceEnv, serviceFields } from './sections/service.ts'
 import { sloEnv, sloSchema } from './sections/slo.ts'
 import { storeEnv, storeSchema } from './sections/store.ts'
+import { alertingEnv, alertingSchema } from './sections/alerting.ts'
 import { tracingEnv, tracingSchema } from './sections/tracing.ts'
 
 /**
@@ -30,12 +31,13 @@ export const lookoutSchema = z
     tracing: tracingSchema,
     frontend: frontendSchema,
     store: storeSchema,
+    alerting: alertingSchema,
     health: healthSchema,
   })
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...loggingEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...healthEnv, ...profilingEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...loggingEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...alertingEnv, ...healthEnv, ...profilingEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>

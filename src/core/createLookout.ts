@@ -1,6 +1,8 @@
 import type { Server } from 'node:http'
 import { resolveConfig } from '../config/resolveConfig.ts'
 import type { LookoutOptions, ResolvedConfig } from '../config/schema.ts'
+import type { AlertsApi } from '../alerting/alertsApi.ts'
+import { installAlerting } from '../alerting/installAlerting.ts'
 import { type FrontendApi, installFrontend } from '../frontend/installFrontend.ts'
 import { type Health, installHealth } from '../health/installHealth.ts'
 import {
@@ -68,6 +70,8 @@ export interface Lookout extends Omit<Instrumentation, 'use'> {
   readonly store: Store
   /** This instance's lease owner id, for `store.acquireLease(name, lookout.storeOwner, ttlMs)`. */
   readonly storeOwner: string
+  /** Alert routing: fire / resolve / acknowledge, per-tenant config, history (see docs/alerting.md). */
+  readonly alerts: AlertsApi
   /** SLOs: figures, measurements, burndown, generated rules (see docs/slo.md); `undefined` when `slo.enabled` is false. */
   readonly slo: LookoutSlo | undefined
   /** Front-end telemetry: Sentry config/tunnel/report and public events (see docs/frontend.md). */
@@ -188,6 +192,8 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     // Assigned by installStore (a getter once the store area has started).
     store: undefined as unknown as Store,
     storeOwner: '',
+    // Assigned by installAlerting.
+    alerts: undefined as unknown as AlertsApi,
     // Assigned by installSlo.
     slo: undefined,
     config,
@@ -249,6 +255,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     config.health.shutdown.handleSignals ?? extras.handleSignalsByDefault ?? false,
   )
   installStore(lookout)
+  installAlerting(lookout) // after the store (its worker stops before the store closes), before SLO/status
   installSlo(lookout) // after the store: persists buckets/measurements, stops before it
   installFrontend(lookout)
   installProfiling(lookout) // stops early: aborts the window in progress, drops unsent profiles

@@ -1,0 +1,221 @@
+import { z } from 'zod'
+import { json, problem } from '../http/opsResponses.ts'
+import type { OpsRequest, OpsRoute } from '../http/opsRoute.ts'
+import { parseJsonBody } from '../http/parseJsonBody.ts'
+import { alertmanagerPayloadSchema } from './alertmanagerPayload.ts'
+import type { AlertsApi } from './alertsApi.ts'
+import { alertRefSchema, fireInputSchema } from './createAlertRouter.ts'
+import { alertFingerprint } from './fingerprint.ts'
+
+const TENANT = /^[a-zA-Z0-9_.:-]{1,128}$/
+
+function badTenant(req: OpsRequest) {
+  const t = req.params.tenant ?? ''
+  return TENANT.test(t)
+    ? undefined
+    : problem(400, 'invalid_tenant', 'tenant must be 1–128 of [a-zA-Z0-9_.:-]')
+}
+
+/** 503 with Retry-After: the store is down, try again (Alertmanager retries 5xx). */
+function unavailable() {
+  return problem(503, 'store_unavailable', 'the alert store is unavailable; retry later', undefined, {
+    'retry-after': '5',
+  })
+}
+
+/**
+ * The alerting ops routes (all operator-authenticated, tenant-scoped where a tenant is in the path):
+ * config GET/PUT, fire, resolve, acknowledge, history, and the Alertmanager receiver.
+ *
+ * @example
+ * for (const r of createAlertingRoutes(api, config.alerting)) lookout.addRoute(r)
+ */
+export function createAlertingRoutes(
+  api: AlertsApi,
+  options: { tenantLabel: string; defaultTenant: string; bodyLimit: number },
+): OpsRoute[] {
+  const guard = async (fn: () => Promise<ReturnType<typeof json>>) => {
+    try {
+      return await fn()
+    } catch (err) {
+      if ((err as { code?: string }).code === 'LOOKOUT_ERR_ALERT_CONFIG') throw err
+      return unavailable()
+    }
+  }
+  return [
+    {
+      method: 'GET',
+      path: '/observability/alerts/config/:tenant',
+      auth: 'operator',
+      tenantParam: 'tenant',
+      description: "A tenant's alert routing config (secrets masked)",
+      handler: async (req) =>
+        badTenant(req) ??
+        guard(async () => {
+          const cfg = await api.getConfig(req.params.tenant!)
+          return cfg === undefined
+            ? problem(404, 'not_found', 'no routing config for this tenant')
+            : json(200, { tenant: req.params.tenant, ...cfg })
+        }),
+    },
+    {
+      method: 'PUT',
+      path: '/observability/alerts/config/:tenant',
+      auth: 'operator',
+      tenantParam: 'tenant',
+      bodyLimit: 256 * 1024,
+      description: "Replaces a tenant's alert routing config; masked secrets keep the stored ones",
+      handler: async (req) => {
+        const bad = badTenant(req)
+        if (bad) return bad
+        const parsed = parseJsonBody(req, z.unknown())
+        if (!parsed.ok) return parsed.response
+        return guard(async () => {
+          const r = await api.setConfig(req.params.tenant!, parsed.value)
+          if (!r.ok) return problem(422, 'invalid_config', 'the routing config is invalid', r.problems)
+          return json(200, { tenant: req.params.tenant, version: r.version, ...r.config })
+        })
+      },
+    },
+    {
+      method: 'POST',
+      path: '/observability/alerts/fire/:tenant',
+      auth: 'operator',
+      tenantParam: 'tenant',
+      bodyLimit: 64 * 1024,
+      description: 'Fires an alert for a tenant',
+      handler: async (req) => {
+        const bad = badTenant(req)
+        if (bad) return bad
+        const parsed = parseJsonBody(req, fireInputSchema)
+        if (!parsed.ok) return parsed.response
+        return guard(async () => {
+          const r = await api.fire({ ...parsed.value, tenant: req.params.tenant!, source: 'api' })
+          return json(202, { ...r })
+        })
+      },
+    },
+    ...(['resolve', 'acknowledge'] as const).map(
+      (verb): OpsRoute => ({
+        method: 'POST',
+        path: `/observability/alerts/${verb}/:tenant`,
+        auth: 'operator',
+        tenantParam: 'tenant',
+        bodyLimit: 16 * 1024,
+        description: verb === 'resolve' ? 'Resolves an alert' : 'Acknowledges a firing alert',
+        handler: async (req) => {
+          const bad = badTenant(req)
+          if (bad) return bad
+          const parsed = parseJsonBody(req, alertRefSchema)
+          if (!parsed.ok) return parsed.response
+          return guard(async () => {
+            const ref = { ...parsed.value, tenant: req.params.tenant!, source: 'api' }
+            if (verb === 'resolve') return json(202, { ...(await api.resolve(ref)) })
+            const r = await api.acknowledge(ref)
+            if (!r.firing) return problem(409, 'not_firing', 'this alert is not firing')
+            return json(202, { ...r })
+          })
+        },
+      }),
+    ),
+    {
+      method: 'GET',
+      path: '/observability/alerts/history/:tenant',
+      auth: 'operator',
+      tenantParam: 'tenant',
+      description: 'Alert history: events, suppressions and every delivery with its attempts and outcome',
+      handler: async (req) => {
+        const bad = badTenant(req)
+        if (bad) return bad
+        const q = req.query
+        const limit = Number(q.get('limit') ?? 50)
+        const before = q.get('before') === null ? undefined : Number(q.get('before'))
+        const status = q.get('status') ?? undefined
+        if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+          return problem(400, 'invalid_query', 'limit must be an integer 1–500')
+        }
+        if (before !== undefined && !Number.isInteger(before))
+          return problem(400, 'invalid_query', 'before must be an id')
+        if (status !== undefined && !['firing', 'resolved', 'acknowledged'].includes(status)) {
+          return problem(400, 'invalid_query', 'status must be firing, resolved or acknowledged')
+        }
+        return guard(async () =>
+          json(200, {
+            ...(await api.history(req.params.tenant!, {
+              limit,
+              before,
+              status: status as 'firing' | undefined,
+              fingerprint: q.get('fingerprint') ?? undefined,
+              alertname: q.get('alertname') ?? undefined,
+            })),
+          }),
+        )
+      },
+    },
+    {
+      method: 'POST',
+      path: '/observability/alerts/alertmanager',
+      auth: 'operator',
+      bodyLimit: options.bodyLimit,
+      description: 'Alertmanager webhook receiver (v4); idempotent per alert fingerprint + status + startsAt',
+      handler: async (req) => {
+        const parsed = parseJsonBody(req, alertmanagerPayloadSchema)
+        if (!parsed.ok) return parsed.response
+        const body = parsed.value
+        const queryTenant = req.query.get('tenant') ?? undefined
+        const alerts = body.alerts.map((a) => {
+          const tenant = a.labels[options.tenantLabel] ?? queryTenant ?? options.defaultTenant
+          return { a, tenant }
+        })
+        for (const { tenant } of alerts) {
+          if (!TENANT.test(tenant))
+            return problem(422, 'invalid_tenant', `tenant "${tenant.slice(0, 40)}" is invalid`)
+          if (req.operator?.tenant !== undefined && req.operator.tenant !== tenant) {
+            return problem(403, 'forbidden', 'this key is restricted to another tenant')
+          }
+        }
+        let processed = 0
+        let duplicates = 0
+        try {
+          for (const { a, tenant } of alerts) {
+            const labels = { ...a.labels }
+            delete labels.alertname
+            const alertname = a.labels.alertname ?? 'unknown'
+            const key = `am|${alertFingerprint(tenant, alertname, labels)}|${a.status}|${a.startsAt}`
+            const summary = a.annotations.summary ?? a.annotations.description ?? alertname
+            const r =
+              a.status === 'firing'
+                ? await api.fire({
+                    tenant,
+                    alertname,
+                    severity: a.labels.severity,
+                    summary,
+                    labels,
+                    annotations: a.annotations,
+                    source: 'alertmanager',
+                    idempotencyKey: key,
+                  })
+                : await api.resolve({
+                    tenant,
+                    alertname,
+                    labels,
+                    summary,
+                    source: 'alertmanager',
+                    idempotencyKey: key,
+                  })
+            if (r.duplicate) duplicates++
+            else processed++
+          }
+        } catch {
+          return unavailable()
+        }
+        return json(200, {
+          received: alerts.length,
+          processed,
+          duplicates,
+          truncatedAlerts: body.truncatedAlerts ?? 0,
+        })
+      },
+    },
+  ]
+}

@@ -1,0 +1,50 @@
+import type { DeliveryAction } from '../../store/repositories/alertDeliveriesRepository.ts'
+
+/** What a channel renders: one alert event and what to do with it. */
+export interface AlertMessage {
+  readonly deliveryId: number
+  readonly eventId: number
+  readonly action: DeliveryAction
+  readonly dedupKey: string
+  readonly tenant: string
+  readonly fingerprint: string
+  readonly alertname: string
+  readonly severity: string
+  readonly status: string
+  readonly summary: string
+  readonly labels: Readonly<Record<string, string>>
+  readonly annotations: Readonly<Record<string, string>>
+  readonly source: string
+  /** Event time, epoch ms. */
+  readonly createdAt: number
+}
+
+/** Context a channel renders with. */
+export interface ChannelContext {
+  /** Service name and instance, for `source` fields. */
+  readonly service: string
+  readonly instance: string
+  /** Vendor base URLs (config `alerting.endpoints`). */
+  readonly endpoints: { readonly pagerduty: string; readonly opsgenie: string; readonly opsgenieEu: string }
+  /** Current time, epoch ms (webhook signatures). */
+  readonly now: number
+}
+
+/** One HTTP request to send. */
+export interface ChannelRequest {
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** Cuts a string to `max` code points (never splitting a surrogate pair). */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text
+  const points = Array.from(text)
+  return points.length <= max ? text : `${points.slice(0, Math.max(0, max - 1)).join('')}…`
+}
+
+/** Joins a base URL and a path without doubling slashes. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`
+}

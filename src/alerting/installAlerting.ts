@@ -1,0 +1,201 @@
+import type { Lookout } from '../core/createLookout.ts'
+import { alertConfigInvalidError } from '../errors.ts'
+import type { Store } from '../store/createStore.ts'
+import type { Delivery } from '../store/repositories/alertDeliveriesRepository.ts'
+import { createAlertingRoutes } from './alertingRoutes.ts'
+import type { AlertsApi, HistoryDelivery } from './alertsApi.ts'
+import { createAlertingMetrics } from './createAlertingMetrics.ts'
+import { createAlertRouter } from './createAlertRouter.ts'
+import { createDeliveryWorker } from './createDeliveryWorker.ts'
+import {
+  type AlertRoutingConfig,
+  maskRoutingConfig,
+  routingConfigSchema,
+  validateRoutingConfig,
+} from './routingConfig.ts'
+
+/** Something with a deep `redact` (the shared redactor from src/redact). */
+export interface AlertRedactor {
+  redact(value: unknown): unknown
+}
+
+const CONFIG_CACHE_MS = 1000
+const CONFIG_CACHE_MAX = 1000
+
+/**
+ * Installs alert routing: `lookout.alerts` (fire / resolve / acknowledge / config / history), the ops routes
+ * under `/observability/alerts/*`, the metrics, and the outbox worker as the `alerting` area (started after the
+ * store). Requires the store area to be installed first.
+ *
+ * @example
+ * installStore(lookout)
+ * installAlerting(lookout)
+ */
+export function installAlerting(lookout: Lookout, redactor?: AlertRedactor): void {
+  const cfg = lookout.config.alerting
+  if (cfg.worker.leaseMs <= cfg.worker.timeoutMs) {
+    throw alertConfigInvalidError(
+      `alerting.worker.leaseMs (${cfg.worker.leaseMs}) must exceed alerting.worker.timeoutMs (${cfg.worker.timeoutMs}), or a slow send could be repeated by another worker`,
+    )
+  }
+  // The instance's redactor (installed by the logging area); looked up per call so install order does not matter.
+  const redact = (v: unknown) => {
+    const r = redactor ?? (lookout as { redactor?: AlertRedactor }).redactor
+    return r === undefined ? v : r.redact(v)
+  }
+  const redactText = (t: string) => String(redact(t))
+  let started = false
+  const store = (): Store | undefined => {
+    if (!started) return undefined
+    try {
+      return lookout.store
+    } catch {
+      return undefined
+    }
+  }
+  const metrics = lookout.config.metrics.enabled ? createAlertingMetrics(lookout.registry) : undefined
+
+  const cache = new Map<string, { at: number; config: AlertRoutingConfig | undefined }>()
+  const loadConfig = async (tenant: string): Promise<AlertRoutingConfig | undefined> => {
+    const hit = cache.get(tenant)
+    if (hit !== undefined && Date.now() - hit.at < CONFIG_CACHE_MS) return hit.config
+    const s = store()
+    if (s === undefined) return undefined
+    const row = await s.alertRoutes.get(tenant)
+    const parsed = row === undefined ? undefined : routingConfigSchema.safeParse(row.config)
+    const config = parsed?.success ? parsed.data : undefined
+    if (cache.size >= CONFIG_CACHE_MAX) cache.clear()
+    cache.set(tenant, { at: Date.now(), config })
+    return config
+  }
+
+  let lastErrorLog = 0
+  const onError = (event: string, err: unknown) => {
+    if (Date.now() - lastErrorLog < 10_000) return
+    lastErrorLog = Date.now()
+    lookout.logger.warn({ event, err }, 'alert delivery problem (further ones muted for 10 s)')
+  }
+
+  const worker = createDeliveryWorker({
+    store,
+    loadConfig,
+    owner: lookout.storeOwner,
+    ...cfg.worker,
+    context: {
+      service: lookout.config.service,
+      instance: lookout.config.instance,
+      endpoints: cfg.endpoints,
+    },
+    metrics,
+    redactText,
+    onError,
+  })
+
+  const router = createAlertRouter({
+    store: () => {
+      const s = store()
+      return s
+    },
+    loadConfig,
+    cooldownSeconds: cfg.cooldownSeconds,
+    metrics,
+    redact,
+    onEnqueued: () => worker.wake(),
+  })
+
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
+  const toHistoryDelivery = (d: Delivery): HistoryDelivery => ({
+    id: d.id,
+    channelId: d.channelId,
+    channelType: d.channelType,
+    action: d.action,
+    dedupKey: d.dedupKey,
+    state: d.state,
+    attempts: d.attempts,
+    lastStatus: d.lastStatus,
+    lastError: d.lastError,
+    nextAttemptAt: d.state === 'pending' ? iso(d.nextAttemptAt) : null,
+    deliveredAt: iso(d.deliveredAt),
+  })
+
+  const requireStore = (): Store => lookout.store
+
+  const api: AlertsApi = {
+    fire: (input) => router.fire(input),
+    resolve: (ref) => router.resolve(ref),
+    acknowledge: (ref) => router.acknowledge(ref),
+    async getConfig(tenant) {
+      const row = await requireStore().alertRoutes.get(tenant)
+      if (row === undefined) return undefined
+      const parsed = routingConfigSchema.safeParse(row.config)
+      if (!parsed.success) return undefined
+      return { ...maskRoutingConfig(parsed.data), version: row.version }
+    },
+    async setConfig(tenant, input) {
+      const s = requireStore()
+      const row = await s.alertRoutes.get(tenant)
+      const stored = row === undefined ? undefined : routingConfigSchema.safeParse(row.config)
+      const r = validateRoutingConfig(input, stored?.success ? stored.data : undefined, cfg.webhookHosts)
+      if (!r.ok) return r
+      const version = await s.alertRoutes.put(tenant, r.config)
+      cache.delete(tenant)
+      return { ok: true, version, config: maskRoutingConfig(r.config) }
+    },
+    async history(tenant, query = {}) {
+      const s = requireStore()
+      const limit = query.limit ?? 50
+      const events = await s.alertEvents.list(tenant, { ...query, limit })
+      const deliveries = await s.alertDeliveries.listForEvents(events.map((e) => e.id))
+      const suppressedLast24h = await s.alertEvents.countSuppressed(tenant, Date.now() - 86_400_000)
+      return {
+        tenant,
+        events: events.map((e) => ({
+          id: e.id,
+          fingerprint: e.fingerprint,
+          alertname: e.alertname,
+          severity: e.severity,
+          status: e.status,
+          suppressed: e.suppressed,
+          summary: e.summary,
+          labels: e.labels,
+          annotations: e.annotations,
+          source: e.source,
+          createdAt: new Date(e.createdAt).toISOString(),
+          deliveries: (deliveries.get(e.id) ?? []).map(toHistoryDelivery),
+        })),
+        nextCursor: events.length === limit ? events[events.length - 1]!.id : null,
+        suppressedLast24h,
+      }
+    },
+    async drain(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const s = store()
+        if (s !== undefined && (await s.alertDeliveries.countPending()) === 0) return true
+        if (Date.now() > deadline) return false
+        worker.wake()
+        await new Promise((r) => setTimeout(r, 50).unref())
+      }
+    },
+  }
+
+  metrics?.pendingCollector(async () => {
+    const s = store()
+    return s === undefined ? undefined : s.alertDeliveries.countPending()
+  })
+
+  Object.defineProperty(lookout, 'alerts', { enumerable: true, value: api })
+  if (!cfg.enabled) return
+  for (const route of createAlertingRoutes(api, cfg.alertmanager)) lookout.addRoute(route)
+  lookout.addArea({
+    name: 'alerting',
+    start() {
+      started = true
+      worker.start()
+    },
+    async stop() {
+      await worker.stop()
+      started = false
+    },
+  })
+}
