@@ -64,6 +64,8 @@ export function createCors(options: CorsOptions): Cors {
         path,
         auth: 'public',
         bodyLimit: 1024,
+        // Preflights are cheap and cached by browsers (max-age); the limit only stops floods.
+        rateLimit: { perMinute: 600, burst: 150 },
         description: `CORS preflight for ${method} ${path}`,
         handler: function corsPreflight(req) {
           const origin = allowOrigin(req.headers)

@@ -41,6 +41,8 @@ export function createSentryConfigRoute(
     method: 'GET',
     path: FRONTEND_ROUTES.sentryConfig,
     auth: 'public',
+    // Browsers cache the answer (max-age + ETag); the limit only stops floods.
+    rateLimit: { perMinute: 600, burst: 150 },
     description: 'Public Sentry config for browser apps (DSN, environment, release, sample rates, tunnel)',
     handler: function sentryConfig(req) {
       const match = req.headers['if-none-match']
