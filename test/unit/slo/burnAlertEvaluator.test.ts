@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { buildSloModel } from '../../../src/slo/buildSloModel.ts'
+import { createBurnAlertEvaluator, type SloAlertSink } from '../../../src/slo/burnAlertEvaluator.ts'
+import { createInProcessSloSource } from '../../../src/slo/inProcessSloSource.ts'
+import { sloForTenant } from '../../../src/slo/sloModel.ts'
+import { createMemorySloPersistence } from '../../../src/slo/sloPersistence.ts'
+import { createSloService } from '../../../src/slo/sloService.ts'
+
+const MINUTE = 60_000
+
+function setup(leader = () => Promise.resolve(true)) {
+  const model = buildSloModel({ slos: [{ name: 'availability', kind: 'availability', objective: 99.9 }] })
+  let now = Date.UTC(2024, 4, 1)
+  const persistence = createMemorySloPersistence({ now: () => now })
+  const source = createInProcessSloSource({
+    persistence,
+    slosFor: (t) => sloForTenant(model, t),
+    now: () => now,
+  })
+  const service = createSloService({ model, source, persistence, buckets: [], now: () => now })
+  const sent: { action: 'fire' | 'resolve'; input: Record<string, unknown> }[] = []
+  const sink: SloAlertSink = {
+    async fire(input) {
+      sent.push({ action: 'fire', input })
+    },
+    async resolve(input) {
+      sent.push({ action: 'resolve', input })
+    },
+  }
+  const evaluator = createBurnAlertEvaluator({
+    service,
+    sink: () => sink,
+    isLeader: leader,
+    serviceName: 'identity',
+    runbookUrl: 'https://runbooks.example.com/{slo}?tenant={tenant}',
+  })
+  /** `n` requests a minute for `minutes`, `errors` of them failing. */
+  const traffic = (minutes: number, n: number, errors: number) => {
+    for (let m = 0; m < minutes; m++) {
+      for (let i = 0; i < n; i++) source.record('acme', '/x', 'GET', i < errors ? 503 : 200, 0.01, now)
+      now += MINUTE
+    }
+  }
+  return { evaluator, sent, traffic, source }
+}
+
+test('a fast burn fires one page with the burn figures and resolves it once the burn stops', async () => {
+  const { evaluator, sent, traffic } = setup()
+  traffic(120, 100, 0)
+  await evaluator.evaluate()
+  assert.deepEqual(sent, [])
+  traffic(40, 100, 50) // 50 % errors: 500× burn
+  await evaluator.evaluate()
+  await evaluator.evaluate() // still burning: no repeat
+  const fired = sent.filter((s) => s.action === 'fire')
+  assert.deepEqual(
+    fired.map((s) => (s.input.labels as Record<string, string>).severity),
+    ['page', 'ticket'],
+  )
+  const page = fired[0]!.input
+  assert.equal(page.tenant, 'acme')
+  assert.equal(page.alertname, 'SloErrorBudgetBurn')
+  assert.equal(page.severity, 'critical')
+  assert.equal(page.source, 'slo')
+  assert.deepEqual(page.labels, {
+    slo: 'availability',
+    service: 'identity',
+    severity: 'page',
+    slo_kind: 'availability',
+  })
+  const annotations = page.annotations as Record<string, string>
+  assert.equal(annotations.burn_rate_5m, '500')
+  assert.equal(annotations.runbook_url, 'https://runbooks.example.com/availability?tenant=acme')
+  assert.match(annotations.burning_windows!, /1h&5m>14\.4x/)
+  assert.ok(Number(annotations.budget_remaining) < 0)
+  assert.equal(annotations.time_to_exhaustion_seconds, '0')
+  assert.deepEqual([...evaluator.firing].sort(), ['acme|availability|page', 'acme|availability|ticket'])
+
+  traffic(4 * 1440, 100, 0) // four clean days: every window recovers
+  await evaluator.evaluate()
+  assert.deepEqual(
+    sent
+      .filter((s) => s.action === 'resolve')
+      .map((s) => (s.input.labels as Record<string, string>).severity),
+    ['page', 'ticket'],
+  )
+  assert.equal(evaluator.firing.size, 0)
+})
+
+test('zero traffic fires nothing', async () => {
+  const { evaluator, sent } = setup()
+  await evaluator.evaluate()
+  assert.deepEqual(sent, [])
+})
+
+test('a replica that is not the leader evaluates nothing', async () => {
+  const { evaluator, sent, traffic } = setup(() => Promise.resolve(false))
+  traffic(30, 10, 10)
+  await evaluator.evaluate()
+  assert.deepEqual(sent, [])
+  assert.equal(evaluator.firing.size, 0)
+})
+
+test('a failing store is reported, not thrown, and the counts stay pending', async () => {
+  const model = buildSloModel()
+  const persistence = createMemorySloPersistence()
+  const failing = {
+    ...persistence,
+    sloBuckets: { ...persistence.sloBuckets, add: () => Promise.reject(new Error('disk full')) },
+  }
+  const dropped: number[] = []
+  const source = createInProcessSloSource({
+    persistence: failing,
+    slosFor: (t) => sloForTenant(model, t),
+    maxPendingBuckets: 3,
+    onDropped: (n) => dropped.push(n),
+  })
+  source.record('a', '/x', 'GET', 200, 0.1)
+  await assert.rejects(source.flush(), /disk full/)
+  assert.equal(source.pending, 3)
+  source.record('b', '/x', 'GET', 200, 0.1)
+  assert.deepEqual(dropped, [1, 1, 1])
+})
