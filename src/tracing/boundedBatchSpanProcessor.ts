@@ -44,6 +44,8 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
   private inFlight: Promise<void> | undefined
   private closed = false
   private shutdownPromise: Promise<void> | undefined
+  /** Gives up on the export in flight (counting its spans as dropped at shutdown). */
+  private abandon: (() => void) | undefined
 
   constructor(exporter: SpanExporter, limits: BatchLimits, observer: BatchObserver) {
     this.exporter = exporter
@@ -99,6 +101,8 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       const deadline = Date.now() + timeoutMs
       await this.forceFlush(timeoutMs)
       this.closed = true
+      // An export still in flight past the deadline (black-holed collector): its spans are lost, count them now.
+      this.abandon?.()
       if (this.timer !== undefined) clearTimeout(this.timer)
       this.timer = undefined
       if (this.queue.length > 0) {
@@ -124,6 +128,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
     const batch = this.queue.splice(0, this.limits.maxExportBatchSize)
     this.inFlight = this.exportBatch(batch).finally(() => {
       this.inFlight = undefined
+      this.abandon = undefined
       if (this.closed) return
       if (this.queue.length >= this.limits.maxExportBatchSize) this.kick()
       else if (this.queue.length > 0 && this.timer === undefined) {
@@ -147,6 +152,13 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
         resolve()
       }, this.limits.exportTimeoutMs)
       timeout.unref()
+      this.abandon = () => {
+        if (settled) return
+        settled = true
+        clearTimeout(timeout)
+        this.observer.dropped('shutdown', batch.length)
+        resolve()
+      }
       const done = (ok: boolean, error: unknown) => {
         if (settled) return
         settled = true
