@@ -9,6 +9,11 @@ export interface CaptureCpuProfileOptions {
   readonly intervalMicros: number
   /** Stops the profile early (client went away, shutdown); the partial profile is still returned. */
   readonly signal?: AbortSignal | undefined
+  /**
+   * Keep the process alive while sampling. Default `true` (an operator asked for this profile); continuous
+   * windows pass `false` so a background window never holds an exiting process open.
+   */
+  readonly keepAlive?: boolean
 }
 
 /** A captured CPU profile and its wall-clock bounds. */
@@ -47,7 +52,7 @@ export async function captureCpuProfile(options: CaptureCpuProfileOptions): Prom
     await session.post('Profiler.setSamplingInterval', { interval: options.intervalMicros })
     const startedAtMs = Date.now()
     await session.post('Profiler.start')
-    const aborted = await waitOrAbort(options.durationMs, options.signal)
+    const aborted = await waitOrAbort(options.durationMs, options.signal, options.keepAlive ?? true)
     const { profile } = await session.post('Profiler.stop')
     return { profile, startedAtMs, endedAtMs: Date.now(), aborted }
   } finally {
@@ -60,8 +65,8 @@ export async function captureCpuProfile(options: CaptureCpuProfileOptions): Prom
   }
 }
 
-/** Resolves `false` after `ms`, or `true` as soon as `signal` aborts. The timer is unref'd. */
-function waitOrAbort(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+/** Resolves `false` after `ms`, or `true` as soon as `signal` aborts. */
+function waitOrAbort(ms: number, signal: AbortSignal | undefined, keepAlive: boolean): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(true)
   return new Promise((resolve) => {
     const onAbort = () => {
@@ -72,7 +77,7 @@ function waitOrAbort(ms: number, signal: AbortSignal | undefined): Promise<boole
       signal?.removeEventListener('abort', onAbort)
       resolve(false)
     }, ms)
-    timer.unref()
+    if (!keepAlive) timer.unref()
     signal?.addEventListener('abort', onAbort, { once: true })
   })
 }
