@@ -80,3 +80,13 @@ for (const [why, env, variable] of invalid) {
     )
   })
 }
+
+test('the server DSN is a secret: masked wherever the config is shown', async () => {
+  const { maskConfig } = await import('../../../src/config/maskConfig.ts')
+  const config = resolveConfig(
+    { frontend: { sentry: { serverDsn: 'https://key:s3cr3t@o1.ingest.sentry.io/4' } } },
+    {},
+  )
+  const shown = JSON.stringify(maskConfig(config))
+  assert.ok(!shown.includes('s3cr3t') && !shown.includes('key:'))
+})
