@@ -21,10 +21,17 @@ interface Config {
   readonly features?: string
   readonly env?: Record<string, string>
   readonly description: string
+  /** A bare server: configurations whose name starts with its prefix are compared to it. */
+  readonly baseline?: boolean
 }
 
 const CONFIGS: readonly Config[] = [
-  { name: 'fastify-bare', script: 'fastify-bare.ts', description: 'Fastify, no observability' },
+  {
+    name: 'fastify-bare',
+    script: 'fastify-bare.ts',
+    description: 'Fastify, no observability',
+    baseline: true,
+  },
   {
     name: 'lookout-metrics',
     script: 'fastify-lookout.ts',
@@ -73,6 +80,44 @@ const CONFIGS: readonly Config[] = [
     features: 'metrics,log,trace',
     env: { LOOKOUT_BENCH_RATIO: '1' },
     description: 'peer: same, 100 %',
+  },
+  {
+    name: 'express-bare',
+    script: 'express-bare.ts',
+    description: 'Express, no observability',
+    baseline: true,
+  },
+  {
+    name: 'express-lookout-metrics',
+    script: 'express-lookout.ts',
+    features: 'metrics',
+    description: 'Express + Lookout metrics only',
+  },
+  {
+    name: 'express-lookout-full-trace10',
+    script: 'express-lookout.ts',
+    features: 'metrics,log,context,trace10',
+    description: 'Express + Lookout full, 10 %',
+  },
+  {
+    name: 'express-peer-full-trace10',
+    script: 'express-peer.ts',
+    features: 'metrics,log,trace',
+    env: { LOOKOUT_BENCH_RATIO: '0.1' },
+    description: 'Express peer: express-prom-bundle + pino-http + OTel http/express, 10 %',
+  },
+  { name: 'node-bare', script: 'node-bare.ts', description: 'node:http, no observability', baseline: true },
+  {
+    name: 'node-lookout-metrics',
+    script: 'node-lookout.ts',
+    features: 'metrics',
+    description: 'node:http + Lookout metrics only',
+  },
+  {
+    name: 'node-lookout-full-trace10',
+    script: 'node-lookout.ts',
+    features: 'metrics,log,context,trace10',
+    description: 'node:http + Lookout full, 10 %',
   },
 ]
 
@@ -222,12 +267,15 @@ async function main() {
   }
 
   const rows: Record<string, unknown>[] = []
+  // Each configuration is compared with the bare server of its framework (express-* → express-bare, …).
+  const baselineOf = (name: string) =>
+    name.startsWith('express-') ? 'express-bare' : name.startsWith('node-') ? 'node-bare' : 'fastify-bare'
   for (const route of routes) {
-    const bare = samples.get(`fastify-bare|${route}`)
-    const bareRps = bare ? median(bare.rps) : Number.NaN
     for (const c of configs) {
       const e = samples.get(`${c.name}|${route}`)
       if (!e) continue
+      const bare = samples.get(`${baselineOf(c.name)}|${route}`)
+      const bareRps = bare ? median(bare.rps) : Number.NaN
       const rps = median(e.rps)
       rows.push({
         route,
@@ -253,6 +301,12 @@ async function main() {
     const peer = ratioOf(route, 'peer-full-trace10')
     if (full && peer)
       vsPeer[`${route}: lookout-full-trace10 / peer-full-trace10`] = Number((full / peer).toFixed(2))
+    const ex = ratioOf(route, 'express-lookout-full-trace10')
+    const exPeer = ratioOf(route, 'express-peer-full-trace10')
+    if (ex && exPeer)
+      vsPeer[`${route}: express-lookout-full-trace10 / express-peer-full-trace10`] = Number(
+        (ex / exPeer).toFixed(2),
+      )
     const full100 = ratioOf(route, 'lookout-full-trace100')
     const peer100 = ratioOf(route, 'peer-full-trace100')
     if (full100 && peer100)

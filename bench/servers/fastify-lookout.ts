@@ -23,12 +23,10 @@ const options: Record<string, unknown> = {
   service: 'bench',
   metrics: { processMetrics: false, hostMetrics: false },
 }
-if (f.has('log')) options.logging = { requestLog: true }
-if (!f.has('log')) options.logging = { requestLog: false }
-if (f.has('trace10')) options.tracing = { enabled: true, sampleRatio: 0.1 }
-if (f.has('trace100')) options.tracing = { enabled: true, sampleRatio: 1 }
+options.logging = { requestLog: { enabled: f.has('log') } }
+if (f.has('trace10')) options.tracing = { enabled: true, sampleRate: 0.1 }
+if (f.has('trace100')) options.tracing = { enabled: true, sampleRate: 1 }
 if (!f.has('trace10') && !f.has('trace100')) options.tracing = { enabled: false }
-if (!f.has('context')) options.context = { enabled: false }
 
 let lookout: ReturnType<typeof createLookout>
 try {
