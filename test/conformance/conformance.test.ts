@@ -103,6 +103,45 @@ for (const adapter of ADAPTERS) {
       )
     })
 
+    test('ops routes with bodies and CORS preflights work (public event ingestion)', async (t) => {
+      const app = await startApp(adapter, {
+        metrics: { token: TOKEN },
+        frontend: {
+          events: { catalog: { signup_started: { labels: { plan: ['free', 'pro'] } } } },
+          cors: { origins: ['https://app.example.com'] },
+        },
+      } as never)
+      t.after(() => app.close())
+      const preflight = await fetch(`${app.url}/api/v1/metrics`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' },
+      })
+      assert.ok(preflight.status === 204 || preflight.status === 200, `preflight ${preflight.status}`)
+      assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://app.example.com')
+      const ok = await fetch(`${app.url}/api/v1/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'https://app.example.com' },
+        body: JSON.stringify({ event: 'signup_started', labels: { plan: 'pro' } }),
+      })
+      assert.ok(ok.status >= 200 && ok.status < 300, `accepted ${ok.status}`)
+      const pii = await fetch(`${app.url}/api/v1/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ event: 'signup_started', labels: { email: 'jane@example.com' } }),
+      })
+      assert.equal(pii.status, 422)
+      const huge = await fetch(`${app.url}/api/v1/metrics`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ event: 'signup_started', pad: 'x'.repeat(2 * 1024 * 1024) }),
+      })
+      assert.equal(huge.status, 413)
+      assert.match(
+        await metrics(app.url),
+        /lookout_public_events_total\{event="signup_started",plan="pro"\} 1/,
+      )
+    })
+
     test('shutdown lets an in-flight request finish with 200 and readiness fails meanwhile', async (t) => {
       const app = await startApp(adapter, {
         health: { shutdown: { drainDelayMs: 50, graceMs: 10_000 } },
