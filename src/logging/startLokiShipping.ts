@@ -1,4 +1,6 @@
 import { once } from 'node:events'
+import { setTimeout as delay } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
 import pino from 'pino'
 import type { ResolvedConfig } from '../config/schema.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
@@ -85,10 +87,13 @@ export function createLokiCounters(registry: MetricRegistry): (event: LokiShippe
   }
 }
 
-/** Path of the transport module (the `.ts` source under the lookout-source condition, `.js` when built). */
+/**
+ * Path of the transport module: `lokiTransport.js` when built; from source (`.ts`, lookout-source condition) a
+ * `.mjs` shim that registers tsx inside the worker first (workers do not inherit the loader hooks).
+ */
 function transportTarget(): string {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
-  return new URL(`./lokiTransport${ext}`, import.meta.url).pathname
+  const file = import.meta.url.endsWith('.ts') ? './lokiTransportSource.mjs' : './lokiTransport.js'
+  return fileURLToPath(new URL(file, import.meta.url))
 }
 
 /**
@@ -120,6 +125,10 @@ export function startLokiShipping(
     else if (event.type === 'up') logger.info({ event: LOG_EVENTS.lokiUp }, 'Loki push recovered')
   })
   let failed = false
+  let ready = false
+  transport.once('ready', () => {
+    ready = true
+  })
   transport.on('error', (err: Error) => {
     // The worker died: detach so logging keeps working on stdout.
     if (failed) return
@@ -135,14 +144,25 @@ export function startLokiShipping(
       stopped ??= (async () => {
         if (!failed) internals.multistream.remove(id)
         if ((transport as unknown as { closed?: boolean }).closed) return
+        // end() before the worker is ready loses the buffered lines: wait for 'ready' first (bounded).
+        if (!ready) {
+          const ac = new AbortController()
+          await Promise.race([
+            once(transport, 'ready', { signal: ac.signal }).catch(() => undefined),
+            delay(5000, undefined, { signal: ac.signal }).catch(() => undefined),
+          ])
+          ac.abort()
+        }
         const closed = once(transport, 'close').catch(() => undefined)
+        // The worker is unref'd while running; hold the loop open while it flushes (as pino's own autoEnd does).
+        ;(transport as unknown as { ref?: () => void }).ref?.()
         transport.end()
         let timer: NodeJS.Timeout | undefined
         await Promise.race([
           closed,
           new Promise<void>((resolve) => {
+            // Referenced on purpose: bounded, and it must outlive a worker that exits without 'close'.
             timer = setTimeout(resolve, config.logging.loki.shutdownTimeoutMs + 1000)
-            timer.unref()
           }),
         ])
         clearTimeout(timer)
