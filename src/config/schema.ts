@@ -10,6 +10,7 @@ import { profilingEnv, profilingSchema } from './sections/profiling.ts'
 import { redactEnv, redactSchema } from './sections/redact.ts'
 import { serviceEnv, serviceFields } from './sections/service.ts'
 import { sloEnv, sloSchema } from './sections/slo.ts'
+import { statusEnv, statusSchema } from './sections/status.ts'
 import { storeEnv, storeSchema } from './sections/store.ts'
 import { alertingEnv, alertingSchema } from './sections/alerting.ts'
 import { tracingEnv, tracingSchema } from './sections/tracing.ts'
@@ -33,11 +34,12 @@ export const lookoutSchema = z
     store: storeSchema,
     alerting: alertingSchema,
     health: healthSchema,
+    status: statusSchema,
   })
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...loggingEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...alertingEnv, ...healthEnv, ...profilingEnv]
+export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...loggingEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...alertingEnv, ...healthEnv, ...profilingEnv, ...statusEnv]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>

@@ -26,6 +26,7 @@ import type { Redactor } from '../redact/createRedactor.ts'
 import { installProfiling, type ProfilingApi } from '../profiling/installProfiling.ts'
 import type { Store } from '../store/createStore.ts'
 import { installSlo, type LookoutSlo } from '../slo/installSlo.ts'
+import { installStatus, type StatusApi } from '../status/installStatus.ts'
 import { installStore } from '../store/installStore.ts'
 import { installTracing, type LookoutTracing } from '../tracing/installTracing.ts'
 import type { LookoutArea } from './lookoutArea.ts'
@@ -74,6 +75,8 @@ export interface Lookout extends Omit<Instrumentation, 'use'> {
   readonly alerts: AlertsApi
   /** SLOs: figures, measurements, burndown, generated rules (see docs/slo.md); `undefined` when `slo.enabled` is false. */
   readonly slo: LookoutSlo | undefined
+  /** The public status page: sampler, incidents, public API (see docs/status-page.md); `undefined` when `status.enabled` is false. */
+  readonly status: StatusApi | undefined
   /** Front-end telemetry: Sentry config/tunnel/report and public events (see docs/frontend.md). */
   readonly frontend: FrontendApi
   /** On-demand CPU/heap profiles and continuous profiling to Pyroscope (see docs/profiling.md). */
@@ -196,6 +199,8 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     alerts: undefined as unknown as AlertsApi,
     // Assigned by installSlo.
     slo: undefined,
+    // Assigned by installStatus.
+    status: undefined,
     config,
     registry,
     httpMetrics,
@@ -257,6 +262,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   installStore(lookout)
   installAlerting(lookout) // after the store (its worker stops before the store closes), before SLO/status
   installSlo(lookout) // after the store: persists buckets/measurements, stops before it
+  installStatus(lookout) // after health and the store: samples the checks, stops (releases its lease) before the store
   installFrontend(lookout)
   installProfiling(lookout) // stops early: aborts the window in progress, drops unsent profiles
 

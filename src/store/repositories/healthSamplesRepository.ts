@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { RepositoryContext } from '../storeDb.ts'
 
 /** One health sample of one component. */
@@ -21,6 +22,15 @@ export interface StoredHealthSample {
   readonly sampledAt: number
 }
 
+/** How many samples of one component had one status in one bucket (see `countByStatus`). */
+export interface SampleStatusCount {
+  readonly component: string
+  readonly status: string
+  /** Bucket index: `floor((sampled_at - from) / bucketMs)`; 0 when no `bucketMs` was given. */
+  readonly bucket: number
+  readonly count: number
+}
+
 /** Health samples (the status page's source; 90-day retention by default). */
 export interface HealthSamplesRepository {
   insertMany(samples: readonly HealthSample[]): Promise<void>
@@ -31,6 +41,12 @@ export interface HealthSamplesRepository {
   /** Distinct component names seen, sorted. */
   components(): Promise<string[]>
   deleteBefore(before: number): Promise<number>
+  /**
+   * Sample counts per component, status and time bucket for `from <= sampled_at < to`, aggregated in the
+   * database (the status page's uptime and daily bars read 90 days without loading the rows). Without
+   * `bucketMs` the whole range is one bucket (0).
+   */
+  countByStatus(from: number, to: number, bucketMs?: number): Promise<SampleStatusCount[]>
 }
 
 /**
@@ -106,6 +122,32 @@ export function createHealthSamplesRepository(ctx: RepositoryContext): HealthSam
     async deleteBefore(before) {
       const res = await db.deleteFrom('health_samples').where('sampled_at', '<', before).executeTakeFirst()
       return Number(res.numDeletedRows)
+    },
+    async countByStatus(from, to, bucketMs) {
+      const start = Math.trunc(from)
+      const size = bucketMs === undefined ? 0 : Math.max(1, Math.trunc(bucketMs))
+      // Integer division on both engines (bigint / bigint on PostgreSQL, integer / integer on SQLite). The
+      // literals are inlined as validated integers so PostgreSQL need not infer parameter types in GROUP BY.
+      const bucket =
+        size === 0 ? sql<number>`0` : sql<number>`((sampled_at - ${sql.lit(start)}) / ${sql.lit(size)})`
+      const rows = await db
+        .selectFrom('health_samples')
+        .select([
+          'component',
+          'status',
+          bucket.as('bucket'),
+          (eb) => eb.fn.countAll<number | string>().as('count'),
+        ])
+        .where('sampled_at', '>=', start)
+        .where('sampled_at', '<', Math.trunc(to))
+        .groupBy(['component', 'status', sql`3`])
+        .execute()
+      return rows.map((r) => ({
+        component: r.component,
+        status: r.status,
+        bucket: Number(r.bucket),
+        count: Number(r.count),
+      }))
     },
   }
 }

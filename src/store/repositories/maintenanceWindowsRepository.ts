@@ -20,6 +20,19 @@ export interface MaintenanceWindowsRepository {
     startsAt: number
     endsAt: number
   }): Promise<number>
+  /** One window, or `undefined`. */
+  get(id: number): Promise<MaintenanceWindow | undefined>
+  /** Changes the given fields; `false` when the window does not exist. */
+  update(
+    id: number,
+    patch: {
+      title?: string
+      description?: string
+      components?: readonly string[]
+      startsAt?: number
+      endsAt?: number
+    },
+  ): Promise<boolean>
   /** Windows active at `at` (starts_at ≤ at < ends_at). */
   activeAt(at: number): Promise<MaintenanceWindow[]>
   /** Windows ending at or after `from`, soonest first. */
@@ -54,6 +67,10 @@ export function createMaintenanceWindowsRepository(ctx: RepositoryContext): Main
     endsAt: Number(r.ends_at),
     createdAt: Number(r.created_at),
   })
+  const get = async (id: number): Promise<MaintenanceWindow | undefined> => {
+    const row = await db.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirst()
+    return row === undefined ? undefined : toWindow(row)
+  }
   return {
     async create(w) {
       const row = await db
@@ -69,6 +86,19 @@ export function createMaintenanceWindowsRepository(ctx: RepositoryContext): Main
         .returning('id')
         .executeTakeFirstOrThrow()
       return Number(row.id)
+    },
+    get,
+    async update(id, patch) {
+      const set = {
+        ...(patch.title !== undefined ? { title: patch.title } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.components !== undefined ? { components: JSON.stringify(patch.components) } : {}),
+        ...(patch.startsAt !== undefined ? { starts_at: patch.startsAt } : {}),
+        ...(patch.endsAt !== undefined ? { ends_at: patch.endsAt } : {}),
+      }
+      if (Object.keys(set).length === 0) return (await get(id)) !== undefined
+      const res = await db.updateTable('maintenance_windows').set(set).where('id', '=', id).executeTakeFirst()
+      return Number(res.numUpdatedRows) > 0
     },
     async activeAt(at) {
       const rows = await db

@@ -1,0 +1,362 @@
+import type { Lookout } from '../core/createLookout.ts'
+import { createCheckRegistry } from '../health/checkRegistry.ts'
+import { httpCheck } from '../health/checks/httpCheck.ts'
+import type { CounterChild } from '../metrics/counterFamily.ts'
+import type { GaugeChild } from '../metrics/gaugeFamily.ts'
+import type { PublicStatusBody } from './buildStatusBody.ts'
+import {
+  type ComponentStatus,
+  SAMPLER_OUTCOMES,
+  STATUS_GAUGE_VALUE,
+  STATUS_LABELS,
+  STATUS_METRIC_NAMES,
+  STATUS_ROUTES,
+} from './conventions.ts'
+import { createCachedJson } from './createCachedJson.ts'
+import { createStatusPage } from './createStatusPage.ts'
+import { createStatusReader, type PublicIncidentsBody } from './createStatusReader.ts'
+import { createStatusSampler, type Observation, type SampleRun } from './createStatusSampler.ts'
+import type { IncidentAction } from './decideIncident.ts'
+import { INCIDENT_MESSAGES } from './incidentMessages.ts'
+import { resolveComponents, type StatusComponent } from './resolveComponents.ts'
+import { createStatusAdminRoutes } from './statusAdminRoutes.ts'
+import { createStatusPublicRoutes } from './statusPublicRoutes.ts'
+import { toComponentStatus } from './toComponentStatus.ts'
+
+/** An alert handed to the status page (e.g. from the alert router or the SLO burn evaluator). */
+export interface StatusAlert {
+  readonly alertname: string
+  /** `critical` for SLO page alerts. */
+  readonly severity: string
+  /** `true` when firing, `false` when resolved. */
+  readonly firing: boolean
+}
+
+/** `lookout.status`: the status page's API (see docs/status-page.md). */
+export interface StatusApi {
+  /** The components shown now (health checks after include/exclude, then external ones). */
+  components(): readonly StatusComponent[]
+  /** Runs one sampler pass now (leader only; `leader: false` when another replica holds the lease). */
+  sampleNow(): Promise<SampleRun>
+  /** The document `GET /public/status` serves (fresh from the store, not the cache). */
+  status(): Promise<PublicStatusBody>
+  /** The document `GET /public/status/incidents` serves (fresh from the store). */
+  incidents(): Promise<PublicIncidentsBody>
+  /**
+   * The integration point for SLO page alerts (`status.sloIncidents`): a matching firing alert opens an automatic
+   * incident on `sloIncidents.component` (or leaves the open one alone); a matching resolved alert resolves the
+   * incident it opened. Returns the incident id, or `undefined` when the alert does not match / is disabled.
+   * Never rejects: failures are logged and counted.
+   */
+  handleAlert(alert: StatusAlert): Promise<number | undefined>
+  /** Drops the cached public documents (they are rebuilt now). */
+  invalidate(): void
+}
+
+/**
+ * Installs the status page from `config.status`: the leader-only sampler (area `status`, after the store and
+ * health), automatic incidents, `lookout_status_*` metrics, the public API (`/public/status`,
+ * `/public/status/incidents`), the page (`/status`) and the operator routes under `/observability/status/*`.
+ * Assigns `lookout.status` (left `undefined` when `status.enabled` is false).
+ *
+ * @example
+ * installStatus(lookout) // in createLookout's Areas block, after installHealth and installStore
+ * await lookout.start()
+ * await lookout.status?.sampleNow()
+ */
+export function installStatus(lookout: Lookout): void {
+  const config = lookout.config.status
+  if (!config.enabled) return
+  const { logger } = lookout
+  const slo = config.sloIncidents
+  const metricsOn = lookout.config.metrics.enabled
+
+  const external = createCheckRegistry({ intervalMs: config.intervalMs })
+  for (const e of config.external) {
+    external.add(
+      httpCheck({
+        url: e.url,
+        name: e.id,
+        timeoutMs: e.timeoutMs,
+        critical: true,
+        ...(e.expectStatus === undefined ? {} : { expectStatus: e.expectStatus }),
+        ...(e.degradedLatencyMs === undefined ? {} : { degradedAfterMs: e.degradedLatencyMs }),
+      }),
+    )
+  }
+
+  const components = () =>
+    resolveComponents(
+      lookout.health.results().map((r) => r.name),
+      config,
+    )
+  const knownComponents = () => {
+    const ids = new Set(components().map((c) => c.id))
+    if (slo.enabled) ids.add(slo.component)
+    return ids
+  }
+
+  // ── metrics (registered once; children bound once per component) ──
+  const gauge = metricsOn
+    ? lookout.registry.gauge({
+        name: STATUS_METRIC_NAMES.component,
+        help: 'Latest sampled status of each status-page component: 1 operational, 0.5 degraded, 0 outage',
+        labelNames: [STATUS_LABELS.component],
+      })
+    : undefined
+  const maintenanceGauge = metricsOn
+    ? lookout.registry.gauge({
+        name: STATUS_METRIC_NAMES.maintenance,
+        help: 'Whether each status-page component is inside a maintenance window (1) or not (0)',
+        labelNames: [STATUS_LABELS.component],
+      })
+    : undefined
+  const runs = metricsOn
+    ? lookout.registry.counter({
+        name: STATUS_METRIC_NAMES.samplerRuns,
+        help: 'Status sampler runs by outcome',
+        labelNames: [STATUS_LABELS.outcome],
+      })
+    : undefined
+  const runChildren = new Map(SAMPLER_OUTCOMES.map((o) => [o, runs?.labels(o)] as const))
+  const opened = metricsOn
+    ? lookout.registry.counter({
+        name: STATUS_METRIC_NAMES.incidentsOpened,
+        help: 'Incidents opened automatically, by cause',
+        labelNames: [STATUS_LABELS.cause],
+      })
+    : undefined
+  const openedBySamples: CounterChild | undefined = opened?.labels('samples')
+  const openedBySlo: CounterChild | undefined = opened?.labels('slo_alert')
+  const bound = new Map<string, { status: GaugeChild | undefined; maintenance: GaugeChild | undefined }>()
+  const child = (id: string) => {
+    let c = bound.get(id)
+    if (c === undefined) {
+      c = { status: gauge?.labels(id), maintenance: maintenanceGauge?.labels(id) }
+      bound.set(id, c)
+    }
+    return c
+  }
+
+  let lastWarn = 0
+  const warn = (event: string, err: unknown) => {
+    const at = Date.now()
+    if (at - lastWarn < 60_000) return
+    lastWarn = at
+    logger.warn({ event, err }, 'status page problem (further ones muted for 60 s)')
+  }
+
+  async function observe(list: readonly StatusComponent[]): Promise<Map<string, Observation>> {
+    if (list.some((c) => c.source === 'check')) await lookout.health.check()
+    if (list.some((c) => c.source === 'external')) await external.refresh()
+    const states = new Map(lookout.health.results().map((s) => [s.name, s]))
+    const ext = new Map(external.results().map((s) => [s.name, s]))
+    const out = new Map<string, Observation>()
+    for (const c of list) {
+      const s = c.source === 'check' ? states.get(c.id) : ext.get(c.id)
+      if (s === undefined) continue
+      const status: ComponentStatus = toComponentStatus(s, c.degradedLatencyMs)
+      out.set(c.id, {
+        status,
+        latencyMs: s.durationMs,
+        detail: status === 'operational' ? undefined : (s.output ?? s.status),
+      })
+    }
+    return out
+  }
+
+  const sampler = createStatusSampler({
+    store: () => lookout.store,
+    owner: lookout.storeOwner,
+    intervalMs: config.intervalMs,
+    openAfter: config.openAfter,
+    resolveAfter: config.resolveAfter,
+    reopenWithinMs: config.reopenWithinMs,
+    components,
+    observe,
+    onObserved(list, observed, inMaintenance) {
+      for (const c of list) {
+        const o = observed.get(c.id)
+        if (o === undefined) continue
+        const ch = child(c.id)
+        ch.status?.set(STATUS_GAUGE_VALUE[o.status])
+        ch.maintenance?.set(inMaintenance.has(c.id) ? 1 : 0)
+      }
+    },
+    onIncident(component, action: IncidentAction, incidentId) {
+      if (action.kind === 'open') openedBySamples?.inc()
+      logger.info(
+        { event: `status_incident_${action.kind}`, component: component.id, incident: incidentId },
+        'status page incident changed automatically',
+      )
+    },
+  })
+
+  const reader = createStatusReader({
+    store: () => lookout.store,
+    components,
+    title: config.page.title ?? `${lookout.config.service} status`,
+    description: config.page.description,
+    staleAfterMs: config.intervalMs * 3 + 5_000,
+    recentIncidentDays: config.recentIncidentDays,
+    extraNames: slo.enabled ? { [slo.component]: slo.componentName } : {},
+  })
+  const cacheControl = `public, max-age=${config.cacheSeconds}`
+  const statusCache = createCachedJson({
+    build: () => reader.status(),
+    ttlMs: config.cacheSeconds * 1000,
+    cacheControl,
+    onError: (err) => warn('status_build_failed', err),
+  })
+  const incidentsCache = createCachedJson({
+    build: () => reader.incidents(),
+    ttlMs: config.cacheSeconds * 1000,
+    cacheControl,
+    onError: (err) => warn('status_build_failed', err),
+  })
+  let started = false
+  const invalidate = () => {
+    if (!started) return
+    reader.forget()
+    statusCache.invalidate()
+    incidentsCache.invalidate()
+  }
+
+  const page = config.page.enabled
+    ? createStatusPage({
+        title: config.page.title ?? `${lookout.config.service} status`,
+        description: config.page.description,
+        statusUrl: STATUS_ROUTES.publicStatus,
+        incidentsUrl: STATUS_ROUTES.publicIncidents,
+        refreshMs: config.page.refreshSeconds * 1000,
+        timeoutMs: config.page.timeoutMs,
+      })
+    : undefined
+  for (const route of createStatusPublicRoutes({
+    status: statusCache,
+    incidents: incidentsCache,
+    page,
+    pagePath: config.page.path,
+    rateLimit: config.rateLimit,
+    onError: (err) => warn('status_public_failed', err),
+  }))
+    lookout.addRoute(route)
+  for (const route of createStatusAdminRoutes({
+    store: () => lookout.store,
+    knownComponents,
+    onChange(event, id, req) {
+      logger.info({ event, id, operatorKey: req.operator?.keyIndex }, 'status page changed by an operator')
+      invalidate()
+    },
+  }))
+    lookout.addRoute(route)
+
+  let running: Promise<void> | undefined
+  const tick = () => {
+    if (!started || running !== undefined) return
+    running = (async () => {
+      try {
+        const run = await sampler.sampleOnce()
+        runChildren.get(run.leader ? 'sampled' : 'skipped_not_leader')?.inc()
+        if (run.leader) {
+          statusCache.invalidate()
+          if (run.actions.length > 0) incidentsCache.invalidate()
+        }
+      } catch (err) {
+        runChildren.get('failed')?.inc()
+        warn('status_sample_failed', err)
+      } finally {
+        running = undefined
+      }
+    })()
+  }
+
+  const sloTitle = INCIDENT_MESSAGES.sloTitle(slo.componentName)
+  const api: StatusApi = {
+    components,
+    async sampleNow() {
+      const run = await sampler.sampleOnce()
+      if (run.leader) invalidate()
+      return run
+    },
+    status: () => reader.status(),
+    incidents: () => reader.incidents(),
+    invalidate,
+    async handleAlert(alert) {
+      if (
+        !slo.enabled ||
+        !slo.alertnames.includes(alert.alertname) ||
+        !slo.severities.includes(alert.severity)
+      ) {
+        return undefined
+      }
+      try {
+        const store = lookout.store
+        const open = (await store.incidents.list({ open: true, limit: 1000 })).filter((i) =>
+          i.components.includes(slo.component),
+        )
+        if (alert.firing) {
+          const existing = open.find((i) => i.automatic) ?? open[0]
+          if (existing !== undefined) return existing.id
+          const id = await store.incidents.create({
+            title: sloTitle,
+            status: 'investigating',
+            impact: 'major',
+            components: [slo.component],
+            automatic: true,
+            message: INCIDENT_MESSAGES.sloOpened(slo.componentName),
+          })
+          openedBySlo?.inc()
+          logger.info(
+            { event: 'status_incident_open', cause: 'slo_alert', incident: id },
+            'SLO page alert opened an incident',
+          )
+          invalidate()
+          return id
+        }
+        const mine = open.find((i) => i.automatic && i.title === sloTitle)
+        if (mine === undefined) return undefined
+        await store.incidents.addUpdate(mine.id, {
+          status: 'resolved',
+          message: INCIDENT_MESSAGES.sloResolved(slo.componentName),
+        })
+        logger.info(
+          { event: 'status_incident_resolve', cause: 'slo_alert', incident: mine.id },
+          'SLO alert resolved its incident',
+        )
+        invalidate()
+        return mine.id
+      } catch (err) {
+        warn('status_slo_incident_failed', err)
+        return undefined
+      }
+    },
+  }
+  Object.defineProperty(lookout, 'status', { enumerable: true, value: api })
+
+  let timer: NodeJS.Timeout | undefined
+  let first: NodeJS.Timeout | undefined
+  let stopped = false
+  lookout.addArea({
+    name: 'status',
+    start() {
+      if (started || stopped) return
+      started = true
+      timer = setInterval(tick, config.intervalMs)
+      timer.unref()
+      // The first sample soon after start, not a whole interval later (checks have their first results by then).
+      first = setTimeout(tick, Math.min(config.intervalMs, 5_000))
+      first.unref()
+    },
+    async stop() {
+      if (stopped) return
+      stopped = true
+      started = false
+      if (timer !== undefined) clearInterval(timer)
+      if (first !== undefined) clearTimeout(first)
+      await running
+      await sampler.release()
+      await external.stop()
+    },
+  })
+}
