@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import Fastify from 'fastify'
+import { bindContext, createLookout } from 'lookout'
+import { lookout as lookoutPlugin } from 'lookout/fastify'
+import { resolveConfig } from '../../../src/config/resolveConfig.ts'
+import type { LookoutOptions } from '../../../src/config/schema.ts'
+import { createLogger } from '../../../src/logging/createLogger.ts'
+import { captureStream } from '../../unit/logging/captureStream.ts'
+
+async function app(t: import('node:test').TestContext, extra: LookoutOptions = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-log-'))
+  const options: LookoutOptions = {
+    service: 'identity',
+    environment: 'test',
+    http: { trustProxy: ['127.0.0.1'] },
+    store: { url: `sqlite:${join(dir, 'ops.db')}` },
+    health: { shutdown: { drainDelayMs: 0, inFlightTimeoutMs: 100 } },
+    ...extra,
+  } as LookoutOptions
+  const out = captureStream()
+  const lookout = createLookout(options, { env: {}, logger: createLogger(resolveConfig(options, {}), out) })
+  const fastify = Fastify({ loggerInstance: lookout.logger, disableRequestLogging: true })
+  await fastify.register(lookoutPlugin, { lookout })
+  const login = lookout.instrument(
+    { preset: 'auth', operation: 'login' },
+    async (email: string) => email.length > 0,
+  )
+  fastify.get('/users/:id', async (request) => {
+    bindContext({ userId: 'u-7', tenantId: 'acme' })
+    request.log.info({ note: 'reached jane@example.com' }, 'in handler')
+    await login('jane@example.com')
+    return { ok: true }
+  })
+  fastify.get('/boom', async () => {
+    throw new Error('database password=hunter2 rejected')
+  })
+  await fastify.ready()
+  t.after(async () => {
+    await fastify.close()
+    await lookout.shutdown()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return { fastify, lookout, out }
+}
+
+const requestLines = (out: ReturnType<typeof captureStream>) => out.lines.filter((l) => l.event === 'request')
+
+test('one request line per request with route, redacted path, status, duration, sizes, client ip and context', async (t) => {
+  const { fastify, out } = await app(t)
+  const res = await fastify.inject({
+    url: '/users/42?token=abc123&page=2',
+    headers: { 'user-agent': 'curl/8.5.0', 'x-request-id': 'req-42', 'x-forwarded-for': '203.0.113.9' },
+  })
+  assert.equal(res.statusCode, 200)
+  const lines = requestLines(out)
+  assert.equal(lines.length, 1)
+  const line = lines[0]!
+  assert.equal(line.level, 'info')
+  assert.equal(line.method, 'GET')
+  assert.equal(line.route, '/users/:id')
+  assert.equal(line.path, '/users/42?token=[REDACTED]&page=2')
+  assert.equal(line.status, 200)
+  assert.equal(typeof line.duration_ms, 'number')
+  assert.ok((line.response_bytes as number) > 0)
+  assert.equal(line.client_ip, '203.0.113.9')
+  assert.equal(line.user_agent, 'curl/8.5.0')
+  assert.equal(line.request_id, 'req-42')
+  assert.equal(line.user_id, 'u-7')
+  assert.equal(line.tenant_id, 'acme')
+})
+
+test('app lines through Fastify’s request.log carry the context and are redacted', async (t) => {
+  const { fastify, out } = await app(t)
+  await fastify.inject({ url: '/users/1', headers: { 'x-request-id': 'req-1' } })
+  const line = out.lines.find((l) => l.msg === 'in handler')!
+  assert.equal(line.request_id, 'req-1')
+  assert.equal(line.user_id, 'u-7')
+  assert.equal(line.note, 'reached [REDACTED_EMAIL]')
+  assert.equal(line.service, 'identity')
+})
+
+test('instrument() writes one redacted event line inside the request context', async (t) => {
+  const { fastify, out } = await app(t)
+  await fastify.inject({ url: '/users/1', headers: { 'x-request-id': 'req-i' } })
+  const events = out.lines.filter((l) => l.event_type === 'auth')
+  assert.equal(events.length, 1)
+  assert.equal(events[0]!.operation, 'login')
+  assert.equal(events[0]!.status, 'success')
+  assert.equal(typeof events[0]!.duration_seconds, 'number')
+  assert.equal(events[0]!.request_id, 'req-i')
+})
+
+test('levels follow status: 5xx error with the redacted error, 4xx warn', async (t) => {
+  const { fastify, out } = await app(t)
+  await fastify.inject({ url: '/boom' })
+  await fastify.inject({ url: '/nope' })
+  const [boom, nope] = requestLines(out)
+  assert.equal(boom!.level, 'error')
+  assert.equal(boom!.status, 500)
+  assert.ok(!JSON.stringify(out.raw).includes('hunter2'))
+  assert.equal(nope!.level, 'warn')
+  assert.equal(nope!.status, 404)
+  assert.equal(nope!.route, '__unmatched__')
+})
+
+test('excluded routes (metrics, probes) are not logged by default', async (t) => {
+  const { fastify, out } = await app(t)
+  await fastify.inject({ url: '/metrics' })
+  await fastify.inject({ url: '/health/live' })
+  assert.deepEqual(requestLines(out), [])
+})
+
+test('start writes a startup event with service, version, environment, node version and features; shutdown a shutdown event', async (t) => {
+  const { lookout, out } = await app(t)
+  await lookout.start()
+  await lookout.shutdown()
+  const startup = out.lines.find((l) => l.event === 'startup')!
+  assert.equal(startup.service, 'identity')
+  assert.equal(startup.environment, 'test')
+  assert.equal(startup.node_version, process.version)
+  assert.ok(Array.isArray(startup.features) && (startup.features as string[]).includes('request_log'))
+  assert.ok(out.lines.some((l) => l.event === 'shutdown'))
+})
+
+test('getLogger(name) returns a cached child with a logger field', async (t) => {
+  const { lookout, out } = await app(t)
+  assert.equal(lookout.getLogger('db'), lookout.getLogger('db'))
+  lookout.getLogger('db').info('query')
+  assert.equal(out.lines.at(-1)!.logger, 'db')
+})
