@@ -20,6 +20,11 @@ export interface InProcessSloSourceOptions {
   readonly maxPendingBuckets?: number
   /** Clock, epoch ms. Default `Date.now`. */
   readonly now?: () => number
+  /**
+   * Routes that are not part of the service's own SLIs (Lookout's ops routes: `/observability/*`, `/public/*`
+   * …). Default: none skipped beyond the telemetry exclusions.
+   */
+  readonly skipRoute?: (route: string) => boolean
   /** Told when a tenant is folded into `other` (count it). */
   readonly onFolded?: () => void
   /** Told how many bucket increments were dropped (pending cap reached). */
@@ -155,7 +160,7 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
   const observer: RequestObserver = {
     name: 'slo',
     onFinish(req: LifecycleRequest) {
-      if (req.excluded) return
+      if (req.excluded || options.skipRoute?.(req.route)) return
       record(
         req.tenant,
         req.route,

@@ -108,6 +108,7 @@ export function installSlo(lookout: Lookout): void {
     },
   }
   let service: SloService | undefined
+  let opsPaths: Set<string> | undefined
   const inProcess = usePrometheus
     ? undefined
     : createInProcessSloSource({
@@ -116,6 +117,12 @@ export function installSlo(lookout: Lookout): void {
         bucketSeconds: c.bucketSeconds,
         maxTenants: c.maxTenants,
         maxPendingBuckets: c.maxPendingBuckets,
+        // Lookout's own ops routes (probes are already excluded) are not part of the service's SLIs. The route
+        // list is complete once every area has installed, so it is read on first use.
+        skipRoute: (route) => {
+          opsPaths ??= new Set(lookout.routes.map((r) => r.route.path))
+          return opsPaths.has(route)
+        },
         onFolded: () => foldedChild.inc(),
         onDropped: (n) => droppedChild.inc(n),
       })
