@@ -95,6 +95,7 @@ export function createCheckRegistry(options: CheckRegistryOptions): CheckRegistr
   const entries = new Map<string, Entry>()
   let timer: NodeJS.Timeout | undefined
   let lastRefresh = Number.NEGATIVE_INFINITY
+  let roundStarted = 0
   let round: Promise<void> | undefined
   let stopped = false
 
@@ -205,6 +206,7 @@ export function createCheckRegistry(options: CheckRegistryOptions): CheckRegistr
   function refresh(): Promise<void> {
     if (round !== undefined) return round
     lastRefresh = performance.now()
+    roundStarted = lastRefresh
     const current = Promise.all([...entries.values()].map(runOne)).then(() => {
       round = undefined
     })
@@ -289,12 +291,15 @@ export function createCheckRegistry(options: CheckRegistryOptions): CheckRegistr
           break
         }
       }
-      if (!missing || budgetMs <= 0) return
+      // Only the first probes of a round wait: the budget counts from the round's start, so while a check hangs
+      // towards its first timeout, later probes answer at once instead of each waiting the whole budget.
+      const wait = budgetMs - (performance.now() - roundStarted)
+      if (!missing || wait <= 0) return
       let timeout: NodeJS.Timeout | undefined
       await Promise.race([
         pending,
         new Promise<void>((resolve) => {
-          timeout = setTimeout(resolve, budgetMs)
+          timeout = setTimeout(resolve, wait)
         }),
       ])
       clearTimeout(timeout)

@@ -32,6 +32,9 @@ export function httpCheck(options: HttpCheckOptions): HealthCheck {
   const url = new URL(options.url)
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUTS.http
   const expected = options.expectStatus
+  // Loaded at configuration time, so the first run does not block the loop evaluating it.
+  const undici = import('undici')
+  undici.catch(() => {})
   const name =
     options.name ??
     url.hostname
@@ -46,7 +49,7 @@ export function httpCheck(options: HttpCheckOptions): HealthCheck {
     measurement: 'responseTime',
     endpoint: urlHost(options.url),
     async run(signal) {
-      const { request } = await import('undici')
+      const { request } = await undici
       const started = performance.now()
       const res = await request(url, {
         method: options.method ?? 'GET',

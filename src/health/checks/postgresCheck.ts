@@ -34,10 +34,13 @@ export function postgresCheck(options: PostgresCheckOptions): HealthCheck {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUTS.postgres
   const query = options.query ?? 'SELECT 1'
   const target = options.target
+  // Load the driver now, at configuration time, so the first run does not block the loop evaluating it.
+  const driver = typeof target === 'string' ? import('pg') : undefined
+  driver?.catch(() => {})
   const run =
     typeof target === 'string'
       ? async function postgresUrlCheck(signal: AbortSignal) {
-          const { default: pg } = await import('pg')
+          const { default: pg } = await driver!
           const client = new pg.Client({
             connectionString: target,
             connectionTimeoutMillis: timeoutMs,

@@ -28,10 +28,13 @@ export interface SqliteCheckOptions {
  */
 export function sqliteCheck(options: SqliteCheckOptions): HealthCheck {
   const target = options.target
+  // Loaded at configuration time, so the first run does not block the loop evaluating it.
+  const driver = typeof target === 'string' ? import('better-sqlite3') : undefined
+  driver?.catch(() => {})
   const run =
     typeof target === 'string'
       ? async function sqliteFileCheck() {
-          const { default: Database } = await import('better-sqlite3')
+          const { default: Database } = await driver!
           const db = new Database(target, { readonly: true, fileMustExist: true, timeout: 500 })
           try {
             db.prepare('SELECT 1').get()

