@@ -1,17 +1,17 @@
 import { promisify } from 'node:util'
 import { gzip } from 'node:zlib'
 import type { LookoutLogger } from '../logging/createLogger.ts'
-import { captureCpuProfile } from './captureCpuProfile.ts'
 import { cpuProfileToPprof } from './cpuProfileToPprof.ts'
-import { tryAcquireProfiler } from './profilerLock.ts'
 import type { ProfilingMetrics } from './profilingMetrics.ts'
 import type { PyroscopePusher } from './pyroscopePusher.ts'
+import { type RunningCpuProfile, startCpuProfile } from './startCpuProfile.ts'
 
 const gzipAsync = promisify(gzip)
 
 /** Options of {@link createContinuousProfiler}. */
 export interface ContinuousProfilerOptions {
   readonly intervalSeconds: number
+  /** ≤ interval; equal (the default) keeps the profiler always on. */
   readonly windowSeconds: number
   readonly sampleRateHz: number
   readonly pusher: PyroscopePusher
@@ -21,102 +21,105 @@ export interface ContinuousProfilerOptions {
 
 /** The continuous loop; `start`/`stop` are idempotent. */
 export interface ContinuousProfiler {
-  start(): void
-  /** Stops the window in progress (its partial profile is discarded) and waits for it to end. */
+  /** Starts the first window; resolves once it runs (so V8's start pause happens during start-up). Never rejects. */
+  start(): Promise<void>
+  /** Ends the window in progress (discarding it) and stops. */
   stop(): Promise<void>
-  /** Windows captured so far (for tests and diagnostics). */
+  /** Windows captured so far. */
   readonly windows: number
 }
 
 /**
- * Every `intervalSeconds`, samples the CPU for `windowSeconds` at `sampleRateHz` and hands the gzipped pprof to the
- * pusher. The window shares the process-wide `cpu` profiler lock with on-demand profiles: when an operator's
- * profile holds it, the window is skipped (`lookout_profile_pushes_total{outcome="skipped"}`) rather than waited
- * for; while a window holds it, on-demand requests get 409 with `Retry-After`. Timers are unref'd; nothing here
- * throws into the host.
+ * Every `intervalSeconds`, a CPU window of `windowSeconds` at `sampleRateHz` is encoded as gzipped pprof and handed
+ * to the pusher. With window = interval (the default) windows are back to back and rotate without a gap: the next
+ * profile starts before the current one ends, so V8's profiler never stops and the one-off start pause
+ * (≈ 0.25–0.7 s in a large app, see `startCpuProfile`) is paid once, at start-up. A shorter window stops the
+ * profiler between windows and pays that pause at every window. On-demand profiles overlap freely with windows.
+ * Timers are unref'd; nothing here throws into the host.
  *
  * @example
- * const loop = createContinuousProfiler({ intervalSeconds: 60, windowSeconds: 10, sampleRateHz: 100, pusher, metrics, logger })
- * loop.start()
+ * const loop = createContinuousProfiler({ intervalSeconds: 60, windowSeconds: 60, sampleRateHz: 100, pusher, metrics, logger })
+ * await loop.start()
  * await loop.stop()
  */
 export function createContinuousProfiler(options: ContinuousProfilerOptions): ContinuousProfiler {
   const intervalMs = options.intervalSeconds * 1000
   const windowMs = options.windowSeconds * 1000
+  const alwaysOn = windowMs >= intervalMs
   const intervalMicros = Math.max(100, Math.round(1_000_000 / options.sampleRateHz))
   let timer: NodeJS.Timeout | undefined
   let running = false
-  let current: { controller: AbortController; done: Promise<void> } | undefined
+  let current: RunningCpuProfile | undefined
   let windows = 0
   let errorLogged = false
+  let tick: Promise<void> = Promise.resolve()
 
-  function schedule(delayMs: number) {
+  const fail = (err: unknown) => {
+    options.metrics.push('error')
+    if (!errorLogged) {
+      errorLogged = true
+      options.logger.error({ event: 'profile_window_failed', err }, 'a continuous profiling window failed')
+    }
+  }
+
+  function schedule(delayMs: number, fn: () => Promise<void>) {
     if (!running) return
-    timer = setTimeout(runWindow, Math.max(0, delayMs))
+    timer = setTimeout(
+      () => {
+        timer = undefined
+        tick = fn().catch(fail)
+      },
+      Math.max(0, delayMs),
+    )
     timer.unref()
   }
 
-  function runWindow() {
-    timer = undefined
+  async function begin(): Promise<void> {
     if (!running) return
-    const startedAt = Date.now()
-    const lease = tryAcquireProfiler('cpu', { holder: 'continuous', until: startedAt + windowMs })
-    if (lease === undefined) {
-      options.metrics.push('skipped')
-      schedule(intervalMs)
-      return
+    current = await startCpuProfile(intervalMicros)
+    schedule(current.startedAtMs + windowMs - Date.now(), rotate)
+  }
+
+  async function rotate(): Promise<void> {
+    const ending = current
+    current = undefined
+    if (ending === undefined || !running) return
+    // Start the next window before ending this one, so the profiler keeps running (no start pause).
+    if (alwaysOn) {
+      current = await startCpuProfile(intervalMicros).catch((err: unknown) => {
+        fail(err)
+        return undefined
+      })
     }
-    const controller = new AbortController()
-    const done = (async () => {
-      try {
-        const captured = await captureCpuProfile({
-          durationMs: windowMs,
-          intervalMicros,
-          signal: controller.signal,
-        })
-        lease.release()
-        if (captured.aborted) return
-        windows++
-        const pprof = cpuProfileToPprof(captured.profile, {
-          intervalMicros,
-          startedAtMs: captured.startedAtMs,
-        })
-        const bytes = await gzipAsync(pprof.encode())
-        options.pusher.enqueue({ pprof: bytes, fromMs: captured.startedAtMs, untilMs: captured.endedAtMs })
-      } catch (err) {
-        options.metrics.push('error')
-        if (!errorLogged) {
-          errorLogged = true
-          options.logger.error(
-            { event: 'profile_window_failed', err },
-            'a continuous profiling window failed',
-          )
-        }
-      } finally {
-        lease.release()
-        current = undefined
-        schedule(startedAt + intervalMs - Date.now())
-      }
-    })()
-    current = { controller, done }
+    const profile = await ending.stop()
+    const endedAtMs = Date.now()
+    if (current !== undefined) schedule(current.startedAtMs + windowMs - Date.now(), rotate)
+    else schedule(ending.startedAtMs + intervalMs - Date.now(), begin)
+    windows++
+    const pprof = cpuProfileToPprof(profile, {
+      intervalMicros: ending.intervalMicros,
+      startedAtMs: ending.startedAtMs,
+    })
+    const bytes = await gzipAsync(pprof.encode())
+    options.pusher.enqueue({ pprof: bytes, fromMs: ending.startedAtMs, untilMs: endedAtMs })
   }
 
   return {
     start() {
-      if (running) return
+      if (running) return tick
       running = true
-      schedule(0)
+      tick = begin().catch(fail)
+      return tick
     },
     async stop() {
       if (!running) return
       running = false
       if (timer !== undefined) clearTimeout(timer)
       timer = undefined
+      await tick
       const window = current
-      if (window !== undefined) {
-        window.controller.abort()
-        await window.done
-      }
+      current = undefined
+      await window?.stop().catch(() => {})
     },
     get windows() {
       return windows

@@ -21,7 +21,7 @@ export const PROFILE_KINDS = ['cpu', 'heap'] as const
 export type ProfileKind = (typeof PROFILE_KINDS)[number]
 
 /**
- * Outcomes of an on-demand profile: `ok`; `busy` (409, the profiler is held); `invalid` (400, bad query);
+ * Outcomes of an on-demand profile: `ok`; `busy` (409, another on-demand profile of that kind runs); `invalid` (400, bad query);
  * `aborted` (the client went away); `error` (the profiler failed).
  */
 export const PROFILE_OUTCOMES = ['ok', 'busy', 'invalid', 'aborted', 'error'] as const
@@ -29,10 +29,9 @@ export type ProfileOutcome = (typeof PROFILE_OUTCOMES)[number]
 
 /**
  * Outcomes of a continuous window: `ok` (2xx); `rejected` (non-2xx answer); `failed` (network error or timeout);
- * `dropped` (the queue was full because the receiver is slow); `skipped` (an on-demand CPU profile held the
- * profiler when the window was due); `error` (capturing or encoding failed).
+ * `dropped` (the queue was full because the receiver is slow); `error` (capturing or encoding failed).
  */
-export const PUSH_OUTCOMES = ['ok', 'rejected', 'failed', 'dropped', 'skipped', 'error'] as const
+export const PUSH_OUTCOMES = ['ok', 'rejected', 'failed', 'dropped', 'error'] as const
 export type PushOutcome = (typeof PUSH_OUTCOMES)[number]
 
 /** Ops routes of the profiling area. */

@@ -99,7 +99,7 @@ export function createProfiler(config: ResolvedConfig): Profiler {
         }
       }
       const pprof = cpuProfileToPprof(captured.profile, {
-        intervalMicros: settings.samplingIntervalMicros,
+        intervalMicros: captured.intervalMicros,
         startedAtMs: captured.startedAtMs,
       })
       return {

@@ -73,7 +73,7 @@ export function installProfiling(lookout: Lookout): void {
       ? undefined
       : createContinuousProfiler({
           intervalSeconds: py.intervalSeconds,
-          windowSeconds: py.windowSeconds,
+          windowSeconds: py.windowSeconds ?? py.intervalSeconds,
           sampleRateHz: py.sampleRateHz,
           pusher,
           metrics,
@@ -90,13 +90,14 @@ export function installProfiling(lookout: Lookout): void {
         lookout.logger.warn({ event: 'heap_sampler_failed', err }, 'the heap sampler could not start')
       }
       if (loop !== undefined) {
-        loop.start()
+        // Awaited: the profiler's one-off start pause happens here, before the app reports ready.
+        await loop.start()
         lookout.logger.info(
           {
             event: 'continuous_profiling_started',
             endpoint: new URL(py.url!).origin,
             intervalSeconds: py.intervalSeconds,
-            windowSeconds: py.windowSeconds,
+            windowSeconds: py.windowSeconds ?? py.intervalSeconds,
             sampleRateHz: py.sampleRateHz,
           },
           'continuous profiling to Pyroscope started',

@@ -1,6 +1,7 @@
 /**
- * Who holds one of V8's profilers. The CPU profiler and the sampling heap profiler are per-isolate, so the lock is
- * per process, shared by every Lookout instance in it (and by on-demand and continuous profiling).
+ * Who holds an on-demand profiler slot. Profilers are per isolate, so the lock is per process, shared by every
+ * Lookout instance in it: one on-demand CPU profile and one heap read at a time. Continuous windows do not take
+ * it — they overlap with on-demand profiles on V8's one profiler (see `startCpuProfile`).
  */
 export interface ProfilerHold {
   /** What holds it: `on-demand` (an operator request) or `continuous` (a Pyroscope window). */

@@ -60,7 +60,7 @@ const pyroscopeUrl = z
  * Continuous profiling to Grafana Pyroscope (`POST /ingest`). On when `url` is set (and `profiling.enabled`).
  *
  * @example
- * { profiling: { pyroscope: { url: 'http://pyroscope:4040', intervalSeconds: 60, windowSeconds: 10, tags: { region: 'eu' } } } }
+ * { profiling: { pyroscope: { url: 'http://pyroscope:4040', intervalSeconds: 60, tags: { region: 'eu' } } } }
  */
 export const pyroscopeSchema = z
   .object({
@@ -69,10 +69,11 @@ export const pyroscopeSchema = z
     /** Seconds between the starts of two CPU windows. Default 60. Env `LOOKOUT_PYROSCOPE_INTERVAL`. */
     intervalSeconds: z.number().int().min(1).max(3600).default(60),
     /**
-     * Length of each CPU window in seconds (≤ interval; equal = always on). Default 10. Env
-     * `LOOKOUT_PYROSCOPE_WINDOW`.
+     * Length of each CPU window in seconds, ≤ interval. Default: the interval (always on — the profiler never
+     * stops, so V8's start-up pause is paid once; a shorter window pays it at every window, see
+     * docs/profiling.md). Env `LOOKOUT_PYROSCOPE_WINDOW`.
      */
-    windowSeconds: z.number().int().min(1).max(3600).default(10),
+    windowSeconds: z.number().int().min(1).max(3600).optional(),
     /** Sampling rate of continuous windows in Hz. Default 100 (Pyroscope's default). */
     sampleRateHz: z.number().int().min(1).max(1000).default(100),
     /** Bearer token sent as `Authorization: Bearer …`. Env `LOOKOUT_PYROSCOPE_AUTH_TOKEN`. */
@@ -91,7 +92,7 @@ export const pyroscopeSchema = z
     maxQueued: z.number().int().min(1).max(100).default(2),
   })
   .strict()
-  .refine((p) => p.windowSeconds <= p.intervalSeconds, {
+  .refine((p) => p.windowSeconds === undefined || p.windowSeconds <= p.intervalSeconds, {
     message: 'windowSeconds must not exceed intervalSeconds',
     path: ['windowSeconds'],
   })

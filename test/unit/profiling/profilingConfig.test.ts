@@ -4,7 +4,7 @@ import { maskConfig } from '../../../src/config/maskConfig.ts'
 import { resolveConfig } from '../../../src/config/resolveConfig.ts'
 import { LookoutError } from '../../../src/errors.ts'
 
-test('defaults: enabled, 10 s default, 60 s max, heap sampling on, no continuous profiling', () => {
+test('defaults: enabled, 10 s default, 60 s max, heap sampling on, no continuous profiling, always-on windows', () => {
   const { profiling } = resolveConfig({}, {})
   assert.equal(profiling.enabled, true)
   assert.equal(profiling.defaultSeconds, 10)
@@ -12,7 +12,7 @@ test('defaults: enabled, 10 s default, 60 s max, heap sampling on, no continuous
   assert.equal(profiling.heap.enabled, true)
   assert.equal(profiling.pyroscope.url, undefined)
   assert.equal(profiling.pyroscope.intervalSeconds, 60)
-  assert.equal(profiling.pyroscope.windowSeconds, 10)
+  assert.equal(profiling.pyroscope.windowSeconds, undefined, 'defaults to the interval (always on)')
   assert.equal(profiling.pyroscope.sampleRateHz, 100)
 })
 
