@@ -112,7 +112,8 @@ export function startLokiShipping(
   onEvent: (event: LokiShipperEvent) => void,
 ): LokiShipping | undefined {
   const internals = loggerInternals(logger)
-  if (internals === undefined || config.logging.loki.url === undefined) return undefined
+  const multistream = internals?.multistream
+  if (multistream === undefined || config.logging.loki.url === undefined) return undefined
   const options = lokiShipperOptions(config)
   const transport = pino.transport({ target: transportTarget(), options })
   transport.on(LOKI_WORKER_EVENT, (event: LokiShipperEvent) => {
@@ -133,16 +134,16 @@ export function startLokiShipping(
     // The worker died: detach so logging keeps working on stdout.
     if (failed) return
     failed = true
-    internals.multistream.remove(id)
+    multistream.remove(id)
     logger.error({ event: 'loki_transport_failed', err }, 'Loki transport worker failed; shipping stopped')
   })
-  internals.multistream.add({ level: config.logging.loki.minLevel as pino.Level, stream: transport })
-  const id = (internals.multistream as unknown as { lastId: number }).lastId
+  multistream.add({ level: config.logging.loki.minLevel as pino.Level, stream: transport })
+  const id = (multistream as unknown as { lastId: number }).lastId
   let stopped: Promise<void> | undefined
   return {
     stop() {
       stopped ??= (async () => {
-        if (!failed) internals.multistream.remove(id)
+        if (!failed) multistream.remove(id)
         if ((transport as unknown as { closed?: boolean }).closed) return
         // end() before the worker is ready loses the buffered lines: wait for 'ready' first (bounded).
         if (!ready) {
