@@ -205,12 +205,18 @@ function openKysely(
         oid === 20 ? int8 : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   })
-  pool.on('error', (err) => {
+  const report = (err: unknown) => {
     try {
       options.onError?.(err)
     } catch {
       // ignored
     }
+  }
+  pool.on('error', report)
+  // A client checked out by Kysely when the server goes away emits 'error' too; without a listener that would be
+  // an uncaught exception. The failing query itself still rejects (and callers answer 503 / retry).
+  pool.on('connect', (client) => {
+    client.on('error', report)
   })
   const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) })
   return { db, closeDriver() {} }

@@ -17,7 +17,7 @@ export const ROUTING_KEY = 'R0123456789abcdef0123456789abcde'
 
 export async function alertingHarness(
   t: TestContext,
-  options: { storeUrl?: string; cooldownSeconds?: number; maxAttempts?: number } = {},
+  options: { storeUrl?: string; cooldownSeconds?: number; maxAttempts?: number; backoffMaxMs?: number } = {},
 ) {
   const receiver: AlertReceiver = await startAlertReceiver({ webhookSecret: WEBHOOK_SECRET })
   t.after(() => receiver.close())
@@ -38,7 +38,7 @@ export async function alertingHarness(
         worker: {
           pollIntervalMs: 50,
           backoffBaseMs: 50,
-          backoffMaxMs: 400,
+          backoffMaxMs: options.backoffMaxMs ?? 400,
           timeoutMs: 2000,
           leaseMs: 5000,
           maxAttempts: options.maxAttempts ?? 8,

@@ -24,6 +24,8 @@ export interface ReceivedRequest {
   readonly status: number
   /** Contract problems (400s). */
   readonly problems: readonly string[]
+  /** When it arrived (epoch ms). */
+  readonly at: number
 }
 
 /** An override answer: status and optional headers. */
@@ -147,6 +149,7 @@ export async function startAlertReceiver(options: { webhookSecret?: string } = {
       body,
       status,
       problems,
+      at: Date.now(),
     })
     const text = typeof answer === 'string' ? answer : JSON.stringify(answer)
     res.writeHead(status, {
