@@ -123,6 +123,32 @@ export type { SloDocument, SloKind, SloSpec } from './slo/sloSpec.ts'
 export { DEFAULT_SLOS } from './slo/sloSpec.ts'
 export type { BurningPair, SloStatus, SloStatusInput } from './slo/sloStatus.ts'
 export { burningPairs, sloStatus } from './slo/sloStatus.ts'
+export type {
+  DayBar,
+  OverallStatus,
+  PublicComponent,
+  PublicMaintenance,
+  PublicStatusBody,
+} from './status/buildStatusBody.ts'
+export type {
+  ComponentStatus,
+  DisplayStatus,
+  IncidentImpact,
+  IncidentStatus,
+  SampleStatus,
+} from './status/conventions.ts'
+export {
+  COMPONENT_STATUSES,
+  INCIDENT_IMPACTS,
+  INCIDENT_STATUSES,
+  STATUS_METRIC_NAMES,
+  STATUS_ROUTES,
+  STATUS_SAMPLER_LEASE,
+} from './status/conventions.ts'
+export type { PublicIncident, PublicIncidentsBody } from './status/createStatusReader.ts'
+export type { SampleRun } from './status/createStatusSampler.ts'
+export type { StatusAlert, StatusApi } from './status/installStatus.ts'
+export type { StatusComponent } from './status/resolveComponents.ts'
 export type { CreateStoreOptions, Store, StoreRepositories } from './store/createStore.ts'
 export { createStore } from './store/createStore.ts'
 export type { StoreEngine } from './store/migrations.ts'
