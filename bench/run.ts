@@ -63,6 +63,12 @@ const CONFIGS: readonly Config[] = [
     description: 'Lookout full: tracing 100 %',
   },
   {
+    name: 'lookout-defaults',
+    script: 'fastify-lookout.ts',
+    features: 'defaults',
+    description: 'Lookout with every default on (SLO, health, store, request log, context) and tracing 10 %',
+  },
+  {
     name: 'peer-fastify-metrics',
     script: 'fastify-metrics-only.ts',
     description: 'peer: fastify-metrics only',

@@ -35,3 +35,27 @@ export function announce(port: number): void {
 export function features(): Set<string> {
   return new Set((process.env.LOOKOUT_BENCH_FEATURES ?? '').split(',').filter(Boolean))
 }
+
+/**
+ * Lookout options for a feature set. Areas without per-request work (alerting, status, profiling …) stay at
+ * their defaults; the per-request ones are switched exactly as named: `log` (request log line), `context`
+ * (AsyncLocalStorage request context), `trace10`/`trace100` (server spans at 10 %/100 % sampling, no exporter),
+ * `slo` (in-process SLO counting). `defaults` keeps every default on (what `app.register(lookout)` gives) with
+ * tracing at 10 %. The store lives in a temp dir per server.
+ */
+export function lookoutBenchOptions(f: ReadonlySet<string>, dataDir: string): Record<string, unknown> {
+  const store = { url: `sqlite:${dataDir}/lookout.db` }
+  if (f.has('defaults')) return { service: 'bench', store, tracing: { sampleRate: 0.1 } }
+  return {
+    service: 'bench',
+    store,
+    metrics: { processMetrics: false, hostMetrics: false },
+    logging: { requestLog: { enabled: f.has('log') }, context: f.has('context'), events: false },
+    tracing: f.has('trace10')
+      ? { enabled: true, sampleRate: 0.1 }
+      : f.has('trace100')
+        ? { enabled: true, sampleRate: 1 }
+        : { enabled: false },
+    slo: { enabled: f.has('slo') },
+  }
+}

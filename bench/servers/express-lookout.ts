@@ -1,9 +1,12 @@
 /** Express + Lookout with the features named in LOOKOUT_BENCH_FEATURES (see fastify-lookout.ts). */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import express from 'express'
 import { createLookout } from 'lookout'
 import { lookout as lookoutMiddleware } from 'lookout/express'
 import pino from 'pino'
-import { announce, features, openBenchDb, realisticWork } from './common.ts'
+import { announce, features, lookoutBenchOptions, openBenchDb, realisticWork } from './common.ts'
 
 const f = features()
 const logger = pino(
@@ -11,17 +14,11 @@ const logger = pino(
   pino.destination({ dest: '/dev/null', sync: false }),
 )
 const lookout = createLookout(
+  lookoutBenchOptions(f, mkdtempSync(join(tmpdir(), 'lookout-bench-'))) as never,
   {
-    service: 'bench',
-    metrics: { processMetrics: false, hostMetrics: false },
-    logging: { requestLog: { enabled: f.has('log') } },
-    tracing: f.has('trace10')
-      ? { enabled: true, sampleRate: 0.1 }
-      : f.has('trace100')
-        ? { enabled: true, sampleRate: 1 }
-        : { enabled: false },
-  } as never,
-  { env: {}, logger },
+    env: {},
+    logger,
+  },
 )
 const app = express()
 const mw = lookoutMiddleware({ lookout })

@@ -1,9 +1,12 @@
 /** node:http + Lookout (withLookout) with the features named in LOOKOUT_BENCH_FEATURES. */
+import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createLookout } from 'lookout'
 import { withLookout } from 'lookout/http'
 import pino from 'pino'
-import { announce, features } from './common.ts'
+import { announce, features, lookoutBenchOptions } from './common.ts'
 import { listener } from './node-bare.ts'
 
 const f = features()
@@ -12,17 +15,11 @@ const logger = pino(
   pino.destination({ dest: '/dev/null', sync: false }),
 )
 const lookout = createLookout(
+  lookoutBenchOptions(f, mkdtempSync(join(tmpdir(), 'lookout-bench-'))) as never,
   {
-    service: 'bench',
-    metrics: { processMetrics: false, hostMetrics: false },
-    logging: { requestLog: { enabled: f.has('log') } },
-    tracing: f.has('trace10')
-      ? { enabled: true, sampleRate: 0.1 }
-      : f.has('trace100')
-        ? { enabled: true, sampleRate: 1 }
-        : { enabled: false },
-  } as never,
-  { env: {}, logger },
+    env: {},
+    logger,
+  },
 )
 const routes: Record<string, string> = { '/hello': '/hello', '/orders': '/orders' }
 const server = createServer(withLookout(listener, { lookout, route: (req) => routes[req.url ?? ''] }))

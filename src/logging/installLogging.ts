@@ -28,7 +28,7 @@ export function installLogging(lookout: Lookout): void {
   const redactor = loggerInternals(logger)?.redactor ?? createRedactor(config.redact)
   const onLokiEvent = logging.loki.url !== undefined ? createLokiCounters(lookout.registry) : undefined
 
-  core.addObserver(createContextObserver(redactor))
+  if (logging.context) core.addObserver(createContextObserver(redactor))
   if (logging.requestLog.enabled) {
     core.addObserver(
       createRequestLogObserver({

@@ -52,6 +52,11 @@ export const loggingSchema = z
      * `development` and stdout is a TTY, JSON otherwise. Default `auto`. Env `LOOKOUT_LOG_FORMAT`.
      */
     format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+    /**
+     * Request context (AsyncLocalStorage): app log lines carry request_id, tenant_id, user_id and trace ids, and
+     * `bindContext()` works. Default `true`. Env `LOOKOUT_LOG_CONTEXT`.
+     */
+    context: z.boolean().default(true),
     /** One line per finished request. */
     requestLog: z
       .object({
@@ -116,6 +121,7 @@ export const loggingSchema = z
 export const loggingEnv: readonly EnvBinding[] = [
   { env: 'LOOKOUT_LOG_LEVEL', path: 'logging.level', parse: 'string' },
   { env: 'LOG_LEVEL', path: 'logging.level', parse: 'string' },
+  { env: 'LOOKOUT_LOG_CONTEXT', path: 'logging.context', parse: 'bool' },
   { env: 'LOOKOUT_LOG_FORMAT', path: 'logging.format', parse: 'string' },
   { env: 'LOOKOUT_REQUEST_LOG', path: 'logging.requestLog.enabled', parse: 'bool' },
   { env: 'LOOKOUT_LOG_EVENTS', path: 'logging.events', parse: 'bool' },
