@@ -1,0 +1,22 @@
+/**
+ * Field names of the JSON lines Lookout writes (request log: src/logging/requestLogObserver.ts; instrument
+ * events: src/logging/instrumentLogHooks.ts; context: src/context/getContext.ts) and span attribute keys of the
+ * `instrument()` spans (src/tracing/instrumentSpans.ts) that the generated LogQL/TraceQL read.
+ */
+export const LOG_FIELDS = Object.freeze({
+  event: 'event',
+  route: 'route',
+  method: 'method',
+  status: 'status',
+  durationMs: 'duration_ms',
+  tenantId: 'tenant_id',
+  traceId: 'trace_id',
+  eventType: 'event_type',
+  operation: 'operation',
+})
+
+/** Span attribute keys of the auth preset's spans (`auth.login`). */
+export const AUTH_SPAN_ATTRIBUTES = Object.freeze({ type: 'auth.type', status: 'auth.status' })
+
+/** Resource attribute of every span naming the service (OTel semantic conventions). */
+export const SERVICE_NAME_ATTRIBUTE = 'service.name'
