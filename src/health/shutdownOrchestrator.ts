@@ -55,7 +55,7 @@ export interface ShutdownOrchestrator {
  *
  * 1. readiness fails (phase `stopping`);
  * 2. drain delay — traffic keeps being served while load balancers notice (skipped when no attached server
- *    is listening any more, e.g. when Fastify's `app.close()` already closed it);
+ *    is listening any more, e.g. when Fastify's `app.close()` already closed it, and on SIGINT — Ctrl-C);
  * 3. stop accepting — `server.close()` on every attached server;
  * 4. wait for in-flight requests (bounded by `inFlightTimeoutMs`);
  * 5. close idle keep-alive sockets (and, after a bounded wait, any left);
@@ -101,7 +101,8 @@ export function createShutdownOrchestrator(options: ShutdownOrchestratorOptions)
 
     t = performance.now()
     const listening = servers.filter((s) => s.listening)
-    if (listening.length > 0 && settings.drainDelayMs > 0) {
+    // SIGINT is a person at a terminal (Ctrl-C), not an orchestrator removing endpoints: no drain delay.
+    if (listening.length > 0 && settings.drainDelayMs > 0 && reason !== 'SIGINT') {
       await delay(Math.min(settings.drainDelayMs, remaining()))
       logStep('drain_delay', t)
     } else {

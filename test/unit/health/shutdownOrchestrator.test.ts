@@ -216,3 +216,31 @@ async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5))
   }
 }
+
+test('SIGINT (Ctrl-C) skips the drain delay; SIGTERM waits it', async (t) => {
+  const { createServer } = await import('node:http')
+  for (const [signal, drains] of [
+    ['SIGINT', false],
+    ['SIGTERM', true],
+  ] as const) {
+    const server = createServer((_req, res) => res.end())
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    t.after(() => server.close())
+    const { logger, lines } = captureLogger()
+    const target = new EventEmitter()
+    const orchestrator = createShutdownOrchestrator({
+      settings: { drainDelayMs: 300, inFlightTimeoutMs: 100, graceMs: 5000, signals: ['SIGTERM', 'SIGINT'] },
+      logger,
+      core: { inFlight: 0, idle: () => Promise.resolve() },
+      servers: [server],
+      areas: [],
+      signalTarget: target as unknown as NodeJS.Process,
+    })
+    orchestrator.handleSignals()
+    target.emit(signal)
+    await orchestrator.shutdown()
+    const drain = lines.find((l) => l.step === 'drain_delay')
+    assert.equal(drain?.skipped === true, !drains, signal)
+    assert.equal(server.listening, false, `${signal}: the listener is closed`)
+  }
+})
