@@ -179,7 +179,10 @@ export function storeNotStartedError(): LookoutError {
 
 /** A health check with an invalid or duplicate name, missing `run`, or an out-of-range timeout. */
 export function healthCheckInvalidError(name: string, reason: string): LookoutError {
-  return new LookoutError('LOOKOUT_ERR_HEALTH_CHECK', `Invalid health check "${name}": ${reason}`, { name, reason })
+  return new LookoutError('LOOKOUT_ERR_HEALTH_CHECK', `Invalid health check "${name}": ${reason}`, {
+    name,
+    reason,
+  })
 }
 
 /** A CPU or heap profile was asked for while that profiler is held (by another request or a continuous window). */
