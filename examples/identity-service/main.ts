@@ -1,15 +1,24 @@
 /**
- * The Lookout demo: `npm start`. A multi-tenant identity API on SQLite with Lookout registered on embedded
- * defaults — no external services. PORT (default 8000) and HOST (default 127.0.0.1) choose the listener.
+ * The Lookout demo: `npm start`. A multi-tenant identity API on SQLite with every Lookout feature on embedded
+ * defaults — no external services:
+ * metrics (/metrics), request logs with context and redaction (stdout), traces (created and correlated; exported
+ * when OTEL_EXPORTER_OTLP_ENDPOINT is set), probes (/health, /health/live, /health/ready, /health/startup) with a
+ * real SQLite check, per-tenant SLOs measured in-process, alert routing to a local signed-webhook sink, the
+ * public status page (/status), front-end endpoints (/observability/sentry/report, /api/v1/metrics) and
+ * on-demand profiles (/observability/profile/cpu).
+ *
+ * PORT (default 8000) and HOST (default 127.0.0.1) choose the listener; DEMO_DATA_DIR (default .lookout) the
+ * SQLite files.
  */
-
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
-import { createLookout } from 'lookout'
+import { createLookout, sqliteCheck } from 'lookout'
 import { buildIdentityApp, seedUsers } from './app.ts'
 import { openIdentityDb } from './db.ts'
 import { createTokenService } from './tokens.ts'
+import { startWebhookSink } from './webhookSink.ts'
 
+const TENANTS = ['acme', 'globex'] as const
 const port = Number(process.env.PORT ?? 8000)
 const host = process.env.HOST ?? '127.0.0.1'
 const dataDir = process.env.DEMO_DATA_DIR ?? '.lookout'
@@ -17,40 +26,69 @@ mkdirSync(dataDir, { recursive: true })
 
 // The demo generates an operator key when none is configured, and prints it once (it is never logged).
 const generatedKey = process.env.LOOKOUT_OPERATOR_KEYS ? undefined : randomBytes(24).toString('base64url')
-
-const lookout = createLookout({
-  service: 'identity-service',
-  version: '0.1.0',
-  metrics: { tenantLabel: true },
-  ...(generatedKey ? { operator: { keys: [generatedKey] } } : {}),
-})
 const db = openIdentityDb(`${dataDir}/identity.db`)
+
+const lookout = createLookout(
+  {
+    service: 'identity-service',
+    version: '0.1.0',
+    metrics: { tenantLabel: true },
+    health: {
+      checks: [sqliteCheck({ target: db.raw, name: 'database' })],
+      // The demo owns its process: exit once the graceful shutdown (SIGTERM/SIGINT) has finished.
+      shutdown: { terminate: (code) => process.exit(code) },
+    },
+    frontend: {
+      report: { enabled: true, apps: ['web'] },
+      events: {
+        catalog: {
+          login_page_viewed: { labels: { variant: ['a', 'b'] } },
+          signup_started: { labels: { plan: ['free', 'pro'] } },
+        },
+      },
+    },
+    ...(generatedKey ? { operator: { keys: [generatedKey] } } : {}),
+  },
+  { handleSignalsByDefault: true },
+)
 const demoPassword = process.env.DEMO_ADMIN_PASSWORD ?? 'demo-password-123'
-await seedUsers(db, ['acme', 'globex'], demoPassword)
+await seedUsers(db, TENANTS, demoPassword)
 const app = await buildIdentityApp({ lookout, db, tokens: createTokenService(randomBytes(32)) })
-app.addHook('onClose', async () => db.close())
+lookout.onShutdown(async () => db.close())
 
 await app.listen({ port, host })
-const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : port}`
+
+// Alerts of both tenants go to a local sink that verifies the webhook signature and logs what it receives.
+const sinkSecret = randomBytes(24).toString('hex')
+const sinkLog = lookout.getLogger('alert-sink')
+const sink = await startWebhookSink(sinkSecret, (alert) =>
+  sinkLog.info({ event: 'alert_received', alert: alert.body }, 'alert received'),
+)
+lookout.onShutdown(() => sink.close())
+for (const tenant of TENANTS) {
+  const result = await lookout.alerts.setConfig(tenant, {
+    channels: [{ id: 'local-sink', type: 'webhook', url: sink.url, secret: sinkSecret }],
+    routes: [{ match: {}, channels: ['local-sink'] }],
+  })
+  if (!result.ok)
+    throw new Error(`demo alert config for ${tenant} is invalid: ${JSON.stringify(result.problems)}`)
+}
+
+const address = app.server.address()
+const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${typeof address === 'object' && address ? address.port : port}`
 process.stdout.write(
-  [
+  `${[
     '',
     `  identity-service with Lookout is listening on ${base}`,
     `  metrics:      curl ${base}/metrics`,
+    `  health:       curl ${base}/health`,
+    `  status page:  ${base}/status`,
     `  login:        curl -s -X POST ${base}/auth/login -H 'x-tenant-id: acme' -H 'content-type: application/json' \\`,
     `                  -d '{"email":"admin@acme.example","password":"${demoPassword}"}'`,
     generatedKey
       ? `  operator key: ${generatedKey}   (generated for this run; set LOOKOUT_OPERATOR_KEYS to choose one)`
       : '',
+    `  SLO status:   curl -H "authorization: Bearer <operator key>" ${base}/observability/slo/status/acme`,
     '',
-  ].join('\n') + '\n',
+  ].join('\n')}\n`,
 )
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    )
-  })
-}

@@ -46,8 +46,7 @@ export function startNodeRequest(
       }
       core.setRoute(req, template)
     }
-    const length = res.getHeader('content-length')
-    core.finish(req, res.statusCode, length === undefined ? 0 : Number(length), !res.writableEnded)
+    core.finish(req, res.statusCode, responseLength(res), !res.writableEnded)
   })
   const rejection = core.admit(req)
   if (rejection !== undefined) {
@@ -57,6 +56,20 @@ export function startNodeRequest(
     return undefined
   }
   return req
+}
+
+/**
+ * The response's Content-Length: from the header store, or — when the app passed its headers straight to
+ * `writeHead(status, headers)`, which bypasses the store — from the rendered header block. 0 when unknown
+ * (chunked / streamed responses).
+ */
+export function responseLength(res: ServerResponse): number {
+  const value = res.getHeader('content-length')
+  if (value !== undefined) return Number(value) || 0
+  const rendered = (res as { _header?: unknown })._header
+  if (typeof rendered !== 'string') return 0
+  const m = /\r\ncontent-length:\s*(\d+)/i.exec(rendered)
+  return m ? Number(m[1]) : 0
 }
 
 /**

@@ -54,6 +54,20 @@ export function installStore(lookout: Lookout): void {
   })
   Object.defineProperty(lookout, 'storeOwner', { enumerable: true, value: owner })
 
+  // Lookout's own state: non-critical (the app can serve without it; alerts wait in their outbox), so a store
+  // outage degrades /health to `warn` and shows on the status page without failing readiness.
+  lookout.health?.addCheck({
+    name: 'lookout-store',
+    componentType: 'datastore',
+    critical: false,
+    timeoutMs: 2000,
+    endpoint: storeEndpoint(config.url),
+    async run() {
+      if (store === undefined) throw new Error('the ops store is not open')
+      await store.ping()
+    },
+  })
+
   lookout.addArea({
     name: 'store',
     async start() {
@@ -90,4 +104,15 @@ export function installStore(lookout: Lookout): void {
       await s.close()
     },
   })
+}
+
+/** Host[:port] of a PostgreSQL store URL, or `sqlite` — never credentials. */
+function storeEndpoint(url: string | undefined): string {
+  if (url === undefined || url.startsWith('sqlite:')) return 'sqlite'
+  try {
+    const u = new URL(url)
+    return u.port ? `${u.hostname}:${u.port}` : u.hostname
+  } catch {
+    return 'postgres'
+  }
 }

@@ -153,7 +153,13 @@ export async function startApp(adapter: AdapterName, options: LookoutOptions = {
     const listener = async (req: IncomingMessage, res: ServerResponse) => {
       const path = pathOf(req)
       const json = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+        const text = JSON.stringify(body)
+        res
+          .writeHead(status, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text),
+          })
+          .end(text)
       }
       if (/^\/users\//.test(path)) return json(200, { id: path.split('/')[2] })
       if (/^\/api\/items\//.test(path)) return json(200, { item: path.split('/')[3] })

@@ -24,6 +24,11 @@ for (const adapter of ADAPTERS) {
       assert.match(text, /http_requests_total\{method="GET",route="\/api\/items\/:itemId",status="200"\} 1/)
       assert.match(text, /http_requests_total\{method="GET",route="__unmatched__",status="404"\} 1/)
       assert.ok(!text.includes('/users/42'))
+      // Response sizes come from Content-Length, however the app set it (Express setHeader, writeHead objects, Fastify).
+      assert.match(
+        text,
+        /http_response_size_bytes_sum\{method="GET",route="\/users\/:id",status="200"\} 11\n/,
+      )
     })
 
     test('errors thrown synchronously and asynchronously are measured as 500', async (t) => {

@@ -60,7 +60,8 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
     for (let i = 0; i < headers.length; i += 2) reply.header(headers[i]!, headers[i + 1]!)
     const res = reply.raw
     res.once('close', function lookoutOnClose() {
-      const length = res.getHeader('content-length')
+      // Fastify hands its headers to writeHead() directly, so the raw response does not know them: ask the reply.
+      const length = reply.getHeader('content-length') ?? res.getHeader('content-length')
       core.finish(req, res.statusCode, length === undefined ? 0 : Number(length), !res.writableEnded)
     })
     const rejection = core.admit(req)
