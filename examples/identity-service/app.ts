@@ -3,6 +3,7 @@ import Fastify, { type FastifyReply, type FastifyRequest, LogController } from '
 import type { Lookout } from 'lookout'
 import { lookout as lookoutPlugin } from 'lookout/fastify'
 import { z } from 'zod'
+import { CircuitOpenError, createCircuitBreaker } from './circuitBreaker.ts'
 import type { IdentityDb, User } from './db.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
 import type { AccessClaims, TokenService } from './tokens.ts'
@@ -16,6 +17,24 @@ export interface IdentityAppOptions {
   readonly lockAfter?: number
   /** Lock duration. Default 15 min. */
   readonly lockMs?: number
+  /** The simulated flaky "risk engine" behind `GET /risk/score` (a dependency behind a circuit breaker). */
+  readonly riskEngine?: RiskEngineOptions
+}
+
+/** Behaviour of the simulated risk engine. */
+export interface RiskEngineOptions {
+  /** Share of calls that fail. Default 0.2. */
+  readonly failureRate?: number
+  /** Share of calls that are slow. Default 0.1. */
+  readonly slowRate?: number
+  /** Duration of a slow call (ms). Default 1200. */
+  readonly slowMs?: number
+  /** Consecutive failures that open the breaker. Default 5. */
+  readonly failureThreshold?: number
+  /** How long the breaker stays open (ms). Default 5000. */
+  readonly openMs?: number
+  /** Random source (tests pass a seeded one). Default `Math.random`. */
+  readonly random?: () => number
 }
 
 const TENANT = /^[a-z0-9][a-z0-9-]{0,31}$/
@@ -172,11 +191,9 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
     const result = await refresh(body.data.refreshToken)
     if (result === undefined) {
       lookout.securityEvent('invalid_token', 'medium')
-      return reply
-        .code(401)
-        .send({
-          error: { code: 'invalid_refresh_token', message: 'the refresh token is invalid, used or expired' },
-        })
+      return reply.code(401).send({
+        error: { code: 'invalid_refresh_token', message: 'the refresh token is invalid, used or expired' },
+      })
     }
     return result
   })
@@ -233,6 +250,47 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
       return reply.code(404).send({ error: { code: 'not_found', message: 'no such user' } })
     }
     return reply.code(204).send()
+  })
+
+  // A flaky dependency behind a circuit breaker: the breaker's state is the circuit_breaker_state gauge, every
+  // call (refused ones too) is a dependency_calls_total{status} sample and a child span.
+  const risk = options.riskEngine ?? {}
+  const random = risk.random ?? Math.random
+  const breaker = createCircuitBreaker('risk-engine', {
+    failureThreshold: risk.failureThreshold ?? 5,
+    openMs: risk.openMs ?? 5000,
+    onState: (state) => lookout.circuitState('risk-engine', state),
+  })
+  const askRiskEngine = async (): Promise<number> => {
+    const roll = random()
+    const slow = random() < (risk.slowRate ?? 0.1)
+    await new Promise((r) => setTimeout(r, slow ? (risk.slowMs ?? 1200) : 5 + Math.floor(random() * 25)))
+    if (roll < (risk.failureRate ?? 0.2)) throw new Error('risk engine answered 503')
+    return Math.round(random() * 100)
+  }
+  const scoreRisk = lookout.instrument(
+    {
+      preset: 'dependency',
+      operation: 'call',
+      classifyError: (err) => (err instanceof CircuitOpenError ? 'circuit_open' : 'failure'),
+      attributes: { 'peer.service': 'risk-engine' },
+    },
+    () => breaker.run(askRiskEngine),
+  )
+  app.get('/risk/score', async (request, reply) => {
+    const tenant = tenantOf(request, reply)
+    if (tenant === undefined) return reply
+    try {
+      return { tenant, score: await scoreRisk() }
+    } catch (err) {
+      if (err instanceof CircuitOpenError) {
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ error: { code: 'dependency_unavailable', message: 'the risk engine is unavailable' } })
+      }
+      return reply.code(502).send({ error: { code: 'dependency_failed', message: 'the risk engine failed' } })
+    }
   })
 
   return app

@@ -15,6 +15,7 @@ import { mkdirSync } from 'node:fs'
 import { createLookout, sqliteCheck } from 'lookout'
 import { buildIdentityApp, seedUsers } from './app.ts'
 import { openIdentityDb } from './db.ts'
+import projectConfig from './lookout.config.ts'
 import { createTokenService } from './tokens.ts'
 import { startWebhookSink } from './webhookSink.ts'
 
@@ -30,9 +31,9 @@ const db = openIdentityDb(`${dataDir}/identity.db`)
 
 const lookout = createLookout(
   {
-    service: 'identity-service',
-    version: '0.1.0',
-    metrics: { tenantLabel: true },
+    // Service, metrics and SLO options shared with `lookout generate` (lookout.config.ts), so the generated
+    // dashboards and rules match what this process emits.
+    ...projectConfig.lookout,
     health: {
       checks: [sqliteCheck({ target: db.raw, name: 'database' })],
       // The demo owns its process: exit once the graceful shutdown (SIGTERM/SIGINT) has finished.
@@ -59,19 +60,17 @@ lookout.onShutdown(async () => db.close())
 await app.listen({ port, host })
 
 // Alerts of both tenants go to a local sink that verifies the webhook signature and logs what it receives.
-const sinkSecret = randomBytes(24).toString('hex')
 const sinkLog = lookout.getLogger('alert-sink')
-const sink = await startWebhookSink(sinkSecret, (alert) =>
-  sinkLog.info({ event: 'alert_received', alert: alert.body }, 'alert received'),
-)
+const sink = await startWebhookSink({
+  onAlert: (alert) => sinkLog.info({ event: 'alert_received', action: alert.action, alert: alert.body.alert }, 'alert received'),
+})
 lookout.onShutdown(() => sink.close())
 for (const tenant of TENANTS) {
   const result = await lookout.alerts.setConfig(tenant, {
-    channels: [{ id: 'local-sink', type: 'webhook', url: sink.url, secret: sinkSecret }],
-    routes: [{ match: {}, channels: ['local-sink'] }],
+    channels: [sink.channel],
+    routes: [{ match: {}, channels: [sink.channel.id] }],
   })
-  if (!result.ok)
-    throw new Error(`demo alert config for ${tenant} is invalid: ${JSON.stringify(result.problems)}`)
+  if (!result.ok) throw new Error(`demo alert config for ${tenant} is invalid: ${JSON.stringify(result.problems)}`)
 }
 
 const address = app.server.address()

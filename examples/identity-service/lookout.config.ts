@@ -1,0 +1,24 @@
+/**
+ * The demo's project config: the Lookout options `main.ts` starts the service with, and the settings of the
+ * generated stack (`npm run generate:example` → deploy/generated/, used by deploy/compose.yaml).
+ */
+import type { LookoutProjectConfig } from 'lookout/generate'
+
+const config = {
+  lookout: {
+    service: 'identity-service',
+    version: '0.1.0',
+    metrics: { tenantLabel: true },
+    slo: {
+      // The built-in three (99.9 % availability, p95 ≤ 300 ms, p99 ≤ 800 ms over 30 days), with acme's
+      // contract allowing a slower p95.
+      tenants: { acme: [{ name: 'latency-p95', threshold: '500ms' }] },
+    },
+  },
+  generate: {
+    app: { targets: ['app:8000'], image: 'lookout-identity-demo:latest' },
+    alertmanager: { receiver: 'lookout', lookoutUrl: 'http://app:8000' },
+  },
+} satisfies LookoutProjectConfig
+
+export default config
