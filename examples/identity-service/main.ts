@@ -62,7 +62,11 @@ await app.listen({ port, host })
 // Alerts of both tenants go to a local sink that verifies the webhook signature and logs what it receives.
 const sinkLog = lookout.getLogger('alert-sink')
 const sink = await startWebhookSink({
-  onAlert: (alert) => sinkLog.info({ event: 'alert_received', action: alert.action, alert: alert.body.alert }, 'alert received'),
+  onAlert: (alert) =>
+    sinkLog.info(
+      { event: 'alert_received', action: alert.action, alert: alert.body.alert },
+      'alert received',
+    ),
 })
 lookout.onShutdown(() => sink.close())
 for (const tenant of TENANTS) {
@@ -70,7 +74,8 @@ for (const tenant of TENANTS) {
     channels: [sink.channel],
     routes: [{ match: {}, channels: [sink.channel.id] }],
   })
-  if (!result.ok) throw new Error(`demo alert config for ${tenant} is invalid: ${JSON.stringify(result.problems)}`)
+  if (!result.ok)
+    throw new Error(`demo alert config for ${tenant} is invalid: ${JSON.stringify(result.problems)}`)
 }
 
 const address = app.server.address()

@@ -1,7 +1,7 @@
 import type { Lookout } from '../core/createLookout.ts'
 import { configInvalidError } from '../errors.ts'
 import { type BurnAlertEvaluator, createBurnAlertEvaluator, type SloAlertSink } from './burnAlertEvaluator.ts'
-import { SLO_METRIC_NAMES } from './conventions.ts'
+import { SLO_ALERT_NAME, SLO_METRIC_NAMES } from './conventions.ts'
 import { effectiveBuckets } from './effectiveBuckets.ts'
 import type { SloFigures } from './evaluateSlo.ts'
 import {
@@ -18,6 +18,11 @@ import type { SloModel } from './sloModel.ts'
 import type { SloPersistence } from './sloPersistence.ts'
 import { createSloRoutes } from './sloRoutes.ts'
 import { createSloService, type SloBurndown, type SloService } from './sloService.ts'
+
+/** The status area's alert hook (see src/status/installStatus.ts), read late: status installs after SLO. */
+interface StatusAlertHook {
+  handleAlert(alert: { alertname: string; severity: string; firing: boolean }): Promise<unknown>
+}
 
 /** Lease that elects the replica evaluating burn alerts when several share a store. */
 export const SLO_EVALUATOR_LEASE = 'lookout:slo-evaluator'
@@ -162,6 +167,7 @@ export function installSlo(lookout: Lookout): void {
     lookout.addRoute(route)
 
   const owner = () => (lookout as { storeOwner?: string }).storeOwner ?? config.instance
+  const paging = new Set<string>()
   const evaluator: BurnAlertEvaluator = createBurnAlertEvaluator({
     service: svc,
     sink: () => (lookout as { alerts?: SloAlertSink }).alerts,
@@ -171,11 +177,28 @@ export function installSlo(lookout: Lookout): void {
     runbookUrl: c.runbookUrl,
     dashboardUrl: c.dashboardUrl,
     onError: (err, tenant) => failed('slo_evaluation_failed', err, tenant),
-    onTransition: (tenant, slo, severity, firing) =>
+    onTransition: (tenant, slo, severity, firing) => {
       lookout.logger.info(
         { event: firing ? 'slo_burn_alert_fired' : 'slo_burn_alert_resolved', tenant, slo, severity },
         firing ? 'SLO burn alert fired' : 'SLO burn alert resolved',
-      ),
+      )
+      // Page-level burn can open (and close) an automatic incident on the status page when
+      // `status.sloIncidents.enabled` is set; the status area ignores it otherwise.
+      // The incident covers the service as a whole: it opens with the first paging SLO and resolves when none
+      // pages any more.
+      if (severity === 'page') {
+        const key = `${tenant}|${slo}`
+        const before = paging.size
+        if (firing) paging.add(key)
+        else paging.delete(key)
+        if ((before === 0) !== (paging.size === 0)) {
+          const status = (lookout as { status?: StatusAlertHook }).status
+          status
+            ?.handleAlert({ alertname: SLO_ALERT_NAME, severity: 'critical', firing: paging.size > 0 })
+            .catch((err: unknown) => failed('slo_status_incident_failed', err, tenant))
+        }
+      }
+    },
   })
 
   const flush = async () => {

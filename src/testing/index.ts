@@ -1,2 +1,8 @@
 export type { MemorySpanExporter } from '../tracing/createMemorySpanExporter.ts'
 export { createMemorySpanExporter } from '../tracing/createMemorySpanExporter.ts'
+export type { AlertSink, ReceivedAlert } from './createAlertSink.ts'
+export { createAlertSink } from './createAlertSink.ts'
+export type { FakeClock } from './createFakeClock.ts'
+export { createFakeClock } from './createFakeClock.ts'
+export type { LogCapture } from './createLogCapture.ts'
+export { createLogCapture } from './createLogCapture.ts'
