@@ -18,6 +18,14 @@ export class HistogramChild {
   sum = 0
   count = 0
   exemplars: (Exemplar | undefined)[] | undefined
+  /**
+   * The text rendered at the last scrape and the count it was rendered at: a series that saw no observation
+   * since is written from here, so idle series cost one array push per scrape (most series of a large
+   * exposition are idle between two scrapes). Memory: about the series' share of the exposition.
+   */
+  rendered: string | undefined = undefined
+  renderedCount = -1
+  renderedFormat: ExpositionFormat | undefined = undefined
 
   constructor(bounds: readonly number[]) {
     this.bounds = bounds
@@ -84,6 +92,14 @@ export class HistogramFamily extends MetricFamily<HistogramChild> {
   }
 
   protected writeChild(out: string[], child: HistogramChild, labels: string, format: ExpositionFormat): void {
+    if (
+      child.renderedCount === child.count &&
+      child.renderedFormat === format &&
+      child.rendered !== undefined
+    ) {
+      out.push(child.rendered)
+      return
+    }
     const name = this.name
     const les = this.leStrings
     const exemplars = format === 'openmetrics' ? child.exemplars : undefined
@@ -102,8 +118,12 @@ export class HistogramFamily extends MetricFamily<HistogramChild> {
 `
     }
     const suffix = labels === '' ? '' : `{${labels}}`
-    out.push(`${text}${name}_sum${suffix} ${formatValue(child.sum)}
+    const rendered = `${text}${name}_sum${suffix} ${formatValue(child.sum)}
 ${name}_count${suffix} ${child.count}
-`)
+`
+    child.rendered = rendered
+    child.renderedCount = child.count
+    child.renderedFormat = format
+    out.push(rendered)
   }
 }

@@ -47,6 +47,21 @@ describe('the exposition writer', () => {
     ])
   })
 
+  test('a series re-rendered after new observations shows them, in either format, despite the render cache', async () => {
+    const r = createMetricRegistry()
+    const child = r.histogram({ name: 'rc_seconds', help: 'x', buckets: [1] }).labels()
+    child.observe(0.5)
+    assert.match(await r.expose('prometheus'), /rc_seconds_count 1\n/)
+    assert.match(await r.expose('prometheus'), /rc_seconds_count 1\n/)
+    child.observeWithExemplar(2, '4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7')
+    const om = await r.expose('openmetrics')
+    assert.match(om, /rc_seconds_count 2\n/)
+    assert.match(om, /le="\+Inf"\} 2 # \{trace_id=/)
+    const text = await r.expose('prometheus')
+    assert.match(text, /rc_seconds_bucket\{le="\+Inf"\} 2\n/)
+    assert.ok(!text.includes('trace_id'))
+  })
+
   test('non-finite observations are ignored rather than corrupting the sum', async () => {
     const r = createMetricRegistry()
     const child = r.histogram({ name: 'x_seconds', help: 'x', buckets: [1] }).labels()
