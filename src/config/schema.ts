@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { EnvBinding } from './envBinding.ts'
+import { alertingEnv, alertingSchema } from './sections/alerting.ts'
 import { frontendEnv, frontendSchema } from './sections/frontend.ts'
 import { healthEnv, healthSchema } from './sections/health.ts'
 import { httpEnv, httpSchema } from './sections/http.ts'
@@ -12,7 +13,6 @@ import { serviceEnv, serviceFields } from './sections/service.ts'
 import { sloEnv, sloSchema } from './sections/slo.ts'
 import { statusEnv, statusSchema } from './sections/status.ts'
 import { storeEnv, storeSchema } from './sections/store.ts'
-import { alertingEnv, alertingSchema } from './sections/alerting.ts'
 import { tracingEnv, tracingSchema } from './sections/tracing.ts'
 
 /**
@@ -39,7 +39,22 @@ export const lookoutSchema = z
   .strict()
 
 /** Every environment binding, in precedence order within a path (first set wins). */
-export const envBindings: readonly EnvBinding[] = [...serviceEnv, ...httpEnv, ...metricsEnv, ...operatorEnv, ...redactEnv, ...loggingEnv, ...sloEnv, ...tracingEnv, ...frontendEnv, ...storeEnv, ...alertingEnv, ...healthEnv, ...profilingEnv, ...statusEnv]
+export const envBindings: readonly EnvBinding[] = [
+  ...serviceEnv,
+  ...httpEnv,
+  ...metricsEnv,
+  ...operatorEnv,
+  ...redactEnv,
+  ...loggingEnv,
+  ...sloEnv,
+  ...tracingEnv,
+  ...frontendEnv,
+  ...storeEnv,
+  ...alertingEnv,
+  ...healthEnv,
+  ...profilingEnv,
+  ...statusEnv,
+]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */
 export type LookoutOptions = z.input<typeof lookoutSchema>
