@@ -48,7 +48,18 @@ export async function loadProjectConfig(cwd: string, file?: string): Promise<Loa
         default?: unknown
         config?: unknown
       }
-      return { ok: true, path, value: mod.default ?? mod.config }
+      let value = mod.default ?? mod.config
+      // A CommonJS-compiled module (a .ts file outside a "type": "module" package) nests the ES default.
+      const nested = value as { default?: unknown; __esModule?: boolean } | null | undefined
+      if (
+        nested !== null &&
+        typeof nested === 'object' &&
+        'default' in nested &&
+        (nested.__esModule === true || Object.keys(nested).length === 1)
+      ) {
+        value = nested.default
+      }
+      return { ok: true, path, value }
     }
   } catch (err) {
     return { ok: false, kind: 'unreadable', message: `${path}: ${(err as Error).message.split('\n')[0]}` }

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { EXIT_CODES, runCli } from '../../../src/cli/runCli.ts'
+
+async function cli(args: string[], cwd = process.cwd()) {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(args, { cwd, stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) })
+  return { code, stdout, stderr }
+}
+
+const usage: [string, string[], number, RegExp][] = [
+  ['no command', [], EXIT_CODES.usage, /Usage: lookout <command>/],
+  ['--help', ['--help'], EXIT_CODES.ok, /Commands:/],
+  ['an unknown command', ['deploy'], EXIT_CODES.usage, /unknown command "deploy"/],
+  ['generate --help', ['generate', '--help'], EXIT_CODES.ok, /--out DIR/],
+  ['check --help', ['check', '-h'], EXIT_CODES.ok, /every problem/],
+  ['demo --help', ['demo', '--help'], EXIT_CODES.ok, /--port N/],
+  ['an unknown option', ['generate', '--outdir', 'x'], EXIT_CODES.usage, /Unknown option '--outdir'/],
+  ['an option without its value', ['check', '--config'], EXIT_CODES.usage, /argument missing/],
+  ['a missing config file', ['check', '--config', 'nope.json'], EXIT_CODES.usage, /does not exist/],
+  ['a non-numeric demo port', ['demo', '--port', 'eighty'], EXIT_CODES.usage, /--port must be a number/],
+]
+for (const [what, args, code, output] of usage) {
+  test(`lookout with ${what} exits ${code}`, async () => {
+    const r = await cli(args)
+    assert.equal(r.code, code, r.stderr)
+    assert.match(r.stdout + r.stderr, output)
+  })
+}
+
+test('check prints every problem with its path and exits 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-cli-'))
+  writeFileSync(
+    join(dir, 'lookout.config.yaml'),
+    'lookout:\n  metrics: { conventions: statsd }\n  slo:\n    objectives: [{ name: availability, kind: availability, objective: 0.999 }]\ngenerate:\n  app: { targets: [app] }\n',
+  )
+  const r = await cli(['check'], dir)
+  assert.equal(r.code, EXIT_CODES.problems)
+  assert.match(r.stderr, /2 problems/)
+  assert.match(r.stderr, /lookout\.metrics\.conventions: expected one of "prometheus", "otel"/)
+  assert.match(r.stderr, /generate\.app\.targets\.0: host:port/)
+  assert.doesNotMatch(r.stderr, /objectives/) // SLOs are checked once the Lookout options are valid
+})
+
+test('check reports SLO problems by path once the options are valid', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-cli-'))
+  writeFileSync(
+    join(dir, 'lookout.config.json'),
+    JSON.stringify({ lookout: { slo: { objectives: [{ name: 'p95', kind: 'latency', objective: 95 }] } } }),
+  )
+  const r = await cli(['check'], dir)
+  assert.equal(r.code, EXIT_CODES.problems)
+  assert.match(r.stderr, /lookout\.slo\.objectives\[p95\]\.threshold: required for latency SLOs/)
+})
+
+test('generate writes the files, --check finds them up to date, and an edited file is drift (exit 1)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-cli-'))
+  writeFileSync(join(dir, 'lookout.config.mjs'), "export default { lookout: { service: 'shop' } }\n")
+  const gen = await cli(['generate', '--out', 'out'], dir)
+  assert.equal(gen.code, EXIT_CODES.ok, gen.stderr)
+  assert.ok(existsSync(join(dir, 'out/grafana/dashboards/shop-api-overview.json')))
+  assert.ok(existsSync(join(dir, 'out/prometheus/rules/shop-slo.yaml')))
+  assert.equal((await cli(['generate', '--out', 'out', '--check'], dir)).code, EXIT_CODES.ok)
+  const file = join(dir, 'out/prometheus/prometheus.yml')
+  writeFileSync(file, `${readFileSync(file, 'utf8')}# hand edit\n`)
+  const drift = await cli(['generate', '-o', 'out', '--check'], dir)
+  assert.equal(drift.code, EXIT_CODES.problems)
+  assert.match(drift.stderr, /out\/prometheus\/prometheus\.yml/)
+})
+
+test('a TypeScript config is loaded (through tsx) and its default export used', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-cli-'))
+  writeFileSync(
+    join(dir, 'lookout.config.ts'),
+    "const service: string = 'typed'\nexport default { lookout: { service } }\n",
+  )
+  const r = await cli(['check'], dir)
+  assert.equal(r.code, EXIT_CODES.ok, r.stderr)
+  assert.match(r.stdout, /service typed/)
+})
+
+test('the bin entry runs as a process: --help exits 0 and a bad command exits 2', () => {
+  const main = join(process.cwd(), 'src/cli/main.ts')
+  const args = ['--conditions=lookout-source', '--import', 'tsx', main]
+  assert.match(
+    execFileSync(process.execPath, [...args, 'generate', '--help'], { encoding: 'utf8' }),
+    /lookout generate/,
+  )
+  assert.equal(readFileSync(main, 'utf8').split('\n')[0], '#!/usr/bin/env node')
+  try {
+    execFileSync(process.execPath, [...args, 'nope'], { encoding: 'utf8', stdio: 'pipe' })
+    assert.fail('should exit 2')
+  } catch (err) {
+    assert.equal((err as { status: number }).status, 2)
+  }
+})
