@@ -21,16 +21,24 @@ import { createRequire, register as registerLoader } from 'node:module'
 import { trace } from '@opentelemetry/api'
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation'
 import { resolveConfig } from '../config/resolveConfig.ts'
+import { getDefaultRedactor } from '../redact/index.ts'
 import type { BatchObserver } from '../tracing/boundedBatchSpanProcessor.ts'
 import { createTracing } from '../tracing/createTracing.ts'
 import type { RegisteredTracing } from '../tracing/installTracing.ts'
 import { createOutboundInstrumentations, REGISTER_MARK } from '../tracing/outboundInstrumentation.ts'
-import { getDefaultRedactor } from '../redact/index.ts'
 
 const require = createRequire(import.meta.url)
 
 /** Modules the ESM loader hook intercepts (nothing else pays for import-in-the-middle). */
-export const INSTRUMENTED_MODULES = Object.freeze(['pg', 'ioredis', 'redis', '@redis/client', 'mongodb', 'http', 'https'])
+export const INSTRUMENTED_MODULES = Object.freeze([
+  'pg',
+  'ioredis',
+  'redis',
+  '@redis/client',
+  'mongodb',
+  'http',
+  'https',
+])
 
 /** Optional instrumentation packages picked up when installed: package → exported class. */
 const OPTIONAL: readonly (readonly [string, string])[] = [
@@ -74,7 +82,8 @@ function start(): void {
   }
 
   const instrumentations: Instrumentation[] = []
-  if (config.tracing.outbound.enabled) instrumentations.push(...createOutboundInstrumentations(getDefaultRedactor))
+  if (config.tracing.outbound.enabled)
+    instrumentations.push(...createOutboundInstrumentations(getDefaultRedactor))
   for (const [pkg, exported] of OPTIONAL) {
     try {
       const mod = require(pkg) as Record<string, new (config?: object) => Instrumentation>

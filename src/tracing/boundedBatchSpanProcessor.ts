@@ -173,7 +173,9 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       try {
         // The exporter's own HTTP/gRPC calls must never become spans (they would feed themselves).
         context.with(suppressTracing(context.active()), () => {
-          this.exporter.export(batch, (result) => done(result.code === ExportResultCode.SUCCESS, result.error))
+          this.exporter.export(batch, (result) =>
+            done(result.code === ExportResultCode.SUCCESS, result.error),
+          )
         })
       } catch (error) {
         done(false, error)

@@ -27,7 +27,8 @@ export function createOtlpSpanExporter(otlp: NonNullable<TracingSettings['otlp']
     })
   }
   if (otlp.protocol === 'grpc') {
-    const grpcExporter = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')
+    const grpcExporter =
+      require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')
     const grpcBase = require.resolve('@opentelemetry/otlp-grpc-exporter-base')
     const grpc = createRequire(grpcBase)('@grpc/grpc-js') as {
       Metadata: new () => { set(key: string, value: string): void }

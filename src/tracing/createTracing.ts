@@ -83,7 +83,8 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   if (settings.otlp !== undefined) exporters.push(createOtlpSpanExporter(settings.otlp))
   if (settings.console) exporters.push(new ConsoleSpanExporter())
   if (deps.extraExporters) exporters.push(...deps.extraExporters)
-  for (const exporter of exporters) processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
+  for (const exporter of exporters)
+    processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
   const resource = createResource(config)
   const spanProcessors: SpanProcessor[] = processors
   const provider = new BasicTracerProvider({
@@ -185,7 +186,9 @@ export function createPropagator(names: readonly ('tracecontext' | 'baggage')[])
 export function createResource(config: ResolvedConfig): Resource {
   const fromEnv = { ...(config.tracing.resourceAttributes ?? {}) }
   const serviceName =
-    config.service === 'app' && fromEnv['service.name'] !== undefined ? fromEnv['service.name'] : config.service
+    config.service === 'app' && fromEnv['service.name'] !== undefined
+      ? fromEnv['service.name']
+      : config.service
   return defaultResource().merge(
     resourceFromAttributes({
       'deployment.environment': config.environment,

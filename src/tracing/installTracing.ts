@@ -93,7 +93,10 @@ export function installTracing(lookout: Lookout): void {
           {
             event: 'span_export_failed',
             timed_out: timedOut,
-            err: error instanceof Error ? { type: error.name, message: redactor.redactString(error.message) } : undefined,
+            err:
+              error instanceof Error
+                ? { type: error.name, message: redactor.redactString(error.message) }
+                : undefined,
           },
           'span export failed; spans are being dropped until the collector answers',
         )
@@ -163,11 +166,15 @@ export function installTracing(lookout: Lookout): void {
       if (runtime !== undefined) {
         if (runtime.settings.unsupportedPropagators.length > 0) {
           logger.warn(
-            { event: 'tracing_propagators_unsupported', propagators: runtime.settings.unsupportedPropagators },
+            {
+              event: 'tracing_propagators_unsupported',
+              propagators: runtime.settings.unsupportedPropagators,
+            },
             'some OTEL_PROPAGATORS entries are not supported and are ignored',
           )
         }
-        if (config.tracing.outbound.enabled) release = acquireOutboundTracing({ provider: runtime.provider, redactor })
+        if (config.tracing.outbound.enabled)
+          release = acquireOutboundTracing({ provider: runtime.provider, redactor })
       }
       if (metricsPush !== undefined) {
         stopMetricsPush = startOtlpMetricsPush({
@@ -176,7 +183,10 @@ export function installTracing(lookout: Lookout): void {
           push: metricsPush,
           onError: (error) => {
             logger.warn(
-              { event: 'otlp_metrics_push_failed', err: error instanceof Error ? error.message : String(error) },
+              {
+                event: 'otlp_metrics_push_failed',
+                err: error instanceof Error ? error.message : String(error),
+              },
               'OTLP metrics push failed',
             )
           },
@@ -189,7 +199,11 @@ export function installTracing(lookout: Lookout): void {
       const deadline = config.tracing.shutdownTimeoutMs
       await Promise.all([
         stopMetricsPush?.(),
-        runtime === undefined ? undefined : borrowed ? runtime.forceFlush(deadline) : runtime.shutdown(deadline),
+        runtime === undefined
+          ? undefined
+          : borrowed
+            ? runtime.forceFlush(deadline)
+            : runtime.shutdown(deadline),
       ])
     },
   })

@@ -65,7 +65,11 @@ export function createInstrumentSpanHooks(tracer: Tracer, redactor: SpanRedactor
           s.end()
           throw error
         }
-        if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+        if (
+          result !== null &&
+          typeof result === 'object' &&
+          typeof (result as { then?: unknown }).then === 'function'
+        ) {
           ;(result as unknown as Promise<unknown>).then(
             () => s.end(),
             () => s.end(),

@@ -2,8 +2,8 @@ import { createRequire } from 'node:module'
 import type { TracerProvider } from '@opentelemetry/api'
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
-import type { SpanRedactor } from './spanRedactor.ts'
 import { redactQuery } from './redactQuery.ts'
+import type { SpanRedactor } from './spanRedactor.ts'
 
 const require = createRequire(import.meta.url)
 

@@ -64,13 +64,18 @@ export function resolveTracingSettings(config: ResolvedConfig): TracingSettings 
   const base = t.tracesEndpoint ?? t.endpoint
   const wantOtlp = exporters === undefined ? base !== undefined : exporters.includes('otlp')
   const protocol: OtlpProtocol =
-    t.protocol ?? (t.tracesEndpoint === undefined && base !== undefined && portOf(base) === GRPC_PORT ? 'grpc' : 'http/protobuf')
+    t.protocol ??
+    (t.tracesEndpoint === undefined && base !== undefined && portOf(base) === GRPC_PORT
+      ? 'grpc'
+      : 'http/protobuf')
   const headers = { ...(t.headers ?? {}) }
   let otlp: TracingSettings['otlp']
   if (wantOtlp) {
     const url =
       t.tracesEndpoint ??
-      (protocol === 'grpc' ? (t.endpoint ?? 'http://localhost:4317') : appendPath(t.endpoint ?? 'http://localhost:4318', 'v1/traces'))
+      (protocol === 'grpc'
+        ? (t.endpoint ?? 'http://localhost:4317')
+        : appendPath(t.endpoint ?? 'http://localhost:4318', 'v1/traces'))
     otlp = { url, protocol, headers, timeoutMs: t.timeoutMs, compression: t.compression }
   }
   const propagators: ('tracecontext' | 'baggage')[] = []

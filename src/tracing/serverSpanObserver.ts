@@ -54,7 +54,8 @@ export interface ServerSpanObserverOptions {
  * lookout.core.addObserver(createServerSpanObserver({ runtime, redactor, clientIp, isExcluded, … }))
  */
 export function createServerSpanObserver(options: ServerSpanObserverOptions): RequestObserver {
-  const { runtime, redactor, clientIp, isExcluded, hasExclusions, unmatchedRoute, trustForwardedProto } = options
+  const { runtime, redactor, clientIp, isExcluded, hasExclusions, unmatchedRoute, trustForwardedProto } =
+    options
   const idHeader = options.outboundRequestIdHeader
   const tracer = runtime.tracer
   const propagator = runtime.propagator

@@ -1,4 +1,11 @@
-import { type Attributes, type AttributeValue, context, type Span, type Tracer, trace } from '@opentelemetry/api'
+import {
+  type Attributes,
+  type AttributeValue,
+  context,
+  type Span,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api'
 import { recordExceptionOn } from './recordException.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
 
@@ -83,7 +90,10 @@ export function createSpanHelpers(tracer: Tracer, redactor: SpanRedactor): SpanH
     withSpan(name, fn, attributes) {
       let span: Span
       try {
-        span = tracer.startSpan(name, attributes ? { attributes: toSpanAttributes(attributes, redactor) } : {})
+        span = tracer.startSpan(
+          name,
+          attributes ? { attributes: toSpanAttributes(attributes, redactor) } : {},
+        )
       } catch {
         return fn(trace.wrapSpanContext(trace.getActiveSpan()?.spanContext() ?? INVALID))
       }
@@ -115,7 +125,11 @@ function runInSpan<T>(span: Span, fn: (span: Span) => T, redactor: SpanRedactor)
     span.end()
     throw error
   }
-  if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
+  if (
+    result !== null &&
+    typeof result === 'object' &&
+    typeof (result as { then?: unknown }).then === 'function'
+  ) {
     ;(result as unknown as Promise<unknown>).then(
       () => span.end(),
       (error: unknown) => {

@@ -27,7 +27,12 @@ export const spanPresets = Object.freeze({
     }
   },
   /** `user.operation.type`, `user.operation.status`, `user.actor.id`, `user.target.id`. */
-  userOperation(a: { type: string; status?: string; actorId?: string; targetId?: string }): SpanAttributeInput {
+  userOperation(a: {
+    type: string
+    status?: string
+    actorId?: string
+    targetId?: string
+  }): SpanAttributeInput {
     return {
       'user.operation.type': a.type,
       'user.operation.status': a.status,

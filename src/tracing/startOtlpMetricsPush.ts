@@ -1,6 +1,5 @@
-import { type Attributes, type HrTime, ValueType } from '@opentelemetry/api'
+import { type Attributes, context, type HrTime, ValueType } from '@opentelemetry/api'
 import { ExportResultCode, millisToHrTime, suppressTracing } from '@opentelemetry/core'
-import { context } from '@opentelemetry/api'
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http'
 import {
   AggregationTemporality,
@@ -66,7 +65,11 @@ export function startOtlpMetricsPush(options: OtlpMetricsPushOptions): () => Pro
           }
           context.with(suppressTracing(context.active()), () => {
             exporter.export(data, (result) =>
-              finish(result.code === ExportResultCode.SUCCESS ? undefined : (result.error ?? new Error('rejected'))),
+              finish(
+                result.code === ExportResultCode.SUCCESS
+                  ? undefined
+                  : (result.error ?? new Error('rejected')),
+              ),
             )
           })
         })
@@ -132,7 +135,10 @@ export function exposition2otlp(text: string, startTime: HrTime, endTime: HrTime
   for (const f of families.values()) {
     const descriptor = { name: f.name, description: f.help, unit: '', valueType: ValueType.DOUBLE }
     if (f.type === 'histogram') {
-      const points = new Map<string, { attrs: Attributes; buckets: [number, number][]; sum: number; count: number }>()
+      const points = new Map<
+        string,
+        { attrs: Attributes; buckets: [number, number][]; sum: number; count: number }
+      >()
       for (const s of f.samples) {
         const { le, ...rest } = s.labels
         const key = JSON.stringify(rest)
@@ -141,7 +147,8 @@ export function exposition2otlp(text: string, startTime: HrTime, endTime: HrTime
           p = { attrs: rest, buckets: [], sum: 0, count: 0 }
           points.set(key, p)
         }
-        if (s.name.endsWith('_bucket') && le !== undefined) p.buckets.push([le === '+Inf' ? Infinity : Number(le), s.value])
+        if (s.name.endsWith('_bucket') && le !== undefined)
+          p.buckets.push([le === '+Inf' ? Infinity : Number(le), s.value])
         else if (s.name.endsWith('_sum')) p.sum = s.value
         else if (s.name.endsWith('_count')) p.count = s.value
       }
@@ -182,7 +189,12 @@ export function exposition2otlp(text: string, startTime: HrTime, endTime: HrTime
         dataPoints,
       })
     } else {
-      out.push({ descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE, dataPointType: DataPointType.GAUGE, dataPoints })
+      out.push({
+        descriptor,
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+        dataPointType: DataPointType.GAUGE,
+        dataPoints,
+      })
     }
   }
   return out
@@ -198,7 +210,9 @@ function family(families: Map<string, Family>, name: string): Family {
 }
 
 /** `name{a="x",b="y\"z"} 1.5 [ts]` → sample; `undefined` when unreadable. */
-function parseSample(line: string): { name: string; labels: Record<string, string>; value: number } | undefined {
+function parseSample(
+  line: string,
+): { name: string; labels: Record<string, string>; value: number } | undefined {
   const labels: Record<string, string> = {}
   let i = 0
   while (i < line.length && line[i] !== '{' && line[i] !== ' ') i++

@@ -7,8 +7,13 @@ import { gunzipSync } from 'node:zlib'
 // protobufjs ships with the OTel gRPC exporter (via @grpc/proto-loader); @grpc/grpc-js with it.
 const require = createRequire(import.meta.url)
 const grpcBase = require.resolve('@opentelemetry/otlp-grpc-exporter-base')
-const protobuf = createRequire(require.resolve('@grpc/proto-loader', { paths: [grpcBase] }))('protobufjs') as {
-  parse(text: string, options?: { keepCase?: boolean }): {
+const protobuf = createRequire(require.resolve('@grpc/proto-loader', { paths: [grpcBase] }))(
+  'protobufjs',
+) as {
+  parse(
+    text: string,
+    options?: { keepCase?: boolean },
+  ): {
     root: { lookupType(name: string): ProtoType }
   }
 }
@@ -59,7 +64,10 @@ export interface ReceivedSpan {
   readonly attributes: Readonly<Record<string, unknown>>
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   readonly status: { readonly code: number; readonly message: string }
-  readonly events: readonly { readonly name: string; readonly attributes: Readonly<Record<string, unknown>> }[]
+  readonly events: readonly {
+    readonly name: string
+    readonly attributes: Readonly<Record<string, unknown>>
+  }[]
   readonly resource: Readonly<Record<string, unknown>>
   readonly scope: string
   readonly startTimeUnixNano: bigint
@@ -85,7 +93,10 @@ export interface OtlpReceiver {
   readonly rejected: string[]
   mode: ReceiverMode
   /** Resolves once `predicate` holds over the received spans; rejects after `timeoutMs`. */
-  waitForSpans(predicate: (spans: readonly ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>
+  waitForSpans(
+    predicate: (spans: readonly ReceivedSpan[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<ReceivedSpan[]>
   /** Resolves once a metrics request has arrived. */
   waitForMetrics(timeoutMs?: number): Promise<Record<string, unknown>[]>
   close(): Promise<void>
@@ -132,10 +143,20 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     rejected,
     mode: 'ok',
     waitForSpans(predicate, timeoutMs = 10_000) {
-      return waitFor(() => predicate(spans), () => spans, timeoutMs, 'spans')
+      return waitFor(
+        () => predicate(spans),
+        () => spans,
+        timeoutMs,
+        'spans',
+      )
     },
     waitForMetrics(timeoutMs = 10_000) {
-      return waitFor(() => metricRequests.length > 0, () => metricRequests, timeoutMs, 'metrics')
+      return waitFor(
+        () => metricRequests.length > 0,
+        () => metricRequests,
+        timeoutMs,
+        'metrics',
+      )
     },
     async close() {
       for (const s of sockets) s.destroy()
@@ -148,7 +169,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         waiters.delete(check)
-        reject(new Error(`timed out waiting for ${what}; have ${spans.length} spans: ${spans.map((s) => s.name).join(', ')}`))
+        reject(
+          new Error(
+            `timed out waiting for ${what}; have ${spans.length} spans: ${spans.map((s) => s.name).join(', ')}`,
+          ),
+        )
       }, timeoutMs)
       const check = () => {
         if (!ready()) return
@@ -177,13 +202,18 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     if (req.method !== 'POST') return refuse(res, 405, `method ${req.method}`)
     let body = Buffer.concat(chunks)
     if (encoding === 'gzip') body = gunzipSync(body)
-    else if (encoding !== undefined && encoding !== 'identity') return refuse(res, 415, `encoding ${encoding}`)
+    else if (encoding !== undefined && encoding !== 'identity')
+      return refuse(res, 415, `encoding ${encoding}`)
     const path = req.url ?? ''
     if (contentType === 'application/x-protobuf') {
       if (path !== '/v1/traces') return refuse(res, 404, `protobuf to ${path}`)
       let decoded: Record<string, unknown>
       try {
-        decoded = TraceRequest.toObject(TraceRequest.decode(body), { longs: String, bytes: Buffer, oneofs: true })
+        decoded = TraceRequest.toObject(TraceRequest.decode(body), {
+          longs: String,
+          bytes: Buffer,
+          oneofs: true,
+        })
       } catch (err) {
         return refuse(res, 400, `undecodable protobuf: ${String(err)}`)
       }
@@ -270,7 +300,8 @@ export function flattenTraceRequest(
 
 function attrs(list: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const kv of list as { key: string; value?: Record<string, unknown> }[]) out[kv.key] = anyValue(kv.value)
+  for (const kv of list as { key: string; value?: Record<string, unknown> }[])
+    out[kv.key] = anyValue(kv.value)
   return out
 }
 
@@ -295,7 +326,10 @@ function anyValue(v: Record<string, unknown> | undefined): unknown {
 export interface OtlpGrpcReceiver {
   readonly url: string
   readonly spans: ReceivedSpan[]
-  waitForSpans(predicate: (spans: readonly ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>
+  waitForSpans(
+    predicate: (spans: readonly ReceivedSpan[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<ReceivedSpan[]>
   close(): Promise<void>
 }
 

@@ -9,7 +9,10 @@ const keyValues = z.union([
   z.string().transform((text, ctx) => {
     const parsed = parseKeyValueList(text)
     if (!parsed.ok) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected key=value,key2=value2: ${parsed.message}` })
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `expected key=value,key2=value2: ${parsed.message}`,
+      })
       return z.NEVER
     }
     return { ...parsed.value }

@@ -66,7 +66,13 @@ for (const scenario of ['connection refused', 'black-holed'] as const) {
 
       const text = await (await app.inject('/metrics')).body
       const queueFull = counter(text, 'lookout_spans_dropped_total{reason="queue_full"}')
-      assert.ok(queueFull > 0, `queue_full drops counted:\n${text.split('\n').filter((l) => l.includes('span')).join('\n')}`)
+      assert.ok(
+        queueFull > 0,
+        `queue_full drops counted:\n${text
+          .split('\n')
+          .filter((l) => l.includes('span'))
+          .join('\n')}`,
+      )
       assert.ok(queueFull <= 200)
 
       const started = performance.now()
@@ -81,7 +87,8 @@ for (const scenario of ['connection refused', 'black-holed'] as const) {
       // Every span is accounted for: none exported, every one of the 200 (+ the /metrics span is excluded) dropped.
       assert.equal(counter(after, 'lookout_spans_exported_total'), 0)
       assert.equal(total, 200)
-      if (scenario === 'black-holed') assert.ok(receiver.requests.length >= 1, 'the exporter did reach the black hole')
+      if (scenario === 'black-holed')
+        assert.ok(receiver.requests.length >= 1, 'the exporter did reach the black hole')
     })
   })
 }

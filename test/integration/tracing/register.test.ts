@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import { describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { startOtlpReceiver } from '../../support/otlpReceiver.ts'
 import { startPostgres } from '../../support/postgres.ts'
 import { startRedis } from '../../support/redis.ts'
@@ -33,8 +33,10 @@ for (const app of ['esm-app.mjs', 'cjs-app.cjs']) {
     test('one trace links the server span, the pg query, the redis calls and the outbound fetch', async (t) => {
       const pgHandle = await startPostgres(t)
       if (!pgHandle) return
+      t.after(() => pgHandle.stop())
       const redisHandle = await startRedis(t)
       if (!redisHandle) return
+      t.after(() => redisHandle.stop())
       const receiver = await startOtlpReceiver()
       const downstream = await startDownstream()
       t.after(async () => {
@@ -43,7 +45,14 @@ for (const app of ['esm-app.mjs', 'cjs-app.cjs']) {
       })
       const child = spawn(
         process.execPath,
-        ['--conditions=lookout-source', '--import', 'tsx', '--import', 'lookout/register', `${fixtures}${app}`],
+        [
+          '--conditions=lookout-source',
+          '--import',
+          'tsx',
+          '--import',
+          'lookout/register',
+          `${fixtures}${app}`,
+        ],
         {
           cwd: process.cwd(),
           env: {
@@ -90,8 +99,13 @@ for (const app of ['esm-app.mjs', 'cjs-app.cjs']) {
         const mine = all.filter((s) => s.traceId === traceId)
         return (
           mine.some((s) => s.kind === SERVER) &&
-          mine.some((s) => s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql') &&
-          mine.filter((s) => s.attributes['db.system'] === 'redis' || s.attributes['db.system.name'] === 'redis').length >= 2 &&
+          mine.some(
+            (s) =>
+              s.attributes['db.system'] === 'postgresql' || s.attributes['db.system.name'] === 'postgresql',
+          ) &&
+          mine.filter(
+            (s) => s.attributes['db.system'] === 'redis' || s.attributes['db.system.name'] === 'redis',
+          ).length >= 2 &&
           mine.some((s) => s.kind === CLIENT && String(s.attributes['url.full'] ?? '').includes('/profile'))
         )
       }, 15_000)
@@ -112,8 +126,14 @@ for (const app of ['esm-app.mjs', 'cjs-app.cjs']) {
       assert.ok(query, `a pg.query span: ${mine.map((s) => s.name).join(', ')}`)
       assert.equal(query.parentSpanId, server.spanId)
       assert.match(String(downstream.seen[0]?.traceparent), new RegExp(`^00-${traceId}-`))
+      // The app's SIGTERM handler closes its server and clients; the process must then exit on its own.
+      const exited = once(child, 'exit')
       child.kill('SIGTERM')
-      await once(child, 'exit')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      const [code, signal] = (await exited) as [number | null, string | null]
+      clearTimeout(timer)
+      assert.equal(signal, null, `exited by itself after SIGTERM (stderr: ${stderr.slice(-500)})`)
+      assert.equal(code, 0)
     })
   })
 }

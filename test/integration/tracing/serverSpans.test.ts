@@ -67,7 +67,10 @@ describe('server spans from the lifecycle core, exported over OTLP', () => {
   test('an inbound request, its handler work and its outbound fetch and http calls form one trace', async (t) => {
     const receiver = await startOtlpReceiver()
     const downstream = await startDownstream()
-    const { app, instance, base } = await appWith({ tracing: { endpoint: receiver.url, batch: fast } }, downstream.url)
+    const { app, instance, base } = await appWith(
+      { tracing: { endpoint: receiver.url, batch: fast } },
+      downstream.url,
+    )
     t.after(async () => {
       await app.close()
       await instance.shutdown()
@@ -151,7 +154,10 @@ describe('server spans from the lifecycle core, exported over OTLP', () => {
   test('an incoming traceparent is honoured: same trace id, remote parent', async (t) => {
     const receiver = await startOtlpReceiver()
     const downstream = await startDownstream()
-    const { app, instance, base } = await appWith({ tracing: { endpoint: receiver.url, batch: fast } }, downstream.url)
+    const { app, instance, base } = await appWith(
+      { tracing: { endpoint: receiver.url, batch: fast } },
+      downstream.url,
+    )
     t.after(async () => {
       await app.close()
       await instance.shutdown()
