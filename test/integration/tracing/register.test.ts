@@ -24,7 +24,12 @@ async function startDownstream() {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r())
+        // Keep-alive sockets from the app would otherwise hold close() open.
+        server.closeAllConnections()
+      }),
   }
 }
 

@@ -68,6 +68,8 @@ test('dependency endpoints list hosts only', async (t) => {
   assert.deepEqual(fromChecks, [
     { source: 'health.checks.postgres', scheme: 'check', host: 'db.internal:5432' },
     { source: 'health.checks.redis', scheme: 'check', host: 'cache.internal:6380' },
+    // The ops store registers its own (non-critical) check.
+    { source: 'health.checks.lookout-store', scheme: 'check', host: 'sqlite' },
   ])
   for (const d of body.dependencies) assert.equal(/[@/]/.test(d.host), false, `${d.host} is a host`)
   assert.ok(body.routes.some((r: { path: string }) => r.path === '/health/ready'))
