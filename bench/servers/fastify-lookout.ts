@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import { createLookout } from 'lookout'
-import { lookout as lookoutPlugin } from 'lookout/fastify'
+import { fastifyOptions, lookout as lookoutPlugin } from 'lookout/fastify'
 import pino from 'pino'
 import { announce, features, lookoutBenchOptions, openBenchDb, realisticWork } from './common.ts'
 
@@ -18,7 +18,8 @@ const lookout = createLookout(
     logger,
   },
 )
-const app = Fastify({ loggerInstance: logger })
+// Wired as docs/getting-started.md recommends: Fastify logs through Lookout, without its own request lines.
+const app = Fastify(fastifyOptions(lookout))
 await app.register(lookoutPlugin, { lookout })
 const db = openBenchDb()
 app.get('/hello', async () => ({ hello: 'world' }))

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyReply, type FastifyRequest, LogController } from 'fastify'
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Lookout } from 'lookout'
-import { lookout as lookoutPlugin } from 'lookout/fastify'
+import { fastifyOptions, lookout as lookoutPlugin } from 'lookout/fastify'
 import { z } from 'zod'
 import { CircuitOpenError, createCircuitBreaker } from './circuitBreaker.ts'
 import type { IdentityDb, User } from './db.ts'
@@ -66,11 +66,7 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
   const lockAfter = options.lockAfter ?? 5
   const lockMs = options.lockMs ?? 15 * 60_000
   // Lookout writes one request log line per request itself, so Fastify's own per-request lines are off.
-  const app = Fastify({
-    loggerInstance: lookout.logger,
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 64 * 1024,
-  })
+  const app = Fastify({ ...fastifyOptions(lookout), bodyLimit: 64 * 1024 })
   await app.register(lookoutPlugin, { lookout })
 
   // Domain operations, each wrapped once: metric + (with logging/tracing on) event line + child span.
