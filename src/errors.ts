@@ -119,7 +119,10 @@ export function sloInvalidError(problems: readonly SloProblem[]): LookoutError {
 
 /** The SLO file (`LOOKOUT_SLO_FILE`) cannot be read or parsed. */
 export function sloFileError(path: string, reason: string): LookoutError {
-  return new LookoutError('LOOKOUT_ERR_SLO_FILE', `Cannot load SLO file "${path}": ${reason}`, { path, reason })
+  return new LookoutError('LOOKOUT_ERR_SLO_FILE', `Cannot load SLO file "${path}": ${reason}`, {
+    path,
+    reason,
+  })
 }
 
 /**
@@ -186,7 +189,11 @@ export function healthCheckInvalidError(name: string, reason: string): LookoutEr
 }
 
 /** A CPU or heap profile was asked for while that profiler is held (by another request or a continuous window). */
-export function profilerBusyError(kind: 'cpu' | 'heap', holder: string, retryAfterSeconds: number): LookoutError {
+export function profilerBusyError(
+  kind: 'cpu' | 'heap',
+  holder: string,
+  retryAfterSeconds: number,
+): LookoutError {
   return new LookoutError(
     'LOOKOUT_ERR_PROFILER_BUSY',
     `The ${kind} profiler is busy (${holder}); retry in ${retryAfterSeconds} s`,
@@ -196,7 +203,9 @@ export function profilerBusyError(kind: 'cpu' | 'heap', holder: string, retryAft
 
 /** A profile was asked for that this instance cannot take (profiling or heap sampling is off, or not started). */
 export function profilingUnavailableError(reason: string): LookoutError {
-  return new LookoutError('LOOKOUT_ERR_PROFILING_UNAVAILABLE', `Profiling is unavailable: ${reason}`, { reason })
+  return new LookoutError('LOOKOUT_ERR_PROFILING_UNAVAILABLE', `Profiling is unavailable: ${reason}`, {
+    reason,
+  })
 }
 
 /** `lookout.profiling.cpu()` called with an out-of-range `seconds` or an unknown format. */
