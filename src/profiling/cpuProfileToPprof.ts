@@ -1,6 +1,6 @@
 import type { Profiler, Runtime } from 'node:inspector'
-import { fileURLToPath } from 'node:url'
-import { type FunctionInput, type LocationInput, Profile, type SampleInput, StringTable } from 'pprof-format'
+import { type LocationInput, Profile, type SampleInput } from 'pprof-format'
+import { createPprofFunctionTable } from './pprofFunctionTable.ts'
 
 /** A V8 CPU profile as the inspector's `Profiler.stop` returns it (the `.cpuprofile` format DevTools opens). */
 export type CpuProfile = Profiler.Profile
@@ -72,26 +72,9 @@ export function cpuProfileToPprof(profile: CpuProfile, options: CpuProfileToPpro
     }
   }
 
-  const strings = new StringTable()
-  const functions: FunctionInput[] = []
-  const functionIds = new Map<string, number>()
+  const { strings, functions, functionId } = createPprofFunctionTable()
   const locations: LocationInput[] = []
   const locationIds = new Map<number, number>()
-
-  const functionId = (frame: Runtime.CallFrame): number => {
-    const name = frame.functionName || '(anonymous)'
-    const file = displayPath(frame.url)
-    const line = frame.lineNumber >= 0 ? frame.lineNumber + 1 : 0
-    const key = `${name}\0${file}\0${line}`
-    let id = functionIds.get(key)
-    if (id === undefined) {
-      id = functions.length + 1
-      functionIds.set(key, id)
-      const nameId = strings.dedup(name)
-      functions.push({ id, name: nameId, systemName: nameId, filename: strings.dedup(file), startLine: line })
-    }
-    return id
-  }
 
   const locationId = (node: Profiler.ProfileNode): number => {
     let id = locationIds.get(node.id)
@@ -139,16 +122,4 @@ export function cpuProfileToPprof(profile: CpuProfile, options: CpuProfileToPpro
     period: periodNs,
     defaultSampleType: cpuType,
   })
-}
-
-/** `file:///app/src/x.js` → `/app/src/x.js` (what `go tool pprof -list` can open); other URLs as they are. */
-export function displayPath(url: string): string {
-  if (url.startsWith('file://')) {
-    try {
-      return fileURLToPath(url)
-    } catch {
-      return url
-    }
-  }
-  return url
 }

@@ -1,6 +1,6 @@
 import type { HeapProfiler } from 'node:inspector'
-import { type FunctionInput, type LocationInput, Profile, type SampleInput, StringTable } from 'pprof-format'
-import { displayPath } from './cpuProfileToPprof.ts'
+import { type LocationInput, Profile, type SampleInput } from 'pprof-format'
+import { createPprofFunctionTable } from './pprofFunctionTable.ts'
 
 /** V8's sampled heap profile as the inspector's `HeapProfiler.getSamplingProfile` returns it. */
 export type SamplingHeapProfile = HeapProfiler.SamplingHeapProfile
@@ -27,26 +27,9 @@ export function heapProfileToPprof(
   profile: SamplingHeapProfile,
   options: HeapProfileToPprofOptions,
 ): Profile {
-  const strings = new StringTable()
-  const functions: FunctionInput[] = []
-  const functionIds = new Map<string, number>()
+  const { strings, functions, functionId } = createPprofFunctionTable()
   const locations: LocationInput[] = []
   const samples: SampleInput[] = []
-
-  const functionId = (frame: HeapProfiler.SamplingHeapProfileNode['callFrame']): number => {
-    const name = frame.functionName || '(anonymous)'
-    const file = displayPath(frame.url)
-    const line = frame.lineNumber >= 0 ? frame.lineNumber + 1 : 0
-    const key = `${name}\0${file}\0${line}`
-    let id = functionIds.get(key)
-    if (id === undefined) {
-      id = functions.length + 1
-      functionIds.set(key, id)
-      const nameId = strings.dedup(name)
-      functions.push({ id, name: nameId, systemName: nameId, filename: strings.dedup(file), startLine: line })
-    }
-    return id
-  }
 
   // Depth-first over the tree with an explicit stack (deep trees must not overflow the JS stack).
   const work: { node: HeapProfiler.SamplingHeapProfileNode; path: number[] }[] = []

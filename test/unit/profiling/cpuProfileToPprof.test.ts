@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Profile } from 'pprof-format'
-import { type CpuProfile, cpuProfileToPprof, displayPath } from '../../../src/profiling/cpuProfileToPprof.ts'
+import { type CpuProfile, cpuProfileToPprof } from '../../../src/profiling/cpuProfileToPprof.ts'
+import { displayPath } from '../../../src/profiling/pprofFunctionTable.ts'
 
 const frame = (functionName: string, url = 'file:///app/src/server.js', lineNumber = 9) => ({
   functionName,
