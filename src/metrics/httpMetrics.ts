@@ -109,18 +109,28 @@ export function createHttpMetrics(registry: MetricRegistry, config: ResolvedConf
     buckets: sizeBuckets,
   })
 
-  const routes = new Map<string, RouteSeries>()
+  const routes = new Map<string, Map<string, RouteSeries>>()
+  let routeCount = 0
   const metrics: HttpMetrics = {
     names,
     buckets,
     inFlight,
     route(method, route, tenant) {
-      const key = tenant === undefined ? `${method} ${route}` : `${method} ${route}\u0001${tenant}`
-      let series = routes.get(key)
+      // Two map look-ups instead of building a "METHOD route[ tenant]" key string on every request.
+      const key = tenant === undefined ? route : `${route}\u0001${tenant}`
+      let byMethod = routes.get(key)
+      let series = byMethod?.get(method)
       if (series === undefined) {
         series = new RouteSeries(metrics, method, route, withTenant ? (tenant ?? 'none') : undefined)
         // Bounded like the families themselves: past the budget, RouteSeries share overflow children anyway.
-        if (routes.size < config.metrics.cardinality.maxSeriesPerMetric) routes.set(key, series)
+        if (routeCount < config.metrics.cardinality.maxSeriesPerMetric) {
+          if (byMethod === undefined) {
+            byMethod = new Map()
+            routes.set(key, byMethod)
+          }
+          byMethod.set(method, series)
+          routeCount++
+        }
       }
       return series
     },
