@@ -3,6 +3,7 @@ import pinoPretty from 'pino-pretty'
 import type { ResolvedConfig } from '../config/schema.ts'
 import { currentLogFields } from '../context/getContext.ts'
 import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
+import { isoTimestamp } from './isoTimestamp.ts'
 import { lowerLevel } from './logLevels.ts'
 import { PRE_REDACTED } from './preRedacted.ts'
 
@@ -91,7 +92,7 @@ export function createLogger(
         environment: config.environment,
         hostname: config.instance,
       },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimestamp,
       formatters: {
         level: (label) => ({ level: label }),
         bindings: (bindings) => redactor.redactShared(bindings) as Record<string, unknown>,
@@ -108,7 +109,15 @@ export function createLogger(
       // were redacted once when bound. Lines marked PRE_REDACTED skip the walk.
       mixinMergeStrategy(obj, context) {
         const o = obj as Record<string | symbol, unknown>
-        const safe = o[PRE_REDACTED] === true ? o : (redactor.redactShared(o) as Record<string, unknown>)
+        if (o[PRE_REDACTED] === true) {
+          // Lookout's own pre-redacted lines (the request log) are fresh objects it owns: add the few context
+          // fields to the line instead of copying the line's ~15 fields into the context (measured: ~0.4 µs/line).
+          // The line's own fields win, as in the general path.
+          const ctx = context as Record<string, unknown>
+          for (const key in ctx) if (!(key in o)) o[key] = ctx[key]
+          return o
+        }
+        const safe = redactor.redactShared(o) as Record<string, unknown>
         const target = context as Record<string, unknown>
         if (safe === null || typeof safe !== 'object') target.redaction_failed = true
         else for (const key in safe) target[key] = safe[key]
