@@ -257,7 +257,11 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
     openMs: risk.openMs ?? 5000,
     onState: (state) => lookout.circuitState('risk-engine', state),
   })
+  // The engine can be "stopped" (POST /demo/risk-engine/stop from loopback) to watch the whole chain react:
+  // health check → status page component → automatic incident, and the breaker opening.
+  let engineStopped = false
   const askRiskEngine = async (): Promise<number> => {
+    if (engineStopped) throw new Error('connect ECONNREFUSED (risk engine stopped)')
     const roll = random()
     const slow = random() < (risk.slowRate ?? 0.1)
     await new Promise((r) => setTimeout(r, slow ? (risk.slowMs ?? 1200) : 5 + Math.floor(random() * 25)))
@@ -273,6 +277,29 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
     },
     () => breaker.run(askRiskEngine),
   )
+  lookout.health?.addCheck({
+    name: 'risk-engine',
+    componentType: 'component',
+    critical: false,
+    timeoutMs: 1000,
+    run() {
+      if (engineStopped) throw new Error('risk engine is not reachable')
+    },
+  })
+  for (const action of ['stop', 'start'] as const) {
+    app.post(`/demo/risk-engine/${action}`, async (request, reply) => {
+      // A demo control, not an API: only from this machine.
+      const ip = request.socket.remoteAddress ?? ''
+      if (ip !== '127.0.0.1' && ip !== '::1' && ip !== '::ffff:127.0.0.1') {
+        return reply
+          .code(403)
+          .send({ error: { code: 'forbidden', message: 'demo controls are loopback-only' } })
+      }
+      engineStopped = action === 'stop'
+      return { riskEngine: engineStopped ? 'stopped' : 'running' }
+    })
+  }
+
   app.get('/risk/score', async (request, reply) => {
     const tenant = tenantOf(request, reply)
     if (tenant === undefined) return reply

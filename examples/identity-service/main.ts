@@ -39,6 +39,8 @@ const lookout = createLookout(
       // The demo owns its process: exit once the graceful shutdown (SIGTERM/SIGINT) has finished.
       shutdown: { terminate: (code) => process.exit(code) },
     },
+    // Sample components every 10 s (default 60 s) so the demo's status page reacts within ~20 s.
+    status: { intervalMs: 10_000 },
     frontend: {
       report: { enabled: true, apps: ['web'] },
       events: {
