@@ -7,6 +7,7 @@ import { resolveConfig } from '../../src/config/resolveConfig.ts'
 import { runWithContext } from '../../src/context/runWithContext.ts'
 import { createLogger } from '../../src/logging/createLogger.ts'
 import { PRE_REDACTED } from '../../src/logging/preRedacted.ts'
+import { typicalLine } from './typicalLine.ts'
 
 const sink = new Writable({ write: (_c, _e, cb) => cb() })
 // pino writes strings; a synchronous no-op write keeps the destination out of the measurement.
@@ -29,23 +30,7 @@ function bench(name: string, fn: () => void, iterations = 100_000): number {
   return ns
 }
 
-const line = {
-  event: 'request',
-  request_id: '6f1c2a9e-3b7d-4d2a-9f0e-1c2b3a4d5e6f',
-  tenant_id: 'acme',
-  trace_id: '4bf92f3577b34da6a3ce929d0e0e4736',
-  span_id: '00f067aa0ba902b7',
-  method: 'GET',
-  route: '/users/:id',
-  path: '/users/42?include=roles&page=2',
-  status: 200,
-  duration_ms: 12.345,
-  request_bytes: 0,
-  response_bytes: 512,
-  client_ip: '203.0.113.9',
-  user_agent:
-    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
-}
+const line = typicalLine()
 const appLine = { user_id: 42, action: 'login', tenant: 'acme', ok: true }
 
 const results: Record<string, number> = {}
