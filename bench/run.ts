@@ -125,6 +125,8 @@ const CONFIGS: readonly Config[] = [
     features: 'metrics,log,context,trace10',
     description: 'node:http + Lookout full, 10 %',
   },
+  ...(process.env.EXP_LOOKOUT ?? '').split(';').filter(Boolean).map((e) => ({ name: `lx-${e}`, script: 'fastify-lookout.ts', features: 'metrics', env: { EXP_OPTS: JSON.stringify(Object.fromEntries(e.split('+').map((a) => [a, a === 'profiling' ? { heap: { enabled: false } } : { enabled: false }]))) }, description: e })),
+  ...(process.env.EXP_CONFIGS ?? '').split(';').filter(Boolean).map((e) => ({ name: `exp-${e}`, script: 'exp.ts', env: { EXP: e }, description: e })),
 ]
 
 const ROUTES = {
@@ -239,17 +241,19 @@ async function main() {
   console.log(
     `bench: ${configs.length} configurations × ${routes.join('+')} × ${rounds} rounds × ${duration} s, ${connections} connections; pinning ${pinnedSelf ? 'on' : 'unavailable'}`,
   )
-  const servers: Server[] = []
-  for (const c of configs) servers.push(await startServer(c))
   const samples = new Map<
     string,
     { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; rss: number[]; errors: number }
   >()
-  try {
-    for (const s of servers) for (const route of routes) await drive(s.port, route, 1) // warm-up (JIT, caches)
-    for (let round = 1; round <= rounds; round++) {
-      for (const route of routes) {
-        for (const s of servers) {
+  // A fresh process per configuration and round: one process's JIT outcome is fixed for its life and was seen
+  // to differ by up to 20 % between two starts of the same server, so reusing one process per configuration
+  // turns that luck into a systematic error. Fresh processes make it sample variance, which the median absorbs.
+  for (let round = 1; round <= rounds; round++) {
+    for (const c of configs) {
+      const s = await startServer(c)
+      try {
+        for (const route of routes) await drive(s.port, route, 2) // warm-up (JIT, caches)
+        for (const route of routes) {
           const key = `${s.config.name}|${route}`
           const before = cpuTicks(s.child.pid!)
           const t0 = process.hrtime.bigint()
@@ -268,10 +272,10 @@ async function main() {
             `  round ${round} ${route.padEnd(6)} ${s.config.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99} ms  cpu ${(cpu * 100).toFixed(0)} %`,
           )
         }
+      } finally {
+        s.child.kill('SIGKILL')
       }
     }
-  } finally {
-    for (const s of servers) s.child.kill('SIGKILL')
   }
 
   const rows: Record<string, unknown>[] = []
@@ -355,7 +359,7 @@ function renderMarkdown(report: {
     `# Benchmark results`,
     '',
     `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load on core 1: ${report.machine.pinned}`,
-    `${report.settings.rounds} interleaved rounds × ${report.settings.duration} s per configuration, ${report.settings.connections} connections, medians.`,
+    `${report.settings.rounds} interleaved rounds × ${report.settings.duration} s per configuration and route (a fresh server process per round, 2 s warm-up per route), ${report.settings.connections} connections, medians.`,
     '',
     '| route | configuration | req/s | ratio to bare | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -40,7 +40,7 @@ export function features(): Set<string> {
  * Lookout options for a feature set. Areas without per-request work (alerting, status, profiling …) stay at
  * their defaults; the per-request ones are switched exactly as named: `log` (request log line), `context`
  * (AsyncLocalStorage request context), `trace10`/`trace100` (server spans at 10 %/100 % sampling, no exporter),
- * `slo` (in-process SLO counting). `defaults` keeps every default on (what `app.register(lookout)` gives) with
+ * `slo` (in-process SLO counting); the sampling heap profiler is off. `defaults` keeps every default on (what `app.register(lookout)` gives) with
  * tracing at 10 %. The store lives in a temp dir per server.
  */
 export function lookoutBenchOptions(f: ReadonlySet<string>, dataDir: string): Record<string, unknown> {
@@ -57,5 +57,9 @@ export function lookoutBenchOptions(f: ReadonlySet<string>, dataDir: string): Re
         ? { enabled: true, sampleRate: 1 }
         : { enabled: false },
     slo: { enabled: f.has('slo') },
+    // The sampling heap profiler has a cost per allocation (V8 samples every 512 KiB allocated), so it is a
+    // per-request feature too: on in `defaults`, off here.
+    profiling: { heap: { enabled: false } },
+    ...(process.env.EXP_OPTS ? JSON.parse(process.env.EXP_OPTS) : {}),
   }
 }

@@ -18,8 +18,10 @@ const lookout = createLookout(
     logger,
   },
 )
-// Wired as docs/getting-started.md recommends: Fastify logs through Lookout, without its own request lines.
-const app = Fastify(fastifyOptions(lookout))
+// With logging on, wired as docs/getting-started.md recommends: Fastify logs through Lookout, without its own
+// request lines. Metrics only: Fastify's defaults (no logger), as the bare server and the metrics peer run.
+const logs = f.has('log') || f.has('defaults')
+const app = Fastify(logs ? fastifyOptions(lookout) : { logger: false })
 await app.register(lookoutPlugin, { lookout })
 const db = openBenchDb()
 app.get('/hello', async () => ({ hello: 'world' }))

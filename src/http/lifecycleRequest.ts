@@ -1,5 +1,19 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { performance } from 'node:perf_hooks'
 import type { RouteSeries } from '../metrics/httpMetrics.ts'
+
+// Wall clock = monotonic + offset; the offset is re-read when older than a second, so clock adjustments (NTP)
+// show up within a second, and requests do not pay a Date.now() each.
+let offset = Date.now() - performance.now()
+let offsetAt = performance.now()
+
+function epochOf(monotonicMs: number): number {
+  if (monotonicMs - offsetAt > 1000 || monotonicMs < offsetAt - 1000) {
+    offsetAt = performance.now()
+    offset = Date.now() - offsetAt
+  }
+  return offset + monotonicMs
+}
 
 /**
  * The one object a request carries through Lookout, from the adapter's first hook to its last. Every field is
@@ -21,8 +35,6 @@ export class LifecycleRequest {
   tenant: string | undefined
   /** `performance.now()` at start. */
   readonly startTime: number
-  /** Wall-clock start (ms since epoch). */
-  readonly startEpochMs: number
   /** Final status code (0 until finished). */
   status = 0
   /** Duration in seconds, set at finish. */
@@ -79,8 +91,12 @@ export class LifecycleRequest {
     this.requestId = requestId
     this.tenant = tenant
     this.startTime = startTime
-    this.startEpochMs = Date.now()
     this.responseHeaders = [requestIdHeader, requestId]
+  }
+
+  /** Wall-clock start (ms since epoch), from the monotonic start and a wall-clock offset re-read each second. */
+  get startEpochMs(): number {
+    return epochOf(this.startTime)
   }
 
   /** The path without the query string. */

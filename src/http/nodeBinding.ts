@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Lookout } from '../core/createLookout.ts'
+import type { LifecycleCore } from './lifecycleCore.ts'
 import type { LifecycleRequest } from './lifecycleRequest.ts'
 import { problem } from './opsResponses.ts'
 import type { OpsResponse } from './opsRoute.ts'
@@ -36,18 +37,13 @@ export function startNodeRequest(
   })
   const headers = req.responseHeaders
   for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!)
-  res.once('close', function lookoutOnClose() {
-    if (routeAtFinish !== undefined && req.route === '') {
-      let template: string | undefined
-      try {
-        template = routeAtFinish()
-      } catch {
-        template = undefined
-      }
-      core.setRoute(req, template)
-    }
-    core.finish(req, res.statusCode, responseLength(res), !res.writableEnded)
-  })
+  // One shared listener registered with on(), the state on the response: measured on Fastify, a once() wrapper
+  // around a per-request closure cost ~7 µs per request, a shared on() listener ~0.
+  const tracked = res as TrackedResponse
+  tracked[kCore] = core
+  tracked[kRequest] = req
+  tracked[kRouteAtFinish] = routeAtFinish
+  res.on('close', onResponseClose)
   const rejection = core.admit(req)
   if (rejection !== undefined) {
     res.statusCode = rejection.status
@@ -56,6 +52,33 @@ export function startNodeRequest(
     return undefined
   }
   return req
+}
+
+const kCore = Symbol('lookout.core')
+const kRequest = Symbol('lookout.request')
+const kRouteAtFinish = Symbol('lookout.routeAtFinish')
+type TrackedResponse = ServerResponse & {
+  [kCore]?: LifecycleCore
+  [kRequest]?: LifecycleRequest
+  [kRouteAtFinish]?: (() => string | undefined) | undefined
+}
+
+/** Finishes the request of the closed response (`this`), completed or aborted. */
+function onResponseClose(this: TrackedResponse): void {
+  const core = this[kCore]
+  const req = this[kRequest]
+  if (core === undefined || req === undefined) return
+  const routeAtFinish = this[kRouteAtFinish]
+  if (routeAtFinish !== undefined && req.route === '') {
+    let template: string | undefined
+    try {
+      template = routeAtFinish()
+    } catch {
+      template = undefined
+    }
+    core.setRoute(req, template)
+  }
+  core.finish(req, this.statusCode, responseLength(this), !this.writableEnded)
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Profiler, Runtime } from 'node:inspector'
+import type { Profiler } from 'node:inspector'
 import { type LocationInput, Profile, type SampleInput } from 'pprof-format'
 import { createPprofFunctionTable } from './pprofFunctionTable.ts'
 

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { LookoutOptions } from '../../config/schema.ts'
@@ -12,6 +13,10 @@ export type FastifyLookoutOptions = LookoutOptions & {
   /** Use this existing instance instead of creating one (share one Lookout between adapters/servers). */
   readonly lookout?: Lookout
 }
+
+/** Where the raw response keeps its Fastify reply for the shared close listener. */
+const kReply = Symbol('lookout.reply')
+type ReplyResponse = ServerResponse & { [kReply]?: FastifyReply }
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +48,16 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   const lookout = instance ?? createLookout(lookoutOptions, { handleSignalsByDefault: true })
   const core = lookout.core
 
+  /** Finishes the request of the closed response (`this`): completed or aborted. */
+  function onResponseClose(this: ReplyResponse): void {
+    const reply = this[kReply]
+    const req = reply?.request.lookoutRequest
+    if (req == null) return
+    // Fastify hands its headers to writeHead() directly, so the raw response does not know them: ask the reply.
+    const length = reply!.getHeader('content-length') ?? this.getHeader('content-length')
+    core.finish(req, this.statusCode, length === undefined ? 0 : Number(length), !this.writableEnded)
+  }
+
   app.decorate('lookout', lookout)
   app.decorateRequest('lookoutRequest', null)
 
@@ -58,12 +73,11 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
     request.lookoutRequest = req
     const headers = req.responseHeaders
     for (let i = 0; i < headers.length; i += 2) reply.header(headers[i]!, headers[i + 1]!)
-    const res = reply.raw
-    res.once('close', function lookoutOnClose() {
-      // Fastify hands its headers to writeHead() directly, so the raw response does not know them: ask the reply.
-      const length = reply.getHeader('content-length') ?? res.getHeader('content-length')
-      core.finish(req, res.statusCode, length === undefined ? 0 : Number(length), !res.writableEnded)
-    })
+    // One shared listener, registered with on() (not once(), and not a per-request closure): measured, a
+    // once() wrapper around a closure cost ~7 µs per request on a hello-world route, a shared on() listener ~0.
+    const res = reply.raw as ReplyResponse
+    res[kReply] = reply
+    res.on('close', onResponseClose)
     const rejection = core.admit(req)
     if (rejection !== undefined) {
       // Load shedding: answer here and skip the handler (the close listener above still measures the 503).

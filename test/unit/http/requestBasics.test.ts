@@ -4,7 +4,7 @@ import { createIpMatcher } from '../../../src/http/cidr.ts'
 import { resolveClientIp } from '../../../src/http/clientIp.ts'
 import { normalizeMethod } from '../../../src/http/methods.ts'
 import { createRateLimiter } from '../../../src/http/rateLimiter.ts'
-import { resolveRequestId } from '../../../src/http/requestId.ts'
+import { generateRequestId, resolveRequestId } from '../../../src/http/requestId.ts'
 import { createRouteExclusion } from '../../../src/http/routeExclusion.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -26,6 +26,18 @@ describe('request ids', () => {
     test(`an unsafe incoming id (${name}) is replaced by a UUID`, () =>
       assert.match(resolveRequestId(value as string), UUID))
   }
+  test('generated ids are version 4 UUIDs, distinct across several batches', () => {
+    const ids = new Set<string>()
+    for (let i = 0; i < 2_000; i++) {
+      const id = generateRequestId()
+      assert.match(id, UUID)
+      ids.add(id)
+    }
+    assert.equal(ids.size, 2_000)
+    // Every hex digit position varies (the random part is really random, not a counter).
+    const positions = [0, 9, 15, 20, 35]
+    for (const p of positions) assert.ok(new Set([...ids].map((id) => id[p])).size > 3, `position ${p}`)
+  })
 })
 
 describe('methods', () => {
