@@ -11,7 +11,8 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { runMetricsMicro } from './micro/metrics.ts'
 
@@ -125,6 +126,7 @@ const CONFIGS: readonly Config[] = [
     features: 'metrics,log,context,trace10',
     description: 'node:http + Lookout full, 10 %',
   },
+  ...(process.env.EXPX_CONFIGS ?? '').split(';').filter(Boolean).map((e) => ({ name: `lz-${e}`, script: 'fastify-lookout.ts', features: 'metrics', env: { EXPX: e }, description: e })),
   ...(process.env.EXP_LOOKOUT ?? '').split(';').filter(Boolean).map((e) => ({ name: `lx-${e}`, script: 'fastify-lookout.ts', features: 'metrics', env: { EXP_OPTS: JSON.stringify(Object.fromEntries(e.split('+').map((a) => [a, a === 'profiling' ? { heap: { enabled: false } } : { enabled: false }]))) }, description: e })),
   ...(process.env.EXP_CONFIGS ?? '').split(';').filter(Boolean).map((e) => ({ name: `exp-${e}`, script: 'exp.ts', env: { EXP: e }, description: e })),
 ]
@@ -212,7 +214,60 @@ async function startServer(config: Config): Promise<Server> {
   return { config, child, port }
 }
 
+/** wrk (C, epoll) when installed: it drives ~25 k req/s with ~40 % of a core here, while autocannon needs ~90 %
+ * of its core for the same load — enough to make the client, not the server, the bottleneck and to charge the
+ * server for the client's parsing of every extra response byte. `apt-get install wrk`. */
+const wrkPath = (() => {
+  try {
+    return execFileSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' }).trim() || undefined
+  } catch {
+    return undefined
+  }
+})()
+const loadGenerator = wrkPath ? 'wrk' : 'autocannon'
+
+function durationMs(text: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(text)
+  if (!m) return Number.NaN
+  const v = Number(m[1])
+  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v
+}
+
+async function driveWrk(port: number, route: keyof typeof ROUTES, seconds: number) {
+  const r = ROUTES[route]
+  const script = join(tmpdir(), `lookout-bench-${route}.lua`)
+  writeFileSync(
+    script,
+    r.body
+      ? `wrk.method = "${r.method}"\nwrk.body = ${JSON.stringify(r.body)}\nwrk.headers["Content-Type"] = "application/json"\n`
+      : `wrk.method = "${r.method}"\n`,
+  )
+  const out = await new Promise<string>((resolve, reject) => {
+    const args = ['-c', '1', wrkPath!, '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script]
+    const child = spawn('taskset', [...args, `http://127.0.0.1:${port}${r.path}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let text = ''
+    child.stdout.on('data', (d) => {
+      text += d
+    })
+    child.stderr.on('data', (d) => {
+      text += d
+    })
+    child.once('error', reject)
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text}`))))
+  })
+  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? 0)
+  return {
+    rps: num(/Requests\/sec:\s+([\d.]+)/),
+    p50: durationMs(/50%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    p99: durationMs(/99%\s+(\S+)/.exec(out)?.[1] ?? ''),
+    errors:
+      num(/Non-2xx or 3xx responses:\s+(\d+)/) +
+      [...out.matchAll(/(?:connect|read|write|timeout) (\d+)/g)].reduce((a, m) => a + Number(m[1]), 0),
+  }
+}
+
 async function drive(port: number, route: keyof typeof ROUTES, seconds: number) {
+  if (wrkPath) return driveWrk(port, route, seconds)
   const r = ROUTES[route]
   const result = await autocannon({
     url: `http://127.0.0.1:${port}${r.path}`,
@@ -239,7 +294,7 @@ const median = (xs: number[]) => {
 async function main() {
   const pinnedSelf = pin(process.pid, 1)
   console.log(
-    `bench: ${configs.length} configurations × ${routes.join('+')} × ${rounds} rounds × ${duration} s, ${connections} connections; pinning ${pinnedSelf ? 'on' : 'unavailable'}`,
+    `bench (${loadGenerator}): ${configs.length} configurations × ${routes.join('+')} × ${rounds} rounds × ${duration} s, ${connections} connections; pinning ${pinnedSelf ? 'on' : 'unavailable'}`,
   )
   const samples = new Map<
     string,
@@ -287,15 +342,18 @@ async function main() {
       const e = samples.get(`${c.name}|${route}`)
       if (!e) continue
       const bare = samples.get(`${baselineOf(c.name)}|${route}`)
-      const bareRps = bare ? median(bare.rps) : Number.NaN
-      const rps = median(e.rps)
+            const rps = median(e.rps)
       rows.push({
         route,
         config: c.name,
         description: c.description,
         rps: Math.round(rps),
-        ratioToBare: Number((rps / bareRps).toFixed(3)),
-        overheadMicros: Number((1e6 / rps - 1e6 / bareRps).toFixed(2)),
+        // Paired: each round's figure against the same round's bare run (adjacent in time), then the median —
+        // the machine's drift between rounds (±15 % seen here) cancels out of the pairs.
+        ratioToBare: bare ? Number(median(e.rps.map((x, i) => x / bare.rps[i]!)).toFixed(3)) : Number.NaN,
+        overheadMicros: bare
+          ? Number(median(e.rps.map((x, i) => 1e6 / x - 1e6 / bare.rps[i]!)).toFixed(2))
+          : Number.NaN,
         p50ms: median(e.p50),
         p99ms: median(e.p99),
         serverCpu: Number(median(e.cpu).toFixed(2)),
@@ -332,6 +390,7 @@ async function main() {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     pinned: pinnedSelf,
+    loadGenerator,
   }
   const report = {
     date: new Date().toISOString(),
@@ -358,8 +417,8 @@ function renderMarkdown(report: {
   const lines = [
     `# Benchmark results`,
     '',
-    `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load on core 1: ${report.machine.pinned}`,
-    `${report.settings.rounds} interleaved rounds × ${report.settings.duration} s per configuration and route (a fresh server process per round, 2 s warm-up per route), ${report.settings.connections} connections, medians.`,
+    `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load (${report.machine.loadGenerator}) on core 1: ${report.machine.pinned}`,
+    `${report.settings.rounds} interleaved rounds × ${report.settings.duration} s per configuration and route (a fresh server process per round, 2 s warm-up per route), ${report.settings.connections} connections; req/s and latencies are medians, ratios and overheads are medians of each round paired with its own bare run.`,
     '',
     '| route | configuration | req/s | ratio to bare | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -18,7 +18,7 @@ export interface RequestLogOptions {
 }
 
 const UA_MEMO_LIMIT = 512
-const GENERATED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const GENERATED_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
 
 /**
  * One line per finished request: `method`, `route`, `path` (query redacted), `status`, `duration_ms`,
@@ -57,7 +57,7 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
         req.context instanceof ContextStore ? contextFields(req.context, false) : {}
       line[PRE_REDACTED] = true
       if (line.request_id === undefined) {
-        // Ids Lookout generated are UUIDs and need no scan; only client-supplied ones could carry PII.
+        // Ids shaped like Lookout's (32 hex) or UUIDs need no scan; only client-supplied ones could carry PII.
         line.request_id = GENERATED_ID.test(req.requestId)
           ? req.requestId
           : redactor.redactString(req.requestId)

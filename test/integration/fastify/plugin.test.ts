@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http'
 import { describe, test } from 'node:test'
 import Fastify from 'fastify'
 import { createLookout, type LookoutOptions } from 'lookout'
-import { lookout } from 'lookout/fastify'
+import { lookout, routeOf } from 'lookout/fastify'
 import pino from 'pino'
 
 const silent = pino({ level: 'silent' })
@@ -48,6 +48,28 @@ describe('the Fastify plugin', () => {
     await app.close()
   })
 
+  test('the route template read from the route context equals routeOptions.url (matched, HEAD and 404)', async () => {
+    const app = Fastify()
+    const seen: [string | undefined, string | undefined][] = []
+    app.addHook('onRequest', (request, _reply, done) => {
+      seen.push([routeOf(request), request.routeOptions.url])
+      done()
+    })
+    app.get('/users/:id', async () => ({}))
+    app.route({ method: ['PUT', 'PATCH'], url: '/items/:id', handler: async () => ({}) })
+    await app.inject('/users/1')
+    await app.inject({ method: 'HEAD', url: '/users/1' })
+    await app.inject({ method: 'PATCH', url: '/items/3' })
+    await app.inject('/nowhere')
+    assert.deepEqual(seen, [
+      ['/users/:id', '/users/:id'],
+      ['/users/:id', '/users/:id'],
+      ['/items/:id', '/items/:id'],
+      [undefined, undefined],
+    ])
+    await app.close()
+  })
+
   test('errors thrown by handlers (sync and async) are measured as 500', async () => {
     const { app } = await appWith()
     assert.equal((await app.inject('/sync-throw')).statusCode, 500)
@@ -87,7 +109,7 @@ describe('the Fastify plugin', () => {
     const replaced = (await app.inject({ url: '/users/1', headers: { 'x-request-id': '<bad id>' } })).headers[
       'x-request-id'
     ]
-    assert.match(String(replaced), /^[0-9a-f-]{36}$/)
+    assert.match(String(replaced), /^[0-9a-f]{32}$/)
     await app.close()
   })
 
