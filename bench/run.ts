@@ -3,7 +3,7 @@
  * load generator (autocannon, in this process) pinned to core 1; configurations interleaved over several rounds
  * (A B C … A B C …) so drift hits all alike; medians reported with ratios to bare and per-request overhead.
  *
- *   npm run bench                 # full: 3 rounds × 8 s per configuration and route
+ *   npm run bench                 # full: 3 rounds × 8 s per configuration and route, a fresh server per round
  *   npm run bench -- --quick      # short: 2 rounds × 3 s, hello route only
  *   npm run bench -- --only=fastify-bare,lookout-metrics --route=hello --no-micro
  *
@@ -126,9 +126,6 @@ const CONFIGS: readonly Config[] = [
     features: 'metrics,log,context,trace10',
     description: 'node:http + Lookout full, 10 %',
   },
-  ...(process.env.EXPX_CONFIGS ?? '').split(';').filter(Boolean).map((e) => ({ name: `lz-${e}`, script: 'fastify-lookout.ts', features: 'metrics', env: { EXPX: e }, description: e })),
-  ...(process.env.EXP_LOOKOUT ?? '').split(';').filter(Boolean).map((e) => ({ name: `lx-${e}`, script: 'fastify-lookout.ts', features: 'metrics', env: { EXP_OPTS: JSON.stringify(Object.fromEntries(e.split('+').map((a) => [a, a === 'profiling' ? { heap: { enabled: false } } : { enabled: false }]))) }, description: e })),
-  ...(process.env.EXP_CONFIGS ?? '').split(';').filter(Boolean).map((e) => ({ name: `exp-${e}`, script: 'exp.ts', env: { EXP: e }, description: e })),
 ]
 
 const ROUTES = {

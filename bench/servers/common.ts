@@ -60,6 +60,5 @@ export function lookoutBenchOptions(f: ReadonlySet<string>, dataDir: string): Re
     // The sampling heap profiler has a cost per allocation (V8 samples every 512 KiB allocated), so it is a
     // per-request feature too: on in `defaults`, off here.
     profiling: { heap: { enabled: false } },
-    ...(process.env.EXP_OPTS ? JSON.parse(process.env.EXP_OPTS) : {}),
   }
 }

@@ -18,7 +18,7 @@ export function createContextObserver(redactor: Redactor): RequestObserver {
     onStart(req: LifecycleRequest) {
       req.context = new ContextStore(
         req,
-        redactor.redactString(req.requestId),
+        req.requestIdGenerated ? req.requestId : redactor.redactString(req.requestId),
         req.tenant === undefined ? undefined : redactor.redactString(req.tenant),
         redact,
       )

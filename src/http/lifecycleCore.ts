@@ -156,19 +156,21 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
       const headers = input.headers
       const rawMethod = input.method ?? ''
       const tenantValue = headers[tenantHeader]
+      const incomingId = headers[idHeader]
       const req = new LifecycleRequest(
         normalizeMethod(rawMethod),
         rawMethod,
         input.url ?? '/',
         headers,
         input.remoteAddress,
-        resolveRequestId(headers[idHeader]),
+        resolveRequestId(incomingId),
         typeof tenantValue === 'string' && tenantValue.length > 0 && tenantValue.length <= 128
           ? tenantValue
           : undefined,
         performance.now(),
         idHeader,
       )
+      req.requestIdGenerated = req.requestId !== incomingId
       inFlight++
       if (input.route !== undefined) bindRoute(req, input.route)
       else req.excluded = isExcluded(req.path)

@@ -23,6 +23,17 @@ export const OTHER_METHOD = '_OTHER'
  */
 export function normalizeMethod(method: string | undefined): string {
   if (method === undefined) return OTHER_METHOD
+  // Node's parser hands out its own constant strings for the common methods: a switch is a few pointer compares.
+  switch (method) {
+    case 'GET':
+    case 'POST':
+    case 'PUT':
+    case 'DELETE':
+    case 'PATCH':
+    case 'HEAD':
+    case 'OPTIONS':
+      return method
+  }
   if (KNOWN_METHODS.has(method)) return method
   const upper = method.toUpperCase()
   return KNOWN_METHODS.has(upper) ? upper : OTHER_METHOD

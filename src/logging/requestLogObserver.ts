@@ -58,9 +58,10 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
       line[PRE_REDACTED] = true
       if (line.request_id === undefined) {
         // Ids shaped like Lookout's (32 hex) or UUIDs need no scan; only client-supplied ones could carry PII.
-        line.request_id = GENERATED_ID.test(req.requestId)
-          ? req.requestId
-          : redactor.redactString(req.requestId)
+        line.request_id =
+          req.requestIdGenerated || GENERATED_ID.test(req.requestId)
+            ? req.requestId
+            : redactor.redactString(req.requestId)
       }
       if (line.trace_id === undefined && req.traceId !== undefined) {
         line.trace_id = req.traceId
