@@ -241,7 +241,9 @@ async function driveWrk(port: number, route: keyof typeof ROUTES, seconds: numbe
   )
   const out = await new Promise<string>((resolve, reject) => {
     const args = ['-c', '1', wrkPath!, '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script]
-    const child = spawn('taskset', [...args, `http://127.0.0.1:${port}${r.path}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('taskset', [...args, `http://127.0.0.1:${port}${r.path}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let text = ''
     child.stdout.on('data', (d) => {
       text += d
@@ -250,7 +252,9 @@ async function driveWrk(port: number, route: keyof typeof ROUTES, seconds: numbe
       text += d
     })
     child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text}`))))
+    child.once('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text}`)),
+    )
   })
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? 0)
   return {
@@ -339,7 +343,7 @@ async function main() {
       const e = samples.get(`${c.name}|${route}`)
       if (!e) continue
       const bare = samples.get(`${baselineOf(c.name)}|${route}`)
-            const rps = median(e.rps)
+      const rps = median(e.rps)
       rows.push({
         route,
         config: c.name,
