@@ -66,12 +66,17 @@ export function installLogging(lookout: Lookout): void {
             'Loki shipping needs the logger Lookout creates; not shipping',
           )
       }
+      // Lookout's own logger carries service/version/environment in its base fields; a logger the app passed in
+      // may not. Repeat only what the logger does not already write (a JSON line with a key twice is ambiguous).
+      const bound = typeof logger.bindings === 'function' ? logger.bindings() : {}
+      const identity: Record<string, string> = {}
+      if (bound.service === undefined) identity.service = config.service
+      if (bound.version === undefined) identity.version = config.version
+      if (bound.environment === undefined) identity.environment = config.environment
       logger.info(
         {
           event: LOG_EVENTS.startup,
-          service: config.service,
-          version: config.version,
-          environment: config.environment,
+          ...identity,
           node_version: process.version,
           features: enabledFeatures(config as unknown as Record<string, unknown>),
         },

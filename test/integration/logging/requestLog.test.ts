@@ -124,6 +124,10 @@ test('start writes a startup event with service, version, environment, node vers
   assert.equal(startup.node_version, process.version)
   assert.ok(Array.isArray(startup.features) && (startup.features as string[]).includes('request_log'))
   assert.ok(out.lines.some((l) => l.event === 'shutdown'))
+  // No key twice in the raw line (the base fields already carry service/version/environment).
+  const raw = out.raw.find((l) => l.includes('"event":"startup"'))!
+  for (const key of ['service', 'version', 'environment'])
+    assert.equal(raw.split(`"${key}":`).length - 1, 1, `${key} appears once in ${raw}`)
 })
 
 test('getLogger(name) returns a cached child with a logger field', async (t) => {
