@@ -1,13 +1,16 @@
 /**
  * Lookout's benchmark runner: each server configuration in its own process on loopback, pinned to core 0, the
- * load generator (autocannon, in this process) pinned to core 1; configurations interleaved over several rounds
- * (A B C … A B C …) so drift hits all alike; medians reported with ratios to bare and per-request overhead.
+ * load generator (wrk when installed, else autocannon in this process) pinned to core 1; every configuration's
+ * time cut into short slices that alternate with its framework's bare server (B C1 B C2 B …) so the host's
+ * bursts of CPU steal hit both sides of each comparison; medians reported with paired ratios to bare and
+ * per-request overhead.
  *
- *   npm run bench                 # full: 3 rounds × 8 s per configuration and route, a fresh server per round
+ *   npm run bench                 # full: 3 rounds × 8 s per configuration and route, a fresh server set per round
  *   npm run bench -- --quick      # short: 2 rounds × 3 s, hello route only
  *   npm run bench -- --only=fastify-bare,lookout-metrics --route=hello --no-micro
  *
- * Writes bench/results/latest.json and bench/results/latest.md.
+ * Writes bench/results/latest.json and bench/results/latest.md (`--out=name` for another name); `--slice=1` sets the
+ * slice length (s) and `--max-steal=10` the host steal (%) above which a slice triple is measured again.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -34,10 +37,22 @@ const CONFIGS: readonly Config[] = [
     baseline: true,
   },
   {
+    name: 'fastify-bare-imported',
+    script: 'fastify-bare-imported.ts',
+    description:
+      'Fastify, no observability, in a process that imported Lookout (module graph loaded, nothing run)',
+  },
+  {
     name: 'lookout-metrics',
     script: 'fastify-lookout.ts',
     features: 'metrics',
     description: 'Lookout: metrics only',
+  },
+  {
+    name: 'lookout-only-metrics',
+    script: 'fastify-lookout.ts',
+    features: 'metrics,only',
+    description: 'Lookout with only the metrics area on (health, alerting, status, profiling off)',
   },
   {
     name: 'lookout-metrics-log',
@@ -146,6 +161,13 @@ const only = args
 const routeArg = args.find((a) => a.startsWith('--route='))?.slice(8)
 const rounds = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? (quick ? 2 : 3))
 const duration = Number(args.find((a) => a.startsWith('--duration='))?.slice(11) ?? (quick ? 3 : 8))
+/** Length of one measured slice (s): each configuration's `duration` is cut into slices that alternate with bare. */
+const slice = Number(args.find((a) => a.startsWith('--slice='))?.slice(8) ?? 1)
+/** Host steal (share of the server core's time) above which a slice triple is measured again; up to 4 attempts. */
+const maxSteal = Number(args.find((a) => a.startsWith('--max-steal='))?.slice(12) ?? 10) / 100
+const maxAttempts = 4
+/** Result file name under bench/results/ (without extension). */
+const outName = args.find((a) => a.startsWith('--out='))?.slice(6) ?? 'latest'
 const connections = 32
 const routes = (routeArg ? [routeArg] : quick ? ['hello'] : ['hello', 'orders']) as (keyof typeof ROUTES)[]
 const configs = CONFIGS.filter((c) => !only || only.includes(c.name))
@@ -286,81 +308,184 @@ async function drive(port: number, route: keyof typeof ROUTES, seconds: number) 
   }
 }
 
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!
+}
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
+/** Steal and total ticks of one CPU (/proc/stat): time the hypervisor ran someone else while this VM wanted it. */
+function cpuStealTicks(core: number): { steal: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`cpu${core} `))
+  const f = (line ?? '').trim().split(/\s+/).slice(1).map(Number)
+  return { steal: f[7] ?? 0, total: f.slice(0, 8).reduce((a, b) => a + b, 0) }
+}
+
+interface Sample {
+  rps: number
+  p50: number
+  p99: number
+  cpu: number
+  steal: number
+  errors: number
+  /** Throughput of the bare server of the same framework in the slices just before and after (mean). */
+  bareRps?: number
+  /** Server CPU (cores) of those bare slices (mean). */
+  bareCpu?: number
+}
+
+/** Drives one server for one slice and measures its CPU and the host's steal on its core. */
+async function measure(s: Server, route: keyof typeof ROUTES, seconds: number): Promise<Sample> {
+  const before = cpuTicks(s.child.pid!)
+  const stealBefore = cpuStealTicks(0)
+  const t0 = process.hrtime.bigint()
+  const r = await drive(s.port, route, seconds)
+  const elapsed = Number(process.hrtime.bigint() - t0) / 1e9
+  const stealAfter = cpuStealTicks(0)
+  const total = stealAfter.total - stealBefore.total
+  return {
+    ...r,
+    cpu: (cpuTicks(s.child.pid!) - before) / 100 / elapsed,
+    steal: total > 0 ? (stealAfter.steal - stealBefore.steal) / total : 0,
+  }
+}
+
+// Each configuration is compared with the bare server of its framework (express-* → express-bare, …).
+const baselineOf = (name: string) =>
+  name.startsWith('express-') ? 'express-bare' : name.startsWith('node-') ? 'node-bare' : 'fastify-bare'
+
 async function main() {
   const pinnedSelf = pin(process.pid, 1)
+  const slices = Math.max(1, Math.round(duration / slice))
   console.log(
-    `bench (${loadGenerator}): ${configs.length} configurations × ${routes.join('+')} × ${rounds} rounds × ${duration} s, ${connections} connections; pinning ${pinnedSelf ? 'on' : 'unavailable'}`,
+    `bench (${loadGenerator}): ${configs.length} configurations × ${routes.join('+')} × ${rounds} rounds × ${slices} slices of ${slice} s, ${connections} connections; pinning ${pinnedSelf ? 'on' : 'unavailable'}`,
   )
-  const samples = new Map<
-    string,
-    { rps: number[]; p50: number[]; p99: number[]; cpu: number[]; rss: number[]; errors: number }
-  >()
-  // A fresh process per configuration and round: one process's JIT outcome is fixed for its life and was seen
-  // to differ by up to 20 % between two starts of the same server, so reusing one process per configuration
-  // turns that luck into a systematic error. Fresh processes make it sample variance, which the median absorbs.
+  const samples = new Map<string, Sample[]>()
+  const rss = new Map<string, number[]>()
+  const steals: number[] = []
+  let discarded = 0
+  // Every configuration of a round runs in a fresh process: one process's JIT outcome is fixed for its life and
+  // was seen to differ by up to 20 % between two starts of the same server, so a fresh set per round turns that
+  // luck into sample variance, which the median absorbs. Within a round, the servers of one framework take
+  // turns in short slices with the bare server between every two (B C1 B C2 B …): this machine's host steals
+  // CPU in bursts of seconds (0–40 % of the server's core), and a configuration's slice is compared with the
+  // bare slices right before and after it, so a burst hits both sides of the comparison.
   for (let round = 1; round <= rounds; round++) {
-    for (const c of configs) {
-      const s = await startServer(c)
-      try {
-        for (const route of routes) await drive(s.port, route, 2) // warm-up (JIT, caches)
-        for (const route of routes) {
-          const key = `${s.config.name}|${route}`
-          const before = cpuTicks(s.child.pid!)
-          const t0 = process.hrtime.bigint()
-          const r = await drive(s.port, route, duration)
-          const seconds = Number(process.hrtime.bigint() - t0) / 1e9
-          const cpu = (cpuTicks(s.child.pid!) - before) / 100 / seconds
-          const entry = samples.get(key) ?? { rps: [], p50: [], p99: [], cpu: [], rss: [], errors: 0 }
-          entry.rps.push(r.rps)
-          entry.p50.push(r.p50)
-          entry.p99.push(r.p99)
-          entry.cpu.push(cpu)
-          entry.rss.push(rssMb(s.child.pid!))
-          entry.errors += r.errors
-          samples.set(key, entry)
-          console.log(
-            `  round ${round} ${route.padEnd(6)} ${s.config.name.padEnd(28)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${r.p99} ms  cpu ${(cpu * 100).toFixed(0)} %`,
-          )
-        }
-      } finally {
-        s.child.kill('SIGKILL')
+    const servers: Server[] = []
+    try {
+      for (const c of configs) servers.push(await startServer(c))
+      for (const s of servers) for (const route of routes) await drive(s.port, route, 2) // warm-up (JIT, caches)
+      const groups = new Map<string, Server[]>()
+      for (const s of servers) {
+        const base = s.config.baseline ? s.config.name : baselineOf(s.config.name)
+        groups.set(base, [...(groups.get(base) ?? []), s])
       }
+      for (const route of routes) {
+        for (let k = 0; k < slices; k++) {
+          for (const [base, members] of groups) {
+            const bare = members.find((m) => m.config.name === base)
+            const others = members.filter((m) => m !== bare)
+            // Rotate the order per slice, so no configuration always follows the same neighbour.
+            const order = others.map((_, i) => others[(i + k) % others.length]!)
+            let previous = bare ? await measure(bare, route, slice) : undefined
+            if (bare && previous) record(bare, route, previous)
+            if (order.length === 0) continue
+            for (const s of order) {
+              // A triple (bare, configuration, bare) where the host stole more than --max-steal of the server
+              // core's time measures the host, not the server: it is discarded (counted) and measured again.
+              for (let attempt = 1; ; attempt++) {
+                const sample = await measure(s, route, slice)
+                const next = bare ? await measure(bare, route, slice) : undefined
+                const quiet =
+                  Math.max(previous?.steal ?? 0, sample.steal, next?.steal ?? 0) <= maxSteal ||
+                  attempt >= maxAttempts
+                if (previous && next && quiet) {
+                  sample.bareRps = (previous.rps + next.rps) / 2
+                  sample.bareCpu = (previous.cpu + next.cpu) / 2
+                }
+                if (!quiet) discarded++
+                record(s, route, sample)
+                if (bare && next) record(bare, route, next)
+                previous = next
+                if (quiet) break
+              }
+            }
+          }
+        }
+      }
+      for (const s of servers)
+        rss.set(s.config.name, [...(rss.get(s.config.name) ?? []), rssMb(s.child.pid!)])
+    } finally {
+      for (const s of servers) s.child.kill('SIGKILL')
+    }
+    function record(s: Server, route: keyof typeof ROUTES, sample: Sample): void {
+      const key = `${s.config.name}|${route}`
+      samples.set(key, [...(samples.get(key) ?? []), sample])
+      steals.push(sample.steal)
+      console.log(
+        `  round ${round} ${route.padEnd(6)} ${s.config.name.padEnd(28)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${sample.p99} ms  cpu ${(sample.cpu * 100).toFixed(0)} %  steal ${(sample.steal * 100).toFixed(0)} %${sample.bareRps ? `  ratio ${(sample.rps / sample.bareRps).toFixed(3)}` : ''}`,
+      )
     }
   }
 
   const rows: Record<string, unknown>[] = []
-  // Each configuration is compared with the bare server of its framework (express-* → express-bare, …).
-  const baselineOf = (name: string) =>
-    name.startsWith('express-') ? 'express-bare' : name.startsWith('node-') ? 'node-bare' : 'fastify-bare'
   for (const route of routes) {
     for (const c of configs) {
       const e = samples.get(`${c.name}|${route}`)
       if (!e) continue
-      const bare = samples.get(`${baselineOf(c.name)}|${route}`)
-      const rps = median(e.rps)
+      const paired = e.filter((x) => x.bareRps !== undefined)
+      const rps = median(e.map((x) => x.rps))
       rows.push({
         route,
         config: c.name,
         description: c.description,
         rps: Math.round(rps),
-        // Paired: each round's figure against the same round's bare run (adjacent in time), then the median —
-        // the machine's drift between rounds (±15 % seen here) cancels out of the pairs.
-        ratioToBare: bare ? Number(median(e.rps.map((x, i) => x / bare.rps[i]!)).toFixed(3)) : Number.NaN,
-        overheadMicros: bare
-          ? Number(median(e.rps.map((x, i) => 1e6 / x - 1e6 / bare.rps[i]!)).toFixed(2))
-          : Number.NaN,
-        p50ms: median(e.p50),
-        p99ms: median(e.p99),
-        serverCpu: Number(median(e.cpu).toFixed(2)),
-        rssMb: Number(median(e.rss).toFixed(1)),
-        errors: e.errors,
-        samples: e.rps.map((x) => Math.round(x)),
+        // Paired: each slice against the bare slices just before and after it, then the median.
+        ratioToBare:
+          paired.length > 0
+            ? Number(median(paired.map((x) => x.rps / x.bareRps!)).toFixed(3))
+            : c.baseline
+              ? 1
+              : Number.NaN,
+        // Spread of the paired ratios (25th–75th percentile): how far one slice's figure can be trusted.
+        ratioIqr:
+          paired.length > 0
+            ? [
+                quantile(
+                  paired.map((x) => x.rps / x.bareRps!),
+                  0.25,
+                ),
+                quantile(
+                  paired.map((x) => x.rps / x.bareRps!),
+                  0.75,
+                ),
+              ].map((v) => Number(v.toFixed(3)))
+            : [],
+        // Server CPU time per request, bare over this configuration (paired the same way): equals ratioToBare
+        // when both servers were CPU-bound, and stays meaningful when the load generator was starved instead.
+        cpuRatioToBare:
+          paired.length > 0
+            ? Number(median(paired.map((x) => x.rps / x.cpu / (x.bareRps! / x.bareCpu!))).toFixed(3))
+            : c.baseline
+              ? 1
+              : Number.NaN,
+        overheadMicros:
+          paired.length > 0
+            ? Number(median(paired.map((x) => 1e6 / x.rps - 1e6 / x.bareRps!)).toFixed(2))
+            : Number.NaN,
+        p50ms: Number(median(e.map((x) => x.p50).filter(Number.isFinite)).toFixed(3)),
+        p99ms: Number(median(e.map((x) => x.p99).filter(Number.isFinite)).toFixed(3)),
+        serverCpu: Number(median(e.map((x) => x.cpu)).toFixed(2)),
+        rssMb: Number(median(rss.get(c.name) ?? [0]).toFixed(1)),
+        errors: e.reduce((a, x) => a + x.errors, 0),
+        samples: e.length,
+        ratios: paired.map((x) => Number((x.rps / x.bareRps!).toFixed(3))),
       })
     }
   }
@@ -392,18 +517,26 @@ async function main() {
     node: process.version,
     pinned: pinnedSelf,
     loadGenerator,
+    // Share of the server core's time the hypervisor gave to another guest while this run measured.
+    stealMedianPct: Number((median(steals) * 100).toFixed(1)),
+    // Slice triples measured again because the host stole more than maxStealPct (after 4 attempts, kept).
+    maxStealPct: maxSteal * 100,
+    discardedSlices: discarded,
+    stealP90Pct: Number(
+      ([...steals].sort((x, y) => x - y)[Math.floor(steals.length * 0.9)]! * 100).toFixed(1),
+    ),
   }
   const report = {
     date: new Date().toISOString(),
     machine,
-    settings: { rounds, duration, connections, quick },
+    settings: { rounds, duration, slice, connections, quick },
     throughput: rows,
     vsPeer,
     micro,
   }
   mkdirSync('bench/results', { recursive: true })
-  writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`)
-  writeFileSync('bench/results/latest.md', renderMarkdown(report))
+  writeFileSync(`bench/results/${outName}.json`, `${JSON.stringify(report, null, 2)}\n`)
+  writeFileSync(`bench/results/${outName}.md`, renderMarkdown(report))
   console.log(renderMarkdown(report))
 }
 
@@ -419,13 +552,13 @@ function renderMarkdown(report: {
     `# Benchmark results`,
     '',
     `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load (${report.machine.loadGenerator}) on core 1: ${report.machine.pinned}`,
-    `${report.settings.rounds} interleaved rounds × ${report.settings.duration} s per configuration and route (a fresh server process per round, 2 s warm-up per route), ${report.settings.connections} connections; req/s and latencies are medians, ratios and overheads are medians of each round paired with its own bare run.`,
+    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework (B C1 B C2 B …; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
     '',
-    '| route | configuration | req/s | ratio to bare | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| route | configuration | req/s | ratio to bare | ratio IQR | CPU-per-request ratio | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...report.throughput.map(
       (r) =>
-        `| ${r.route} | ${r.config} | ${r.rps} | ${r.ratioToBare} | ${r.overheadMicros} | ${r.p50ms} | ${r.p99ms} | ${r.serverCpu} | ${r.rssMb} | ${r.errors} |`,
+        `| ${r.route} | ${r.config} | ${r.rps} | ${r.ratioToBare} | ${(r.ratioIqr as number[]).join('–')} | ${r.cpuRatioToBare} | ${r.overheadMicros} | ${r.p50ms} | ${r.p99ms} | ${r.serverCpu} | ${r.rssMb} | ${r.errors} |`,
     ),
     '',
     ...Object.entries(report.vsPeer).map(([k, v]) => `- ${k}: **${v}×**`),

@@ -40,7 +40,7 @@ export function features(): Set<string> {
  * Lookout options for a feature set. Areas without per-request work (alerting, status, profiling …) stay at
  * their defaults; the per-request ones are switched exactly as named: `log` (request log line), `context`
  * (AsyncLocalStorage request context), `trace10`/`trace100` (server spans at 10 %/100 % sampling, no exporter),
- * `slo` (in-process SLO counting); the sampling heap profiler is off. `defaults` keeps every default on (what `app.register(lookout)` gives) with
+ * `slo` (in-process SLO counting), `only` (every other area off); the sampling heap profiler is off. `defaults` keeps every default on (what `app.register(lookout)` gives) with
  * tracing at 10 %. The store lives in a temp dir per server.
  */
 export function lookoutBenchOptions(f: ReadonlySet<string>, dataDir: string): Record<string, unknown> {
@@ -60,5 +60,20 @@ export function lookoutBenchOptions(f: ReadonlySet<string>, dataDir: string): Re
     // The sampling heap profiler has a cost per allocation (V8 samples every 512 KiB allocated), so it is a
     // per-request feature too: on in `defaults`, off here.
     profiling: { heap: { enabled: false } },
+    // `only`: the metrics area alone, as the fastify-metrics peer — health (probes, load shedding, pressure
+    // monitor), alerting, the status page and the profiling routes off. Measured: these idle areas cost ~1.5–2 µs per
+    // request (ops routes, timers, a larger heap), so "metrics only" is reported both ways.
+    ...(f.has('only')
+      ? {
+          health: { enabled: false },
+          alerting: { enabled: false },
+          status: { enabled: false },
+          profiling: { enabled: false, heap: { enabled: false } },
+        }
+      : {}),
+    ...(f.has('-health') ? { health: { enabled: false } } : {}),
+    ...(f.has('-alerting') ? { alerting: { enabled: false } } : {}),
+    ...(f.has('-status') ? { status: { enabled: false } } : {}),
+    ...(f.has('-profiling') ? { profiling: { enabled: false, heap: { enabled: false } } } : {}),
   }
 }
