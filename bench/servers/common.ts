@@ -40,7 +40,8 @@ export function features(): Set<string> {
  * Lookout options for a feature set. Areas without per-request work (alerting, status, profiling …) stay at
  * their defaults; the per-request ones are switched exactly as named: `log` (request log line), `context`
  * (AsyncLocalStorage request context), `trace10`/`trace100` (server spans at 10 %/100 % sampling, no exporter),
- * `slo` (in-process SLO counting), `only` (every other area off); the sampling heap profiler is off. `defaults` keeps every default on (what `app.register(lookout)` gives) with
+ * `slo` (in-process SLO counting), `only` (every other area off), `-health`/`-alerting`/`-status`/`-profiling` (one
+ * area off); the sampling heap profiler is off. `defaults` keeps every default on (what `app.register(lookout)` gives) with
  * tracing at 10 %. The store lives in a temp dir per server.
  */
 export function lookoutBenchOptions(f: ReadonlySet<string>, dataDir: string): Record<string, unknown> {
@@ -61,8 +62,10 @@ export function lookoutBenchOptions(f: ReadonlySet<string>, dataDir: string): Re
     // per-request feature too: on in `defaults`, off here.
     profiling: { heap: { enabled: false } },
     // `only`: the metrics area alone, as the fastify-metrics peer — health (probes, load shedding, pressure
-    // monitor), alerting, the status page and the profiling routes off. Measured: these idle areas cost ~1.5–2 µs per
-    // request (ops routes, timers, a larger heap), so "metrics only" is reported both ways.
+    // monitor), alerting, the status page and the profiling routes off. "Metrics only" is reported both ways: on
+    // the AMD host (2026-11-22) the idle areas looked like ~1.5–2 µs per request in single A/B runs; on the Intel
+    // host (2026-12-03) the two were within each other's interquartile range (docs/performance.md).
+    // `-health`, `-alerting`, `-status`, `-profiling` switch one area off, for A/B runs.
     ...(f.has('only')
       ? {
           health: { enabled: false },
