@@ -1,0 +1,168 @@
+/**
+ * Instructions per request, counted by valgrind's callgrind: a figure this shared machine's noise does not move.
+ * Throughput ratios here swing by ±15 % from one second to the next with the host's other guests (see
+ * docs/performance.md); the number of instructions the server's main thread executes per request does not
+ * (~6 % between runs). It is not time — cache and TLB misses are not in it — so it complements run.ts and does not
+ * replace it: use it to judge a change to the request path.
+ *
+ *   node --import tsx bench/instructions.ts --only=fastify-bare,lookout-metrics --route=hello
+ *   node --import tsx bench/instructions.ts --warmup=30000 --requests=4000 --out=instructions
+ *
+ * Each configuration runs once under `valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes`:
+ * `--warmup` requests uninstrumented (so the JIT reaches its steady state at native speed), then instrumentation
+ * on for exactly `--requests` requests (autocannon, 8 connections), then a dump. The main thread's count (GC and
+ * compiler helper threads excluded) over the request count is the figure, and its ratio to the framework's bare
+ * server. Needs valgrind (`apt-get install valgrind`); servers import the built package (`npm run build` first).
+ * Writes bench/results/<out>.json and .md.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { baselineOf, CONFIGS, type Config, ROUTES } from './configs.ts'
+
+const args = process.argv.slice(2)
+const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
+const only = arg('only')?.split(',') ?? [
+  'fastify-bare',
+  'fastify-bare-imported',
+  'lookout-metrics',
+  'lookout-only-metrics',
+  'peer-fastify-metrics',
+]
+const route = (arg('route') ?? 'hello') as keyof typeof ROUTES
+const warmup = Number(arg('warmup') ?? 30_000)
+const requests = Number(arg('requests') ?? 4_000)
+const outName = arg('out') ?? 'instructions'
+
+/** Sends exactly `amount` requests (8 connections) and resolves when they are answered. */
+async function send(port: number, amount: number): Promise<number> {
+  const r = ROUTES[route]
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}${r.path}`,
+    method: r.method,
+    body: r.body,
+    headers: r.body ? { 'content-type': 'application/json' } : {},
+    connections: 8,
+    amount,
+    timeout: 60,
+  })
+  return result.errors + result.non2xx
+}
+
+async function listening(child: ChildProcess, name: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let out = ''
+    let err = ''
+    child.stdout?.on('data', (d) => {
+      out += d
+      const m = /LISTENING (\d+)/.exec(out)
+      if (m) resolve(Number(m[1]))
+    })
+    child.stderr?.on('data', (d) => {
+      err += d
+    })
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${err.slice(-2000)}`)))
+    setTimeout(() => reject(new Error(`${name} did not start under valgrind in 180 s`)), 180_000).unref()
+  })
+}
+
+/** Runs one configuration under callgrind; returns the main thread's instructions over `requests` requests. */
+async function count(config: Config): Promise<{ perRequest: number; errors: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-callgrind-'))
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--instr-atstart=no',
+      '--separate-threads=yes',
+      '--smc-check=all-non-file',
+      `--callgrind-out-file=${join(dir, 'cg.out')}`,
+      process.execPath,
+      '--import',
+      'tsx',
+      `bench/servers/${config.script}`,
+    ],
+    {
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        LOOKOUT_BENCH_FEATURES: config.features ?? '',
+        ...config.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  try {
+    const port = await listening(child, config.name)
+    let errors = await send(port, warmup)
+    const control = (option: string) =>
+      execFileSync('callgrind_control', [option, String(child.pid)], { stdio: 'ignore' })
+    control('--instr=on')
+    errors += await send(port, requests)
+    control('--dump')
+    // The first dump's main-thread file: cg.out.1-01 (threads are numbered from 01, the main thread first).
+    const main = readdirSync(dir).find((f) => f.endsWith('.1-01'))
+    if (main === undefined) throw new Error(`${config.name}: callgrind wrote no dump (${readdirSync(dir)})`)
+    const summary = /^summary:\s+(\d+)/m.exec(readFileSync(join(dir, main), 'utf8'))
+    if (!summary) throw new Error(`${config.name}: no summary line in ${main}`)
+    return { perRequest: Number(summary[1]) / requests, errors }
+  } finally {
+    child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function main() {
+  execFileSync('sh', ['-c', 'command -v valgrind && command -v callgrind_control'], { stdio: 'ignore' })
+  const configs = CONFIGS.filter((c) => only.includes(c.name))
+  console.log(
+    `instructions (callgrind): ${configs.length} configurations × ${route}, ${warmup} warm-up + ${requests} counted requests each`,
+  )
+  const counts = new Map<string, { perRequest: number; errors: number }>()
+  for (const c of configs) {
+    const r = await count(c)
+    counts.set(c.name, r)
+    console.log(
+      `  ${c.name.padEnd(28)} ${Math.round(r.perRequest).toString().padStart(8)} instructions/request`,
+    )
+  }
+  const rows = configs.map((c) => {
+    const r = counts.get(c.name)!
+    const bare = counts.get(c.baseline ? c.name : baselineOf(c.name))
+    return {
+      config: c.name,
+      description: c.description,
+      instructionsPerRequest: Math.round(r.perRequest),
+      // Bare over this configuration: the throughput ratio the instruction count alone would predict.
+      ratioToBare: bare ? Number((bare.perRequest / r.perRequest).toFixed(3)) : Number.NaN,
+      extraPerRequest: bare ? Math.round(r.perRequest - bare.perRequest) : Number.NaN,
+      errors: r.errors,
+    }
+  })
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model, node: process.version },
+    settings: { route, warmup, requests, connections: 8 },
+    rows,
+  }
+  const md = [
+    '# Instructions per request (callgrind, main thread)',
+    '',
+    `${report.date} · ${report.machine.cpu} · Node ${report.machine.node} · route ${route}: ${warmup} warm-up requests uninstrumented, then ${requests} counted. Run-to-run spread ~6 %.`,
+    '',
+    '| configuration | instructions / request | extra over bare | bare ÷ this |',
+    '|---|---:|---:|---:|',
+    ...rows.map(
+      (r) => `| ${r.config} | ${r.instructionsPerRequest} | ${r.extraPerRequest} | ${r.ratioToBare} |`,
+    ),
+    '',
+  ].join('\n')
+  mkdirSync('bench/results', { recursive: true })
+  writeFileSync(`bench/results/${outName}.json`, `${JSON.stringify(report, null, 2)}\n`)
+  writeFileSync(`bench/results/${outName}.md`, md)
+  console.log(md)
+}
+
+await main()
