@@ -14,6 +14,9 @@
  * compiler helper threads excluded) over the request count is the figure, and its ratio to the framework's bare
  * server. Needs valgrind (`apt-get install valgrind`); servers import the built package (`npm run build` first).
  * Writes bench/results/<out>.json and .md.
+ *
+ * Periodic background work (health checks, timers, store loops) is counted in proportion to wall time, which
+ * valgrind stretches ~100×: compare configurations whose background areas match.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
