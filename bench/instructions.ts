@@ -18,12 +18,13 @@
  * Periodic background work (health checks, timers, store loops) is counted in proportion to wall time, which
  * valgrind stretches ~100×: compare configurations whose background areas match.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { baselineOf, CONFIGS, type Config, ROUTES } from './configs.ts'
+import { spawnServer } from './spawnServer.ts'
 
 const args = process.argv.slice(2)
 const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -54,51 +55,22 @@ async function send(port: number, amount: number): Promise<number> {
   return result.errors + result.non2xx
 }
 
-async function listening(child: ChildProcess, name: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    let out = ''
-    let err = ''
-    child.stdout?.on('data', (d) => {
-      out += d
-      const m = /LISTENING (\d+)/.exec(out)
-      if (m) resolve(Number(m[1]))
-    })
-    child.stderr?.on('data', (d) => {
-      err += d
-    })
-    child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${err.slice(-2000)}`)))
-    setTimeout(() => reject(new Error(`${name} did not start under valgrind in 180 s`)), 180_000).unref()
-  })
-}
-
 /** Runs one configuration under callgrind; returns the main thread's instructions over `requests` requests. */
 async function count(config: Config): Promise<{ perRequest: number; errors: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-callgrind-'))
-  const child = spawn(
-    'valgrind',
+  const { child, port } = await spawnServer(
+    config,
     [
+      'valgrind',
       '--tool=callgrind',
       '--instr-atstart=no',
       '--separate-threads=yes',
       '--smc-check=all-non-file',
       `--callgrind-out-file=${join(dir, 'cg.out')}`,
-      process.execPath,
-      '--import',
-      'tsx',
-      `bench/servers/${config.script}`,
     ],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOOKOUT_BENCH_FEATURES: config.features ?? '',
-        ...config.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    180_000,
   )
   try {
-    const port = await listening(child, config.name)
     let errors = await send(port, warmup)
     const control = (option: string) =>
       execFileSync('callgrind_control', [option, String(child.pid)], { stdio: 'ignore' })

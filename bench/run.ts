@@ -19,6 +19,7 @@ import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { baselineOf, CONFIGS, type Config, ROUTES } from './configs.ts'
 import { runMetricsMicro } from './micro/metrics.ts'
+import { spawnServer } from './spawnServer.ts'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -67,35 +68,7 @@ interface Server {
 }
 
 async function startServer(config: Config): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    // Servers import Lookout as users do — the built package (dist/), not the sources through tsx, whose
-    // keep-names wrapper alone costs ~1 % per request. `npm run bench` builds first.
-    ['--import', 'tsx', `bench/servers/${config.script}`],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOOKOUT_BENCH_FEATURES: config.features ?? '',
-        ...config.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let err = ''
-  child.stderr?.on('data', (d) => {
-    err += d
-  })
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = ''
-    child.stdout?.on('data', (d) => {
-      out += d
-      const m = /LISTENING (\d+)/.exec(out)
-      if (m) resolve(Number(m[1]))
-    })
-    child.once('exit', (code) => reject(new Error(`${config.name} exited (${code}): ${err}`)))
-    setTimeout(() => reject(new Error(`${config.name} did not start: ${err}`)), 30_000).unref()
-  })
+  const { child, port, stderr: err } = await spawnServer(config)
   if (err.trim()) process.stderr.write(`[${config.name}] ${err.trim()}\n`)
   pin(child.pid!, 0)
   return { config, child, port }
