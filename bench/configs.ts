@@ -140,3 +140,19 @@ export const ROUTES = {
 /** The bare server a configuration is compared with: its framework's (express-* → express-bare, …). */
 export const baselineOf = (name: string) =>
   name.startsWith('express-') ? 'express-bare' : name.startsWith('node-') ? 'node-bare' : 'fastify-bare'
+
+/**
+ * The request of one route as autocannon options (url, method, body, content type), for a server on loopback.
+ *
+ * @example
+ * await autocannon({ ...autocannonRequest(port, 'orders'), connections: 8, amount: 1000 })
+ */
+export function autocannonRequest(port: number, route: keyof typeof ROUTES) {
+  const r = ROUTES[route]
+  return {
+    url: `http://127.0.0.1:${port}${r.path}`,
+    method: r.method,
+    body: r.body,
+    headers: r.body ? { 'content-type': 'application/json' } : {},
+  }
+}

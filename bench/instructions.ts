@@ -23,7 +23,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import { baselineOf, CONFIGS, type Config, ROUTES } from './configs.ts'
+import { autocannonRequest, baselineOf, CONFIGS, type Config, type ROUTES } from './configs.ts'
 import { spawnServer } from './spawnServer.ts'
 
 const args = process.argv.slice(2)
@@ -42,16 +42,7 @@ const outName = arg('out') ?? 'instructions'
 
 /** Sends exactly `amount` requests (8 connections) and resolves when they are answered. */
 async function send(port: number, amount: number): Promise<number> {
-  const r = ROUTES[route]
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${r.path}`,
-    method: r.method,
-    body: r.body,
-    headers: r.body ? { 'content-type': 'application/json' } : {},
-    connections: 8,
-    amount,
-    timeout: 60,
-  })
+  const result = await autocannon({ ...autocannonRequest(port, route), connections: 8, amount, timeout: 60 })
   return result.errors + result.non2xx
 }
 

@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import { baselineOf, CONFIGS, type Config, ROUTES } from './configs.ts'
+import { autocannonRequest, baselineOf, CONFIGS, type Config, ROUTES } from './configs.ts'
 import { runMetricsMicro } from './micro/metrics.ts'
 import { spawnServer } from './spawnServer.ts'
 
@@ -132,15 +132,7 @@ async function driveWrk(port: number, route: keyof typeof ROUTES, seconds: numbe
 
 async function drive(port: number, route: keyof typeof ROUTES, seconds: number) {
   if (wrkPath) return driveWrk(port, route, seconds)
-  const r = ROUTES[route]
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}${r.path}`,
-    method: r.method,
-    body: r.body,
-    headers: r.body ? { 'content-type': 'application/json' } : {},
-    connections,
-    duration: seconds,
-  })
+  const result = await autocannon({ ...autocannonRequest(port, route), connections, duration: seconds })
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -210,9 +202,9 @@ async function main() {
   // Every configuration of a round runs in a fresh process: one process's JIT outcome is fixed for its life and
   // was seen to differ by up to 20 % between two starts of the same server, so a fresh set per round turns that
   // luck into sample variance, which the median absorbs. Within a round, the servers of one framework take
-  // turns in short slices with the bare server between every two (B C1 B C2 B …): this machine's host steals
-  // CPU in bursts of seconds (0–40 % of the server's core), and a configuration's slice is compared with the
-  // bare slices right before and after it, so a burst hits both sides of the comparison.
+  // turns in short slices with the bare server between every two (B C1 B C2 B …): this machine's host changes
+  // speed by the second (bare Fastify 17 k–62 k req/s in consecutive slices) and steals CPU in bursts, and a
+  // configuration's slice is compared with the bare slices right before and after it, so both sides share them.
   for (let round = 1; round <= rounds; round++) {
     const servers: Server[] = []
     try {
@@ -277,6 +269,10 @@ async function main() {
       const e = samples.get(`${c.name}|${route}`)
       if (!e) continue
       const paired = e.filter((x) => x.bareRps !== undefined)
+      const ratios = paired.map((x) => x.rps / x.bareRps!)
+      // A bare server has no pairs: its ratios are 1 by definition.
+      const pairedMedian = (xs: number[]) =>
+        xs.length > 0 ? Number(median(xs).toFixed(3)) : c.baseline ? 1 : Number.NaN
       const rps = median(e.map((x) => x.rps))
       rows.push({
         route,
@@ -284,34 +280,15 @@ async function main() {
         description: c.description,
         rps: Math.round(rps),
         // Paired: each slice against the bare slices just before and after it, then the median.
-        ratioToBare:
-          paired.length > 0
-            ? Number(median(paired.map((x) => x.rps / x.bareRps!)).toFixed(3))
-            : c.baseline
-              ? 1
-              : Number.NaN,
+        ratioToBare: pairedMedian(ratios),
         // Spread of the paired ratios (25th–75th percentile): how far one slice's figure can be trusted.
         ratioIqr:
-          paired.length > 0
-            ? [
-                quantile(
-                  paired.map((x) => x.rps / x.bareRps!),
-                  0.25,
-                ),
-                quantile(
-                  paired.map((x) => x.rps / x.bareRps!),
-                  0.75,
-                ),
-              ].map((v) => Number(v.toFixed(3)))
+          ratios.length > 0
+            ? [quantile(ratios, 0.25), quantile(ratios, 0.75)].map((v) => Number(v.toFixed(3)))
             : [],
         // Server CPU time per request, bare over this configuration (paired the same way): equals ratioToBare
         // when both servers were CPU-bound, and stays meaningful when the load generator was starved instead.
-        cpuRatioToBare:
-          paired.length > 0
-            ? Number(median(paired.map((x) => x.rps / x.cpu / (x.bareRps! / x.bareCpu!))).toFixed(3))
-            : c.baseline
-              ? 1
-              : Number.NaN,
+        cpuRatioToBare: pairedMedian(paired.map((x) => x.rps / x.cpu / (x.bareRps! / x.bareCpu!))),
         overheadMicros:
           paired.length > 0
             ? Number(median(paired.map((x) => 1e6 / x.rps - 1e6 / x.bareRps!)).toFixed(2))
@@ -322,7 +299,7 @@ async function main() {
         rssMb: Number(median(rss.get(c.name) ?? [0]).toFixed(1)),
         errors: e.reduce((a, x) => a + x.errors, 0),
         samples: e.length,
-        ratios: paired.map((x) => Number((x.rps / x.bareRps!).toFixed(3))),
+        ratios: ratios.map((r) => Number(r.toFixed(3))),
       })
     }
   }
