@@ -1,5 +1,9 @@
-import { type Dispatcher, request } from 'undici'
+import type { Dispatcher } from 'undici'
+import { lazyRequire } from '../core/lazyRequire.ts'
 import type { ChannelRequest } from './channels/channelRequest.ts'
+
+// Loaded on the first delivery, not when Lookout is imported (see lazyRequire).
+const undici = lazyRequire<typeof import('undici')>('undici')
 
 /** What one attempt produced. */
 export interface SendResult {
@@ -25,7 +29,7 @@ export async function sendChannelRequest(
 ): Promise<SendResult> {
   const signal = AbortSignal.timeout(options.timeoutMs)
   try {
-    const res = await request(req.url, {
+    const res = await undici().request(req.url, {
       method: 'POST',
       headers: { 'user-agent': 'lookout-alerting/1', ...req.headers },
       body: req.body,

@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici'
+import { lazyRequire } from '../core/lazyRequire.ts'
 import { PASSED_BACK_HEADERS, type TunnelOutcome } from './conventions.ts'
 
 /** What the upstream said, already shaped for the browser. */
@@ -39,6 +39,8 @@ export interface SentryForwarderOptions {
 /** Largest upstream body passed back; larger ones are discarded. */
 const MAX_PASSED_BODY = 16_384
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+// Loaded when a tunnel is created, not when Lookout is imported (see lazyRequire).
+const undici = lazyRequire<typeof import('undici')>('undici')
 
 /**
  * The tunnel's upstream client: its own undici `Agent` (so closing it never touches the app's connections), no
@@ -51,6 +53,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
  * // { outcome: 'forwarded', status: 200, headers: {}, body: <Buffer {"id":"…"}> }
  */
 export function createSentryForwarder(options: SentryForwarderOptions): SentryForwarder {
+  const { Agent, request } = undici()
   const agent = new Agent({
     connect: { timeout: options.timeoutMs },
     headersTimeout: options.timeoutMs,

@@ -1,11 +1,14 @@
 import pino, { type Logger } from 'pino'
-import pinoPretty from 'pino-pretty'
 import type { ResolvedConfig } from '../config/schema.ts'
 import { currentLogFields } from '../context/getContext.ts'
+import { lazyRequire } from '../core/lazyRequire.ts'
 import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
 import { isoTimestamp } from './isoTimestamp.ts'
 import { lowerLevel } from './logLevels.ts'
 import { PRE_REDACTED } from './preRedacted.ts'
+
+// Loaded when logs are pretty-printed (development on a terminal), not when Lookout is imported (see lazyRequire).
+const pinoPretty = lazyRequire<typeof import('pino-pretty')>('pino-pretty')
 
 /** The logger type used across Lookout (pino). */
 export type LookoutLogger = Logger
@@ -61,7 +64,7 @@ export function createLogger(
   const primary =
     destination ??
     (pretty
-      ? pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
+      ? pinoPretty()({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
       : pino.destination({ dest: 1, sync: false }))
   const shipping = logging.loki.url !== undefined && logging.loki.minLevel !== 'silent'
   // The fan-out stream exists only when Loki is configured (measured: multistream costs ~0.5 µs per line).

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs'
-import { parse as parseYaml } from 'yaml'
 import type { ResolvedConfig } from '../config/schema.ts'
+import { lazyRequire } from '../core/lazyRequire.ts'
 import { sloFileError } from '../errors.ts'
 import { buildSloModel } from './buildSloModel.ts'
 import type { SloModel } from './sloModel.ts'
 import { type SloDocument, sloDocumentSchema } from './sloSpec.ts'
+
+// Loaded when an SLO file is read, not when Lookout is imported (see lazyRequire).
+const yaml = lazyRequire<typeof import('yaml')>('yaml')
 
 const cache = new WeakMap<object, SloModel>()
 
@@ -45,7 +48,7 @@ export function readSloFile(path: string): SloDocument {
   }
   let raw: unknown
   try {
-    raw = parseYaml(text) ?? {}
+    raw = yaml().parse(text) ?? {}
   } catch (err) {
     throw sloFileError(path, `not valid YAML (${(err as Error).message.split('\n')[0]})`)
   }

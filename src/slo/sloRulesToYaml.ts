@@ -1,5 +1,8 @@
-import { stringify } from 'yaml'
+import { lazyRequire } from '../core/lazyRequire.ts'
 import type { SloRules } from './generateSloRules.ts'
+
+// Loaded when rules are rendered, not when Lookout is imported (see lazyRequire).
+const yaml = lazyRequire<typeof import('yaml')>('yaml')
 
 /**
  * Serialises generated rules as a Prometheus rule file (`groups:` only; warnings are not written).
@@ -9,5 +12,5 @@ import type { SloRules } from './generateSloRules.ts'
  * writeFileSync('deploy/generated/slo-rules.yaml', sloRulesToYaml(generateSloRules(model, options)))
  */
 export function sloRulesToYaml(rules: SloRules): string {
-  return stringify({ groups: rules.groups }, { lineWidth: 0, indent: 2, aliasDuplicateObjects: false })
+  return yaml().stringify({ groups: rules.groups }, { lineWidth: 0, indent: 2, aliasDuplicateObjects: false })
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
-import pg from 'pg'
+import { lazyRequire } from '../core/lazyRequire.ts'
 import { storeUnavailableError } from '../errors.ts'
 import { createMigrationProvider, type StoreEngine } from './migrations.ts'
 import { parseStoreUrl, type StoreTarget } from './parseStoreUrl.ts'
@@ -40,6 +40,9 @@ import {
 } from './repositories/sloMeasurementsRepository.ts'
 import { inTransaction, type RepositoryContext, type StoreDb } from './storeDb.ts'
 import type { StoreSchema } from './storeSchema.ts'
+
+// Loaded when the store is PostgreSQL, not when Lookout is imported (see lazyRequire).
+const pgModule = lazyRequire<typeof import('pg')>('pg')
 
 /** Every repository, bound to one handle (the pool, or one transaction). */
 export interface StoreRepositories {
@@ -192,6 +195,7 @@ function openKysely(
       },
     }
   }
+  const pg = pgModule()
   const int8 = (text: string) => Number(text)
   const pool = new pg.Pool({
     connectionString: target.connectionString,

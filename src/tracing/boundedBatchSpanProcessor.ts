@@ -1,7 +1,9 @@
 import { type Context, context, TraceFlags } from '@opentelemetry/api'
-import { ExportResultCode, suppressTracing } from '@opentelemetry/core'
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { lazyRequire } from '../core/lazyRequire.ts'
 import type { SpanDropReason } from './conventions.ts'
+
+const otelCore = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core')
 
 /** Limits of {@link BoundedBatchSpanProcessor} (the `OTEL_BSP_*` settings). */
 export interface BatchLimits {
@@ -172,6 +174,7 @@ export class BoundedBatchSpanProcessor implements SpanProcessor {
       }
       try {
         // The exporter's own HTTP/gRPC calls must never become spans (they would feed themselves).
+        const { ExportResultCode, suppressTracing } = otelCore()
         context.with(suppressTracing(context.active()), () => {
           this.exporter.export(batch, (result) =>
             done(result.code === ExportResultCode.SUCCESS, result.error),

@@ -1,6 +1,4 @@
 import { createRequire } from 'node:module'
-import { OTLPTraceExporter as OTLPHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { OTLPTraceExporter as OTLPHttpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
 import type { TracingSettings } from './resolveTracingSettings.ts'
 
@@ -8,7 +6,7 @@ const require = createRequire(import.meta.url)
 
 /**
  * Creates the OTLP span exporter for the configured protocol: `http/protobuf` (default), `http/json`, or `grpc`
- * (loaded only when chosen, so `@grpc/grpc-js` stays out of processes that do not use it). Headers become gRPC
+ * (each exporter is loaded only when chosen, so `@grpc/grpc-js` and the OTLP transformer stay out of processes that do not use them). Headers become gRPC
  * metadata for `grpc`.
  *
  * @example
@@ -19,7 +17,9 @@ export function createOtlpSpanExporter(otlp: NonNullable<TracingSettings['otlp']
   // The exporters' CompressionAlgorithm enum values are exactly these strings ('gzip' | 'none').
   const compression = otlp.compression as never
   if (otlp.protocol === 'http/json') {
-    return new OTLPHttpJsonTraceExporter({
+    const http =
+      require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')
+    return new http.OTLPTraceExporter({
       url: otlp.url,
       headers: { ...otlp.headers },
       timeoutMillis: otlp.timeoutMs,
@@ -43,7 +43,9 @@ export function createOtlpSpanExporter(otlp: NonNullable<TracingSettings['otlp']
       compression,
     })
   }
-  return new OTLPHttpProtoTraceExporter({
+  const proto =
+    require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto')
+  return new proto.OTLPTraceExporter({
     url: otlp.url,
     headers: { ...otlp.headers },
     timeoutMillis: otlp.timeoutMs,

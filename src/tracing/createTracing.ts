@@ -6,28 +6,24 @@ import {
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api'
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core'
-import { defaultResource, type Resource, resourceFromAttributes } from '@opentelemetry/resources'
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  ConsoleSpanExporter,
-  type IdGenerator,
-  ParentBasedSampler,
-  type Sampler,
-  type SpanExporter,
-  type SpanProcessor,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base'
+import type { Resource } from '@opentelemetry/resources'
+import type { IdGenerator, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { ResolvedConfig } from '../config/schema.ts'
+import { lazyRequire } from '../core/lazyRequire.ts'
 import { createRandomHexPool } from '../core/randomHexPool.ts'
 import { type BatchObserver, BoundedBatchSpanProcessor } from './boundedBatchSpanProcessor.ts'
 import { TRACER_NAME } from './conventions.ts'
 import { createOtlpSpanExporter } from './createSpanExporter.ts'
 import { RequestIdPropagator } from './requestIdPropagator.ts'
 import { resolveTracingSettings, type TracingSettings } from './resolveTracingSettings.ts'
+
+// The SDK is loaded when a process traces, not when it imports Lookout (see lazyRequire).
+const sdk = lazyRequire<typeof import('@opentelemetry/sdk-trace-base')>('@opentelemetry/sdk-trace-base')
+const otelCore = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core')
+const resources = lazyRequire<typeof import('@opentelemetry/resources')>('@opentelemetry/resources')
+const contextAsyncHooks = lazyRequire<typeof import('@opentelemetry/context-async-hooks')>(
+  '@opentelemetry/context-async-hooks',
+)
 
 /** Everything one Lookout instance traces with. Built once; nothing here is global except as noted. */
 export interface TracingRuntime {
@@ -74,6 +70,7 @@ export interface CreateTracingDeps {
  * const span = runtime.tracer.startSpan('GET /users/:id')
  */
 export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): TracingRuntime {
+  const { AlwaysOnSampler, BasicTracerProvider, ConsoleSpanExporter } = sdk()
   const settings = resolveTracingSettings(config)
   const propagator = createPropagator(settings.propagators)
   ensureGlobalContext(propagator)
@@ -153,6 +150,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
  * createSampler({ sampler: 'parentbased_traceidratio', ratio: 0.1 }) // ParentBased{root=TraceIdRatioBased{0.1}}
  */
 export function createSampler(settings: Pick<TracingSettings, 'sampler' | 'ratio'>): Sampler {
+  const { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler } = sdk()
   switch (settings.sampler) {
     case 'always_on':
       return new AlwaysOnSampler()
@@ -176,6 +174,7 @@ export function createSampler(settings: Pick<TracingSettings, 'sampler' | 'ratio
  * createPropagator(['tracecontext', 'baggage']).fields() // ['traceparent', 'tracestate', 'baggage']
  */
 export function createPropagator(names: readonly ('tracecontext' | 'baggage')[]): TextMapPropagator {
+  const { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } = otelCore()
   const propagators: TextMapPropagator[] = []
   for (const name of names) {
     propagators.push(name === 'tracecontext' ? new W3CTraceContextPropagator() : new W3CBaggagePropagator())
@@ -197,6 +196,7 @@ export function createResource(config: ResolvedConfig): Resource {
     config.service === 'app' && fromEnv['service.name'] !== undefined
       ? fromEnv['service.name']
       : config.service
+  const { defaultResource, resourceFromAttributes } = resources()
   return defaultResource().merge(
     resourceFromAttributes({
       'deployment.environment': config.environment,
@@ -225,14 +225,14 @@ let contextManagerChecked = false
 export function ensureGlobalContext(propagator: TextMapPropagator): void {
   if (!contextManagerChecked) {
     contextManagerChecked = true
-    const manager = new AsyncLocalStorageContextManager()
+    const manager = new (contextAsyncHooks().AsyncLocalStorageContextManager)()
     manager.enable()
     // Returns false (and keeps the existing one) when a manager is already registered.
     if (!context.setGlobalContextManager(manager)) manager.disable()
   }
   if (propagation.fields().length === 0 && propagator.fields().length > 0) {
     propagation.setGlobalPropagator(
-      new CompositePropagator({ propagators: [propagator, new RequestIdPropagator()] }),
+      new (otelCore().CompositePropagator)({ propagators: [propagator, new RequestIdPropagator()] }),
     )
   }
 }

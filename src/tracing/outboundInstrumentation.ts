@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import type { TracerProvider } from '@opentelemetry/api'
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
+import type { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
+import type { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { redactQuery } from './redactQuery.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
 
@@ -41,6 +41,11 @@ function top(): OutboundOwner | undefined {
 export function createOutboundInstrumentations(
   redactor: () => SpanRedactor,
 ): [UndiciInstrumentation, HttpInstrumentation] {
+  // Loaded here, not at import: their require hooks and semver pull ~60 modules that untraced processes skip.
+  const { UndiciInstrumentation } =
+    require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici')
+  const { HttpInstrumentation } =
+    require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http')
   const undici = new UndiciInstrumentation({
     requireParentforSpans: true,
     requestHook(span, request) {

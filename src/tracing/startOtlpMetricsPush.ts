@@ -1,16 +1,18 @@
 import { type Attributes, context, type HrTime, ValueType } from '@opentelemetry/api'
-import { ExportResultCode, millisToHrTime, suppressTracing } from '@opentelemetry/core'
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http'
-import {
-  AggregationTemporality,
-  DataPointType,
-  type MetricData,
-  type ResourceMetrics,
-} from '@opentelemetry/sdk-metrics'
+import type { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http'
+import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics'
 import type { ResolvedConfig } from '../config/schema.ts'
+import { lazyRequire } from '../core/lazyRequire.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
 import { createResource } from './createTracing.ts'
 import type { TracingSettings } from './resolveTracingSettings.ts'
+
+// Loaded when a process pushes metrics over OTLP, not when it imports Lookout (see lazyRequire).
+const otelCore = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core')
+const sdkMetrics = lazyRequire<typeof import('@opentelemetry/sdk-metrics')>('@opentelemetry/sdk-metrics')
+const metricsExporter = lazyRequire<typeof import('@opentelemetry/exporter-metrics-otlp-http')>(
+  '@opentelemetry/exporter-metrics-otlp-http',
+)
 
 /** Inputs of {@link startOtlpMetricsPush}. */
 export interface OtlpMetricsPushOptions {
@@ -37,9 +39,14 @@ export interface OtlpMetricsPushOptions {
  */
 export function startOtlpMetricsPush(options: OtlpMetricsPushOptions): () => Promise<void> {
   const { registry, config, push, onError } = options
+  const { ExportResultCode, millisToHrTime, suppressTracing } = otelCore()
   const exporter =
     options.exporter ??
-    new OTLPMetricExporter({ url: push.url, headers: { ...push.headers }, timeoutMillis: push.timeoutMs })
+    new (metricsExporter().OTLPMetricExporter)({
+      url: push.url,
+      headers: { ...push.headers },
+      timeoutMillis: push.timeoutMs,
+    })
   const resource = createResource(config)
   const startTime = millisToHrTime(Date.now())
   let running: Promise<void> | undefined
@@ -131,6 +138,7 @@ export function exposition2otlp(text: string, startTime: HrTime, endTime: HrTime
     if (sample === undefined || current === undefined) continue
     current.samples.push(sample)
   }
+  const { AggregationTemporality, DataPointType } = sdkMetrics()
   const out: MetricData[] = []
   for (const f of families.values()) {
     const descriptor = { name: f.name, description: f.help, unit: '', valueType: ValueType.DOUBLE }

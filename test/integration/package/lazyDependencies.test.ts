@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { test } from 'node:test'
+
+const root = new URL('../../../', import.meta.url)
+
+/** Packages only the processes that use them may load (see src/core/lazyRequire.ts). */
+const DEFERRED = [
+  '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/sdk-metrics',
+  '@opentelemetry/exporter-trace-otlp-http',
+  '@opentelemetry/exporter-trace-otlp-proto',
+  '@opentelemetry/exporter-metrics-otlp-http',
+  '@opentelemetry/instrumentation-http',
+  '@opentelemetry/instrumentation-undici',
+  'undici',
+  'yaml',
+  'pg',
+  'pino-pretty',
+]
+
+/**
+ * Runs `body` (an ES module body) in a fresh Node process against the built package, then prints which of the
+ * deferred packages ended up in the CommonJS module cache.
+ */
+function loadedAfter(body: string): string[] {
+  const script = `
+import { createRequire } from 'node:module'
+${body}
+const cache = Object.keys(createRequire(import.meta.url).cache)
+const deferred = ${JSON.stringify(DEFERRED)}
+console.log(JSON.stringify(deferred.filter((p) => cache.some((f) => f.includes('/node_modules/' + p + '/')))))
+process.exit(0)
+`
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production' },
+    timeout: 60_000,
+  })
+  return JSON.parse(out.trim().split('\n').pop()!) as string[]
+}
+
+function built(t: { skip(message: string): void }): boolean {
+  if (existsSync(new URL('dist/index.js', root))) return true
+  if (process.env.CI === 'true') assert.fail('dist/ missing: run npm run build')
+  t.skip('dist/ not built (npm test builds it first)')
+  return false
+}
+
+test('importing lookout and lookout/fastify loads none of the tracing SDK, exporters, undici, yaml, pg or pino-pretty', (t) => {
+  if (!built(t)) return
+  assert.deepEqual(loadedAfter(`await import('lookout'); await import('lookout/fastify')`), [])
+})
+
+test('a Fastify service with tracing off serves a request without loading any deferred package', (t) => {
+  if (!built(t)) return
+  const loaded = loadedAfter(`
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Fastify from 'fastify'
+import { lookout } from 'lookout/fastify'
+const app = Fastify()
+await app.register(lookout, {
+  service: 'lazy', tracing: { enabled: false }, logging: { level: 'silent' },
+  store: { url: 'sqlite:' + join(mkdtempSync(join(tmpdir(), 'lookout-lazy-')), 'ops.db') },
+})
+app.get('/hello', async () => ({ hello: 'world' }))
+await app.ready()
+const res = await app.inject({ url: '/hello' })
+if (res.statusCode !== 200) throw new Error('status ' + res.statusCode)
+const metrics = await app.inject({ url: '/metrics' })
+if (!metrics.body.includes('route="/hello"')) throw new Error('no /hello series in /metrics')
+await app.close()
+`)
+  assert.deepEqual(loaded, [])
+})
+
+test('tracing on loads the tracing SDK, and no OTLP exporter while no endpoint is configured', (t) => {
+  if (!built(t)) return
+  const loaded = loadedAfter(`
+import { createLookout } from 'lookout'
+const lookout = createLookout(
+  { service: 'lazy', tracing: { enabled: true }, logging: { level: 'silent' }, store: { url: 'sqlite::memory:' } },
+  { env: {} },
+)
+await lookout.tracing.withSpan('work', async () => {})
+await lookout.shutdown()
+`)
+  assert.ok(loaded.includes('@opentelemetry/sdk-trace-base'), `loaded: ${loaded.join(', ')}`)
+  assert.ok(!loaded.some((p) => p.includes('exporter')), `loaded: ${loaded.join(', ')}`)
+})
