@@ -32,7 +32,7 @@ export function startNodeRequest(
     method: raw.method,
     url: raw.url,
     headers: raw.headers,
-    remoteAddress: raw.socket?.remoteAddress,
+    socket: raw.socket,
     route,
   })
   const headers = req.responseHeaders

@@ -96,7 +96,7 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
       method: raw.method,
       url: raw.url,
       headers: raw.headers,
-      remoteAddress: raw.socket?.remoteAddress,
+      socket: raw.socket,
       route: routeOf(request),
     })
     request.lookoutRequest = req

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomFillSync } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { createRandomHexPool } from '../../../src/core/randomHexPool.ts'
 
@@ -18,6 +19,26 @@ describe('the random hex pool', () => {
       // Every position takes many values: the ids are random, not a counter or a fixed prefix.
       for (let p = 0; p < chars; p++)
         assert.ok(new Set([...seen].map((id) => id[p])).size >= 12, `position ${p}`)
+    })
+
+    test(`a ${chars}-character id whose random bytes are all zero is drawn again before it is handed out`, () => {
+      // A source that leaves the 2nd and 5th ids of the first batch zero, and the first redraw of the 5th too.
+      let redraws = 0
+      const pool = createRandomHexPool(chars, (buffer, offset, size) => {
+        if (offset === undefined) {
+          randomFillSync(buffer)
+          buffer.fill(0, chars / 2, chars)
+          buffer.fill(0, (chars / 2) * 4, (chars / 2) * 5)
+          return
+        }
+        redraws++
+        if (redraws === 2) buffer.fill(0, offset, offset + size!)
+        else randomFillSync(buffer, offset, size)
+      })
+      const ids = Array.from({ length: 512 }, () => pool.next())
+      assert.ok(!ids.includes('0'.repeat(chars)))
+      assert.equal(redraws, 3)
+      assert.equal(new Set(ids).size, 512)
     })
   }
 })
