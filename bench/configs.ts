@@ -28,6 +28,12 @@ export const CONFIGS: readonly Config[] = [
       'Fastify, no observability, in a process that imported Lookout (module graph loaded, nothing run)',
   },
   {
+    name: 'fastify-hook-floor',
+    script: 'fastify-hook-floor.ts',
+    description:
+      'Fastify with the hook mechanics of Lookout and nothing recorded (onRequest hook, request decoration, one header, close listener)',
+  },
+  {
     name: 'lookout-metrics',
     script: 'fastify-lookout.ts',
     features: 'metrics',

@@ -31,6 +31,7 @@ const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slic
 const only = arg('only')?.split(',') ?? [
   'fastify-bare',
   'fastify-bare-imported',
+  'fastify-hook-floor',
   'lookout-metrics',
   'lookout-only-metrics',
   'peer-fastify-metrics',
