@@ -124,3 +124,18 @@ export function run(
     throw new Error(`${cmd} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
   }
 }
+
+/**
+ * Whether a built file of the package exists (`dist/…`, relative to the repository root). When it is missing:
+ * under `CI=true` the test fails (npm test builds first); locally the test is skipped with the reason and `false`
+ * is returned — return early when it is.
+ *
+ * @example
+ * if (!requireBuilt(t, 'dist/index.js')) return
+ */
+export function requireBuilt(t: TestContext, path: string): boolean {
+  if (existsSync(new URL(`../../${path}`, import.meta.url))) return true
+  if (IN_CI) throw new Error(`${path} is missing under CI=true: run npm run build`)
+  t.skip('dist/ not built (npm test builds it first)')
+  return false
+}

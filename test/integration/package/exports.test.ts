@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
+import { requireBuilt } from '../../support/binaries.ts'
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
   exports: Record<string, string | Record<string, string>>
@@ -16,11 +17,7 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
   test(`the subpath export "${specifier}" resolves to built code and has named exports`, (t) => {
     if (typeof target !== 'object' || !target.default || !target.types)
       assert.fail(`${subpath} needs types and default targets`)
-    if (!existsSync(new URL(`../../../${target.default}`, import.meta.url))) {
-      if (process.env.CI === 'true') assert.fail(`${target.default} missing: run npm run build`)
-      t.skip('dist/ not built (npm test builds it first)')
-      return
-    }
+    if (!requireBuilt(t, target.default)) return
     assert.ok(existsSync(new URL(`../../../${target.types}`, import.meta.url)), `${target.types} exists`)
     const out = execFileSync(
       process.execPath,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { test } from 'node:test'
+import { requireBuilt } from '../../support/binaries.ts'
 
 const root = new URL('../../../', import.meta.url)
 
@@ -42,20 +42,13 @@ process.exit(0)
   return JSON.parse(out.trim().split('\n').pop()!) as string[]
 }
 
-function built(t: { skip(message: string): void }): boolean {
-  if (existsSync(new URL('dist/index.js', root))) return true
-  if (process.env.CI === 'true') assert.fail('dist/ missing: run npm run build')
-  t.skip('dist/ not built (npm test builds it first)')
-  return false
-}
-
 test('importing lookout and lookout/fastify loads none of the tracing SDK, exporters, undici, yaml, pg or pino-pretty', (t) => {
-  if (!built(t)) return
+  if (!requireBuilt(t, 'dist/index.js')) return
   assert.deepEqual(loadedAfter(`await import('lookout'); await import('lookout/fastify')`), [])
 })
 
 test('a Fastify service with tracing off serves a request without loading any deferred package', (t) => {
-  if (!built(t)) return
+  if (!requireBuilt(t, 'dist/index.js')) return
   const loaded = loadedAfter(`
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -79,7 +72,7 @@ await app.close()
 })
 
 test('tracing on loads the tracing SDK, and no OTLP exporter while no endpoint is configured', (t) => {
-  if (!built(t)) return
+  if (!requireBuilt(t, 'dist/index.js')) return
   const loaded = loadedAfter(`
 import { createLookout } from 'lookout'
 const lookout = createLookout(
