@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { startPostgres } from '../../support/postgres.ts'
+import type { PagerDutyEvent } from '../../support/receivers/pagerdutyContract.ts'
 import { ACME_KEY, alertingHarness, allChannels } from './alertingHarness.ts'
 
 function notification(status: 'firing' | 'resolved', startsAt = '2024-05-01T10:00:00.000Z') {
@@ -49,7 +50,7 @@ test('the Alertmanager receiver is idempotent per alert, maps severity and resol
   const resolved = await call('POST', '/observability/alerts/alertmanager', notification('resolved'))
   assert.equal(resolved.body.processed, 1)
   await receiver.waitFor((r) => r.accepted('pagerduty').length === 2)
-  const [trigger, resolve] = receiver.accepted('pagerduty').map((r) => r.body as Record<string, any>)
+  const [trigger, resolve] = receiver.accepted('pagerduty').map((r) => r.body as PagerDutyEvent)
   assert.equal(trigger!.payload.severity, 'critical')
   assert.equal(trigger!.payload.summary, '5xx ratio above 1%')
   assert.equal(resolve!.event_action, 'resolve')

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import type { PagerDutyEvent } from '../../support/receivers/pagerdutyContract.ts'
 import { ACME_KEY, alertingHarness, allChannels, ROUTING_KEY } from './alertingHarness.ts'
 
 test('routing config is validated with 422 listing problems, secrets are masked on read and kept when the mask is sent back', async (t) => {
@@ -79,7 +80,7 @@ test('an alert reaches every channel per its contract; a repeat is suppressed; r
     receiver.requests.filter((r) => r.problems.length > 0).map((r) => r.problems),
     [],
   )
-  const pd = receiver.accepted('pagerduty')[0]!.body as Record<string, any>
+  const pd = receiver.accepted('pagerduty')[0]!.body as PagerDutyEvent
   assert.equal(pd.event_action, 'trigger')
   assert.equal(pd.dedup_key, fired.body.dedupKey)
   assert.equal(pd.payload.severity, 'critical')

@@ -1,5 +1,13 @@
 // PagerDuty Events API v2 contract (PROTOCOLS.md §1), enforced strictly by the loopback receiver.
 
+/** An Events v2 body the receiver accepted (the fields tests read). */
+export interface PagerDutyEvent {
+  readonly routing_key: string
+  readonly event_action: 'trigger' | 'acknowledge' | 'resolve'
+  readonly dedup_key: string
+  readonly payload: { readonly summary: string; readonly severity: string; readonly source: string }
+}
+
 /** Returns the problems of an Events v2 body (empty = valid). */
 export function pagerdutyProblems(body: unknown, rawBytes: number): string[] {
   const p: string[] = []
