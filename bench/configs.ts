@@ -46,6 +46,13 @@ export const CONFIGS: readonly Config[] = [
     description: 'Lookout with only the metrics area on (health, alerting, status, profiling off)',
   },
   {
+    name: 'lookout-only-metrics-hook',
+    script: 'fastify-lookout.ts',
+    features: 'metrics,only,hook',
+    description:
+      'lookout-only-metrics with requests started in an onRequest hook (startIn: onRequest), for A/B runs',
+  },
+  {
     name: 'lookout-metrics-log',
     script: 'fastify-lookout.ts',
     features: 'metrics,log',

@@ -12,7 +12,10 @@
  * `--warmup` requests uninstrumented (so the JIT reaches its steady state at native speed), then instrumentation
  * on for exactly `--requests` requests (autocannon, 8 connections), then a dump. The main thread's count (GC and
  * compiler helper threads excluded) over the request count is the figure, and its ratio to the framework's bare
- * server. Needs valgrind (`apt-get install valgrind`); servers import the built package (`npm run build` first).
+ * server; every thread's count (TurboFan's concurrent compiles, GC helpers, libuv pool) is reported beside it — on
+ * a pinned core those threads run too, and they vary more between runs (2026-12-03, orders: all-thread totals of
+ * 150 k and 164 k for the same configuration). `--keep` keeps the dumps (for callgrind_annotate) and prints where.
+ * Needs valgrind (`apt-get install valgrind`); servers import the built package (`npm run build` first).
  * Writes bench/results/<out>.json and .md.
  *
  * Periodic background work (health checks, timers, store loops) is counted in proportion to wall time, which
@@ -27,6 +30,7 @@ import { autocannonRequest, baselineOf, CONFIGS, type Config, type ROUTES } from
 import { spawnServer } from './spawnServer.ts'
 
 const args = process.argv.slice(2)
+const keep = args.includes('--keep')
 const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const only = arg('only')?.split(',') ?? [
   'fastify-bare',
@@ -48,7 +52,9 @@ async function send(port: number, amount: number): Promise<number> {
 }
 
 /** Runs one configuration under callgrind; returns the main thread's instructions over `requests` requests. */
-async function count(config: Config): Promise<{ perRequest: number; errors: number }> {
+async function count(
+  config: Config,
+): Promise<{ perRequest: number; allThreadsPerRequest: number; errors: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-callgrind-'))
   const { child, port } = await spawnServer(
     config,
@@ -72,12 +78,21 @@ async function count(config: Config): Promise<{ perRequest: number; errors: numb
     // The first dump's main-thread file: cg.out.1-01 (threads are numbered from 01, the main thread first).
     const main = readdirSync(dir).find((f) => f.endsWith('.1-01'))
     if (main === undefined) throw new Error(`${config.name}: callgrind wrote no dump (${readdirSync(dir)})`)
-    const summary = /^summary:\s+(\d+)/m.exec(readFileSync(join(dir, main), 'utf8'))
-    if (!summary) throw new Error(`${config.name}: no summary line in ${main}`)
-    return { perRequest: Number(summary[1]) / requests, errors }
+    const summaryOf = (file: string) => {
+      const summary = /^summary:\s+(\d+)/m.exec(readFileSync(join(dir, file), 'utf8'))
+      if (!summary) throw new Error(`${config.name}: no summary line in ${file}`)
+      return Number(summary[1])
+    }
+    // Every thread of the same dump (GC helpers, compiler, libuv pool, workers): work the main-thread figure
+    // leaves out but a pinned server core still runs.
+    const all = readdirSync(dir)
+      .filter((f) => /\.1-\d+$/.test(f))
+      .reduce((sum, f) => sum + summaryOf(f), 0)
+    return { perRequest: summaryOf(main) / requests, allThreadsPerRequest: all / requests, errors }
   } finally {
     child.kill('SIGKILL')
-    rmSync(dir, { recursive: true, force: true })
+    if (keep) console.log(`  callgrind dumps kept in ${dir}`)
+    else rmSync(dir, { recursive: true, force: true })
   }
 }
 
@@ -87,12 +102,12 @@ async function main() {
   console.log(
     `instructions (callgrind): ${configs.length} configurations × ${route}, ${warmup} warm-up + ${requests} counted requests each`,
   )
-  const counts = new Map<string, { perRequest: number; errors: number }>()
+  const counts = new Map<string, { perRequest: number; allThreadsPerRequest: number; errors: number }>()
   for (const c of configs) {
     const r = await count(c)
     counts.set(c.name, r)
     console.log(
-      `  ${c.name.padEnd(28)} ${Math.round(r.perRequest).toString().padStart(8)} instructions/request`,
+      `  ${c.name.padEnd(28)} ${Math.round(r.perRequest).toString().padStart(8)} instructions/request (all threads ${Math.round(r.allThreadsPerRequest)})`,
     )
   }
   const rows = configs.map((c) => {
@@ -105,6 +120,10 @@ async function main() {
       // Bare over this configuration: the throughput ratio the instruction count alone would predict.
       ratioToBare: bare ? Number((bare.perRequest / r.perRequest).toFixed(3)) : Number.NaN,
       extraPerRequest: bare ? Math.round(r.perRequest - bare.perRequest) : Number.NaN,
+      allThreadsPerRequest: Math.round(r.allThreadsPerRequest),
+      allThreadsRatioToBare: bare
+        ? Number((bare.allThreadsPerRequest / r.allThreadsPerRequest).toFixed(3))
+        : Number.NaN,
       errors: r.errors,
     }
   })
@@ -119,10 +138,11 @@ async function main() {
     '',
     `${report.date} · ${report.machine.cpu} · Node ${report.machine.node} · route ${route}: ${warmup} warm-up requests uninstrumented, then ${requests} counted. Run-to-run spread ~6 %.`,
     '',
-    '| configuration | instructions / request | extra over bare | bare ÷ this |',
-    '|---|---:|---:|---:|',
+    '| configuration | instructions / request | extra over bare | bare ÷ this | all threads / request | bare ÷ this (all threads) |',
+    '|---|---:|---:|---:|---:|---:|',
     ...rows.map(
-      (r) => `| ${r.config} | ${r.instructionsPerRequest} | ${r.extraPerRequest} | ${r.ratioToBare} |`,
+      (r) =>
+        `| ${r.config} | ${r.instructionsPerRequest} | ${r.extraPerRequest} | ${r.ratioToBare} | ${r.allThreadsPerRequest} | ${r.allThreadsRatioToBare} |`,
     ),
     '',
   ].join('\n')

@@ -22,7 +22,9 @@ const lookout = createLookout(
 // request lines. Metrics only: Fastify's defaults (no logger), as the bare server and the metrics peer run.
 const logs = f.has('log') || f.has('defaults')
 const app = Fastify(logs ? fastifyOptions(lookout) : { logger: false })
-await app.register(lookoutPlugin, { lookout })
+// `hook`: start requests in an onRequest hook instead of where Fastify creates them (the plugin's `startIn`), for
+// A/B runs of the two start paths.
+await app.register(lookoutPlugin, { lookout, startIn: f.has('hook') ? 'onRequest' : 'auto' })
 const db = openBenchDb()
 app.get('/hello', async () => ({ hello: 'world' }))
 app.post('/orders', async (req) => realisticWork(db, req.body))

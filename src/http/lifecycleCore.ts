@@ -39,6 +39,11 @@ export interface LifecycleCore {
   setRoute(req: LifecycleRequest, route: string | undefined): void
   /** Runs `next` inside every observer's context (ALS, OTel). */
   run(req: LifecycleRequest, next: () => void): void
+  /**
+   * Whether any observer wraps the rest of the request (so `run` does more than call `next`). Adapters read it
+   * when they mount: add wrapping observers when the instance is created, before an adapter is mounted.
+   */
+  readonly wraps: boolean
   /** Records the error a handler threw (status is decided by the framework). */
   setError(req: LifecycleRequest, error: unknown): void
   /** Ends a request: metrics, then observers' `onFinish`. Idempotent; never throws. */
@@ -138,6 +143,7 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
   let routers: RequestObserver[] = []
   let finishers: RequestObserver[] = []
   let runner: (req: LifecycleRequest, next: () => void) => void = (_req, next) => next()
+  let wraps = false
   let inFlight = 0
   let idleWaiters: (() => void)[] = []
   let admission: AdmissionGate | undefined
@@ -167,6 +173,7 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
       }
     }
     runner = composed
+    wraps = observers.some((o) => o.wrap !== undefined)
   }
 
   function bindRoute(req: LifecycleRequest, route: string): void {
@@ -224,6 +231,9 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
     },
     run(req, next) {
       runner(req, next)
+    },
+    get wraps() {
+      return wraps
     },
     setError(req, error) {
       req.error = error

@@ -1,6 +1,6 @@
 /**
- * One app, three adapters: the same routes served through Fastify, Express and node:http, each with its own
- * Lookout instance, for the conformance suite.
+ * One app, three adapters: the same routes served through Fastify (both of its start paths), Express and
+ * node:http, each with its own Lookout instance, for the conformance suite.
  *
  * Routes: GET /users/:id · GET /api/items/:itemId (a mounted router / prefix) · GET /sync-throw ·
  * GET /async-throw · GET /stream (chunked) · GET /slow (waits for `release()`) · anything else → 404.
@@ -15,8 +15,9 @@ import { lookout as fastifyLookout } from 'lookout/fastify'
 import { withLookout } from 'lookout/http'
 import pino from 'pino'
 
-export type AdapterName = 'fastify' | 'express' | 'node'
-export const ADAPTERS: readonly AdapterName[] = ['fastify', 'express', 'node']
+/** `fastify-onrequest`: the Fastify plugin with `startIn: 'onRequest'` (its fallback start path). */
+export type AdapterName = 'fastify' | 'fastify-onrequest' | 'express' | 'node'
+export const ADAPTERS: readonly AdapterName[] = ['fastify', 'fastify-onrequest', 'express', 'node']
 
 export interface RunningApp {
   readonly url: string
@@ -74,9 +75,12 @@ export async function startApp(adapter: AdapterName, options: LookoutOptions = {
   let server: Server
   let closeApp: () => Promise<void>
 
-  if (adapter === 'fastify') {
+  if (adapter === 'fastify' || adapter === 'fastify-onrequest') {
     const app = Fastify()
-    await app.register(fastifyLookout, { lookout })
+    await app.register(fastifyLookout, {
+      lookout,
+      startIn: adapter === 'fastify' ? 'auto' : 'onRequest',
+    })
     app.get('/users/:id', async (req) => ({ id: (req.params as { id: string }).id }))
     await app.register(
       async (api) => {

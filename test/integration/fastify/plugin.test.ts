@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { request as httpRequest } from 'node:http'
 import { describe, test } from 'node:test'
-import Fastify from 'fastify'
+import Fastify, { type FastifyReply } from 'fastify'
 import { createLookout, type LookoutOptions } from 'lookout'
-import { lookout, routeOf } from 'lookout/fastify'
+import { logControllerOf, lookout, routeOf } from 'lookout/fastify'
 import pino from 'pino'
 
 const silent = pino({ level: 'silent' })
@@ -182,6 +182,88 @@ describe('the Fastify plugin', () => {
       assert.ok(text.includes(name), name)
     }
     await app.close()
+  })
+
+  test('requests start before the app’s own onRequest hooks, which see the request id and count in the duration', async () => {
+    for (const startIn of ['auto', 'onRequest'] as const) {
+      const instance = createLookout({}, { env: {}, logger: silent })
+      const app = Fastify()
+      const seenIds: unknown[] = []
+      // Registered before the plugin: with startIn 'auto' Lookout has already started the request.
+      app.addHook('onRequest', async (request, reply) => {
+        if (request.url === '/metrics') return
+        seenIds.push(reply.getHeader('x-request-id'))
+        await new Promise((r) => setTimeout(r, 60))
+      })
+      await app.register(lookout, { lookout: instance, startIn })
+      app.get('/users/:id', async () => ({}))
+      const res = await app.inject({ url: '/users/1', headers: { 'x-request-id': 'req-7' } })
+      assert.equal(res.headers['x-request-id'], 'req-7')
+      const text = await scrape(app)
+      const le = (bound: string) =>
+        Number(
+          new RegExp(
+            `http_request_duration_seconds_bucket\\{method="GET",route="/users/:id",status="200",le="${bound}"\\} (\\d+)`,
+          ).exec(text)?.[1],
+        )
+      if (startIn === 'auto') {
+        assert.deepEqual(seenIds, ['req-7'], 'the earlier hook sees the echoed id')
+        assert.equal(le('0.05'), 0, 'the earlier hook’s 60 ms are inside the measured duration')
+      } else {
+        assert.deepEqual(seenIds, [undefined], 'a hook-started request begins after the earlier hook')
+        assert.equal(le('0.05'), 1, 'and the earlier hook’s 60 ms are not measured')
+      }
+      assert.match(
+        text,
+        /http_request_duration_seconds_count\{method="GET",route="\/users\/:id",status="200"\} 1/,
+      )
+      await app.close()
+    }
+  })
+
+  test('framework errors answered before any hook (a malformed URL) are measured when Fastify has a log controller', async () => {
+    const instance = createLookout({}, { env: {}, logger: silent })
+    const app = Fastify({
+      frameworkErrors: (error, _request, reply) => {
+        ;(reply as unknown as FastifyReply).code(400).send({ error: error.code })
+      },
+    })
+    await app.register(lookout, { lookout: instance })
+    app.get('/users/:id', async () => ({}))
+    const res = await app.inject('/users/%E0%A4%A')
+    assert.equal(res.statusCode, 400)
+    assert.match(res.headers['x-request-id'] as string, /^[0-9a-f]{32}$/)
+    assert.match(
+      await scrape(app),
+      /http_requests_total\{method="GET",route="__unmatched__",status="400"\} 1/,
+    )
+    await app.close()
+  })
+
+  test('the log controller is found on an app and its child contexts, and nothing is found on other objects', async () => {
+    const app = Fastify()
+    const found = logControllerOf(app)
+    assert.ok(found)
+    assert.equal(typeof found.controller.incomingRequest, 'function')
+    await app.register(async (child) => {
+      assert.equal(logControllerOf(child)?.controller, found.controller)
+    })
+    await app.ready()
+    assert.equal(logControllerOf({}), undefined)
+    assert.equal(logControllerOf({ [Symbol('fastify.logController')]: {} }), undefined)
+    await app.close()
+  })
+
+  test('an unknown startIn is a coded error', async () => {
+    const app = Fastify()
+    const instance = createLookout({}, { env: {}, logger: silent })
+    await assert.rejects(
+      async () => {
+        await app.register(lookout, { lookout: instance, startIn: 'preHandler' as 'auto' })
+        await app.ready()
+      },
+      { code: 'LOOKOUT_ERR_ADAPTER' },
+    )
   })
 
   test('registering with both an instance and options is a coded error', async () => {
