@@ -71,7 +71,7 @@ export class LifecycleRequest {
   span: unknown = undefined
   /** The request context store, owned by the context area. */
   context: unknown = undefined
-  /** Response headers to set, as name/value pairs, collected at start. */
+  /** Response headers to set, as name/value pairs with lower-case names, collected at start. */
   responseHeaders: string[]
 
   constructor(

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http'
 import { describe, test } from 'node:test'
 import Fastify, { type FastifyReply } from 'fastify'
 import { createLookout, type LookoutOptions } from 'lookout'
-import { logControllerOf, lookout, routeOf } from 'lookout/fastify'
+import { logControllerOf, lookout, replyHeadersOf, routeOf } from 'lookout/fastify'
 import pino from 'pino'
 
 const silent = pino({ level: 'silent' })
@@ -67,6 +67,36 @@ describe('the Fastify plugin', () => {
       ['/items/:id', '/items/:id'],
       [undefined, undefined],
     ])
+    await app.close()
+  })
+
+  test('the reply header store is what reply.header() writes, reply.getHeader() reads and the response carries', async () => {
+    const app = Fastify()
+    const seen: unknown[] = []
+    app.get('/h', async (_request, reply) => {
+      const stored = replyHeadersOf(reply)
+      assert.ok(stored)
+      stored['x-direct'] = 'a'
+      reply.header('X-Public', 'b')
+      seen.push(reply.getHeader('x-direct'), stored['x-public'], reply.hasHeader('x-direct'))
+      return 'ok'
+    })
+    app.addHook('onSend', async (_request, reply) => {
+      seen.push(replyHeadersOf(reply)?.['content-length'], reply.getHeader('content-length'))
+    })
+    let stored: unknown
+    app.get('/len', async (_request, reply) => {
+      reply.raw.on('finish', () => {
+        stored = replyHeadersOf(reply)?.['content-length']
+      })
+      return 'four'
+    })
+    const res = await app.inject('/h')
+    assert.equal(res.headers['x-direct'], 'a')
+    assert.equal(res.headers['x-public'], 'b')
+    assert.deepEqual(seen, ['a', 'b', true, undefined, undefined])
+    await app.inject('/len')
+    assert.equal(stored, '4', 'Fastify stores the content-length it computes in the same object')
     await app.close()
   })
 
