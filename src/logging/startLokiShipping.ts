@@ -16,10 +16,7 @@ import type { LokiShipperEvent, LokiShipperOptions } from './lokiShipper.ts'
 
 /** A running Loki shipper: the transport worker attached to the logger's fan-out stream. */
 export interface LokiShipping {
-  /**
-   * Detaches from the logger, waits for a worker still starting (up to `shutdownTimeoutMs`), flushes within
-   * `shutdownTimeoutMs`, ends the worker. Idempotent.
-   */
+  /** Detaches from the logger, flushes within `shutdownTimeoutMs`, ends the worker. Idempotent. */
   stop(): Promise<void>
 }
 
@@ -148,15 +145,12 @@ export function startLokiShipping(
       stopped ??= (async () => {
         if (!failed) multistream.remove(id)
         if ((transport as unknown as { closed?: boolean }).closed) return
-        // end() before the worker is ready loses the buffered lines: wait for 'ready' first, bounded by the same
-        // shutdownTimeoutMs (a worker still starting — slow disk, loaded host — gets that long, not a fixed 5 s).
+        // end() before the worker is ready loses the buffered lines: wait for 'ready' first (bounded).
         if (!ready) {
           const ac = new AbortController()
           await Promise.race([
             once(transport, 'ready', { signal: ac.signal }).catch(() => undefined),
-            delay(config.logging.loki.shutdownTimeoutMs, undefined, { signal: ac.signal }).catch(
-              () => undefined,
-            ),
+            delay(5000, undefined, { signal: ac.signal }).catch(() => undefined),
           ])
           ac.abort()
         }
