@@ -38,3 +38,10 @@ export const LOKI_METADATA_FIELDS = Object.freeze(['trace_id', 'span_id', 'reque
 
 /** Name of the thread-stream event the Loki worker posts to the main thread. */
 export const LOKI_WORKER_EVENT = 'lookout:loki'
+
+/**
+ * `code` of the message the main thread posts to the Loki worker on stop: ship what you hold now (the worker
+ * answers with a `drained` event). Sent before `end()`, because thread-stream's `end()` blocks the main thread
+ * (`Atomics.wait`, up to 10 s, then it destroys the stream) until the worker's destination has closed.
+ */
+export const LOKI_DRAIN_MESSAGE = 'lookout:loki:drain'

@@ -29,6 +29,8 @@ export type LokiShipperEvent =
   | { readonly type: 'dropped'; readonly reason: LokiDropReason; readonly entries: number }
   | { readonly type: 'down'; readonly error: string }
   | { readonly type: 'up' }
+  /** The worker shipped (or dropped) everything it held, after a drain request. */
+  | { readonly type: 'drained' }
 
 interface Entry {
   readonly level: string

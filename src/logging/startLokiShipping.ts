@@ -7,6 +7,7 @@ import type { MetricRegistry } from '../metrics/metricRegistry.ts'
 import {
   LOG_EVENTS,
   LOGGING_METRIC_NAMES,
+  LOKI_DRAIN_MESSAGE,
   LOKI_DROP_REASONS,
   LOKI_WORKER_EVENT,
   type LokiDropReason,
@@ -140,6 +141,35 @@ export function startLokiShipping(
   multistream.add({ level: config.logging.loki.minLevel as pino.Level, stream: transport })
   const id = (multistream as unknown as { lastId: number }).lastId
   let stopped: Promise<void> | undefined
+  /** Flush, then ask the worker to ship what it holds; resolves on its `drained` event or after `timeoutMs`. */
+  async function drain(timeoutMs: number): Promise<void> {
+    const ac = new AbortController()
+    const drained = new Promise<void>((resolve) => {
+      const onEvent = (event: LokiShipperEvent) => {
+        if (event.type !== 'drained') return
+        transport.off(LOKI_WORKER_EVENT, onEvent)
+        resolve()
+      }
+      transport.on(LOKI_WORKER_EVENT, onEvent)
+      ac.signal.addEventListener('abort', () => {
+        transport.off(LOKI_WORKER_EVENT, onEvent)
+        resolve()
+      })
+    })
+    const work = (async () => {
+      await new Promise<void>((resolve) => {
+        try {
+          ;(transport as unknown as { flush(cb: (err?: Error) => void): void }).flush(() => resolve())
+        } catch {
+          resolve()
+        }
+      })
+      transport.emit('message', { code: LOKI_DRAIN_MESSAGE })
+      await drained
+    })()
+    await Promise.race([work, delay(timeoutMs, undefined, { signal: ac.signal }).catch(() => undefined)])
+    ac.abort()
+  }
   return {
     stop() {
       stopped ??= (async () => {
@@ -154,9 +184,14 @@ export function startLokiShipping(
           ])
           ac.abort()
         }
-        const closed = once(transport, 'close').catch(() => undefined)
         // The worker is unref'd while running; hold the loop open while it flushes (as pino's own autoEnd does).
         ;(transport as unknown as { ref?: () => void }).ref?.()
+        // thread-stream's end() blocks this thread (Atomics.wait, up to 10 s, then it destroys the stream and the
+        // lines with it) until the worker's destination has closed, i.e. until the last push is answered. So the
+        // worker ships first, asynchronously: flush (it has read every line written), drain (it has shipped them,
+        // within shutdownTimeoutMs), and only then end(), which finds nothing left to wait for.
+        if (!failed) await drain(config.logging.loki.shutdownTimeoutMs + 1000)
+        const closed = once(transport, 'close').catch(() => undefined)
         transport.end()
         let timer: NodeJS.Timeout | undefined
         await Promise.race([

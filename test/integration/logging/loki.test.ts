@@ -187,6 +187,30 @@ test('with Loki unreachable, batches beyond the bounded queue are dropped and co
   await until(async () => (await counter(registry, 'lookout_log_entries_dropped_total', 'queue_full')) >= 10)
 })
 
+test('stop ships buffered lines without blocking the event loop, even with a shutdown timeout past thread-stream’s 10 s', async (t) => {
+  // thread-stream's end() waits synchronously (Atomics.wait) for the worker to finish; with the receiver in this
+  // very process that used to starve the push until end() gave up at 10 s and destroyed the lines.
+  const loki = await startLokiReceiver()
+  t.after(() => loki.close())
+  const { logger, shipping } = shipTo(loki.url, { batchIntervalMs: 600_000, shutdownTimeoutMs: 30_000 })
+  for (let i = 0; i < 25; i++) logger.info({ i }, 'pending')
+  let maxGap = 0
+  let last = Date.now()
+  const ticker = setInterval(() => {
+    const now = Date.now()
+    maxGap = Math.max(maxGap, now - last)
+    last = now
+  }, 10)
+  try {
+    await shipping.stop()
+  } finally {
+    clearInterval(ticker)
+  }
+  assert.equal(loki.entries.length, 25)
+  assert.ok(maxGap < 2500, `the loop was blocked for ${maxGap} ms during stop`)
+  assert.deepEqual(loki.violations, [])
+})
+
 test('lines still buffered are flushed to Loki on stop', async (t) => {
   const loki = await startLokiReceiver()
   t.after(() => loki.close())
