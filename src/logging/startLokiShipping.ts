@@ -1,4 +1,4 @@
-import { once } from 'node:events'
+import { on, once } from 'node:events'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import pino from 'pino'
@@ -142,21 +142,8 @@ export function startLokiShipping(
   const id = (multistream as unknown as { lastId: number }).lastId
   let stopped: Promise<void> | undefined
   /** Flush, then ask the worker to ship what it holds; resolves on its `drained` event or after `timeoutMs`. */
-  async function drain(timeoutMs: number): Promise<void> {
-    const ac = new AbortController()
-    const drained = new Promise<void>((resolve) => {
-      const onEvent = (event: LokiShipperEvent) => {
-        if (event.type !== 'drained') return
-        transport.off(LOKI_WORKER_EVENT, onEvent)
-        resolve()
-      }
-      transport.on(LOKI_WORKER_EVENT, onEvent)
-      ac.signal.addEventListener('abort', () => {
-        transport.off(LOKI_WORKER_EVENT, onEvent)
-        resolve()
-      })
-    })
-    const work = (async () => {
+  function drain(timeoutMs: number): Promise<void> {
+    return within(timeoutMs, async (signal) => {
       await new Promise<void>((resolve) => {
         try {
           ;(transport as unknown as { flush(cb: (err?: Error) => void): void }).flush(() => resolve())
@@ -164,11 +151,10 @@ export function startLokiShipping(
           resolve()
         }
       })
+      const drained = on(transport, LOKI_WORKER_EVENT, { signal })
       transport.emit('message', { code: LOKI_DRAIN_MESSAGE })
-      await drained
-    })()
-    await Promise.race([work, delay(timeoutMs, undefined, { signal: ac.signal }).catch(() => undefined)])
-    ac.abort()
+      for await (const [event] of drained) if ((event as LokiShipperEvent).type === 'drained') return
+    })
   }
   return {
     stop() {
@@ -176,15 +162,9 @@ export function startLokiShipping(
         if (!failed) multistream.remove(id)
         if ((transport as unknown as { closed?: boolean }).closed) return
         // end() before the worker is ready loses the buffered lines: wait for 'ready' first (bounded).
-        if (!ready) {
-          const ac = new AbortController()
-          await Promise.race([
-            once(transport, 'ready', { signal: ac.signal }).catch(() => undefined),
-            delay(5000, undefined, { signal: ac.signal }).catch(() => undefined),
-          ])
-          ac.abort()
-        }
-        // The worker is unref'd while running; hold the loop open while it flushes (as pino's own autoEnd does).
+        if (!ready)
+          await within(5000, (signal) => once(transport, 'ready', { signal }))
+          // The worker is unref'd while running; hold the loop open while it flushes (as pino's own autoEnd does).
         ;(transport as unknown as { ref?: () => void }).ref?.()
         // thread-stream's end() blocks this thread (Atomics.wait, up to 10 s, then it destroys the stream and the
         // lines with it) until the worker's destination has closed, i.e. until the last push is answered. So the
@@ -205,5 +185,24 @@ export function startLokiShipping(
       })()
       return stopped
     },
+  }
+}
+
+/**
+ * Runs `wait` for at most `ms`: resolves when it settles (a rejection counts as settled) or when the time is up,
+ * then aborts the signal so its listeners and the timer go away.
+ *
+ * @example
+ * await within(5000, (signal) => once(stream, 'ready', { signal }))
+ */
+async function within(ms: number, wait: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+  const ac = new AbortController()
+  try {
+    await Promise.race([
+      wait(ac.signal).catch(() => undefined),
+      delay(ms, undefined, { signal: ac.signal }).catch(() => undefined),
+    ])
+  } finally {
+    ac.abort()
   }
 }
