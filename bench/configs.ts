@@ -22,6 +22,12 @@ export const CONFIGS: readonly Config[] = [
     baseline: true,
   },
   {
+    name: 'fastify-bare-control',
+    script: 'fastify-bare.ts',
+    description:
+      "A second bare Fastify process measured as a configuration: the method's own bias and noise (ideally 1)",
+  },
+  {
     name: 'fastify-bare-imported',
     script: 'fastify-bare-imported.ts',
     description:

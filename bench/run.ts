@@ -1,8 +1,8 @@
 /**
  * Lookout's benchmark runner: each server configuration in its own process on loopback, pinned to core 0, the
  * load generator (wrk when installed, else autocannon in this process) pinned to core 1; every configuration's
- * time cut into short slices that alternate with its framework's bare server (B C1 B C2 B …) so the host's
- * bursts of CPU steal hit both sides of each comparison; medians reported with paired ratios to bare and
+ * time cut into short slices that alternate with its framework's bare server, in blocks per configuration
+ * (C1 B C1 B C1 … B, then C2 …), so the host's bursts of CPU steal hit both sides of each comparison; medians reported with paired ratios to bare and
  * per-request overhead.
  *
  *   npm run bench                 # full: 3 rounds × 8 s per configuration and route, a fresh server set per round
@@ -10,7 +10,8 @@
  *   npm run bench -- --only=fastify-bare,lookout-metrics --route=hello --no-micro
  *
  * Writes bench/results/latest.json and bench/results/latest.md (`--out=name` for another name); `--slice=1` sets the
- * slice length (s) and `--max-steal=10` the host steal (%) above which a slice triple is measured again.
+ * slice length (s), `--block=4` the measured slices of one configuration in a row and `--max-steal=10` the host
+ * steal (%) above which a slice triple is measured again.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -35,6 +36,8 @@ const slice = Number(args.find((a) => a.startsWith('--slice='))?.slice(8) ?? 1)
 /** Host steal (share of the server core's time) above which a slice triple is measured again; up to 4 attempts. */
 const maxSteal = Number(args.find((a) => a.startsWith('--max-steal='))?.slice(12) ?? 10) / 100
 const maxAttempts = 4
+/** Measured slices of one configuration in a row (each between two bare slices) before the next one's turn. */
+const block = Number(args.find((a) => a.startsWith('--block='))?.slice(8) ?? 4)
 /** Result file name under bench/results/ (without extension). */
 const outName = args.find((a) => a.startsWith('--out='))?.slice(6) ?? 'latest'
 const connections = 32
@@ -201,8 +204,8 @@ async function main() {
   let discarded = 0
   // Every configuration of a round runs in a fresh process: one process's JIT outcome is fixed for its life and
   // was seen to differ by up to 20 % between two starts of the same server, so a fresh set per round turns that
-  // luck into sample variance, which the median absorbs. Within a round, the servers of one framework take
-  // turns in short slices with the bare server between every two (B C1 B C2 B …): this machine's host changes
+  // luck into sample variance, which the median absorbs. Within a round, each configuration takes its turn in
+  // blocks of short slices alternating with its framework's bare server (B C B C … B): this machine's host changes
   // speed by the second (bare Fastify 17 k–62 k req/s in consecutive slices) and steals CPU in bursts, and a
   // configuration's slice is compared with the bare slices right before and after it, so both sides share them.
   for (let round = 1; round <= rounds; round++) {
@@ -216,33 +219,41 @@ async function main() {
         groups.set(base, [...(groups.get(base) ?? []), s])
       }
       for (const route of routes) {
-        for (let k = 0; k < slices; k++) {
+        for (let k = 0; k * block < slices; k++) {
+          const pairs = Math.min(block, slices - k * block)
           for (const [base, members] of groups) {
             const bare = members.find((m) => m.config.name === base)
             const others = members.filter((m) => m !== bare)
-            // Rotate the order per slice, so no configuration always follows the same neighbour.
+            // Rotate the order per block, so no configuration always follows the same neighbour.
             const order = others.map((_, i) => others[(i + k) % others.length]!)
-            let previous = bare ? await measure(bare, route, slice) : undefined
-            if (bare && previous) record(bare, route, previous)
-            if (order.length === 0) continue
             for (const s of order) {
-              // A triple (bare, configuration, bare) where the host stole more than --max-steal of the server
-              // core's time measures the host, not the server: it is discarded (counted) and measured again.
-              for (let attempt = 1; ; attempt++) {
-                const sample = await measure(s, route, slice)
-                const next = bare ? await measure(bare, route, slice) : undefined
-                const quiet =
-                  Math.max(previous?.steal ?? 0, sample.steal, next?.steal ?? 0) <= maxSteal ||
-                  attempt >= maxAttempts
-                if (previous && next && quiet) {
-                  sample.bareRps = (previous.rps + next.rps) / 2
-                  sample.bareCpu = (previous.cpu + next.cpu) / 2
+              // A block: one unrecorded slice of the configuration (it has been idle while the others ran),
+              // then B C B C … B, so that configuration and bare have each been idle for one slice before every
+              // measured slice. Measured with a second bare process as the configuration
+              // (fastify-bare-control), the previous schedule — B C1 B C2 B C3 …, the bare server every other
+              // slice and each configuration after several idle ones — put the identical process at 0.82 of bare.
+              await drive(s.port, route, slice)
+              let previous = bare ? await measure(bare, route, slice) : undefined
+              if (bare && previous) record(bare, route, previous)
+              for (let p = 0; p < pairs; p++) {
+                // A triple (bare, configuration, bare) where the host stole more than --max-steal of the server
+                // core's time measures the host, not the server: it is discarded (counted) and measured again.
+                for (let attempt = 1; ; attempt++) {
+                  const sample = await measure(s, route, slice)
+                  const next = bare ? await measure(bare, route, slice) : undefined
+                  const quiet =
+                    Math.max(previous?.steal ?? 0, sample.steal, next?.steal ?? 0) <= maxSteal ||
+                    attempt >= maxAttempts
+                  if (previous && next && quiet) {
+                    sample.bareRps = (previous.rps + next.rps) / 2
+                    sample.bareCpu = (previous.cpu + next.cpu) / 2
+                  }
+                  if (!quiet) discarded++
+                  record(s, route, sample)
+                  if (bare && next) record(bare, route, next)
+                  previous = next
+                  if (quiet) break
                 }
-                if (!quiet) discarded++
-                record(s, route, sample)
-                if (bare && next) record(bare, route, next)
-                previous = next
-                if (quiet) break
               }
             }
           }
@@ -343,7 +354,7 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     machine,
-    settings: { rounds, duration, slice, connections, quick },
+    settings: { rounds, duration, slice, block, connections, quick },
     throughput: rows,
     vsPeer,
     micro,
@@ -366,7 +377,7 @@ function renderMarkdown(report: {
     `# Benchmark results`,
     '',
     `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load (${report.machine.loadGenerator}) on core 1: ${report.machine.pinned}`,
-    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework (B C1 B C2 B …; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
+    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework, in blocks of ${report.settings.block} per configuration after one unrecorded slice of it (C, B C B C … B; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
     '',
     '| route | configuration | req/s | ratio to bare | ratio IQR | CPU-per-request ratio | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
