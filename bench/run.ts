@@ -38,6 +38,8 @@ const maxSteal = Number(args.find((a) => a.startsWith('--max-steal='))?.slice(12
 const maxAttempts = 4
 /** Measured slices of one configuration in a row (each between two bare slices) before the next one's turn. */
 const block = Number(args.find((a) => a.startsWith('--block='))?.slice(8) ?? 4)
+/** Flags for every server's node (space-separated), e.g. `--node-flags="--min-semi-space-size=16 --max-semi-space-size=16"`. */
+const nodeFlags = (args.find((a) => a.startsWith('--node-flags='))?.slice(13) ?? '').split(' ').filter(Boolean)
 /** Result file name under bench/results/ (without extension). */
 const outName = args.find((a) => a.startsWith('--out='))?.slice(6) ?? 'latest'
 const connections = 32
@@ -71,7 +73,7 @@ interface Server {
 }
 
 async function startServer(config: Config): Promise<Server> {
-  const { child, port, stderr: err } = await spawnServer(config)
+  const { child, port, stderr: err } = await spawnServer(config, [], 30_000, nodeFlags)
   if (err.trim()) process.stderr.write(`[${config.name}] ${err.trim()}\n`)
   pin(child.pid!, 0)
   return { config, child, port }
@@ -354,7 +356,7 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     machine,
-    settings: { rounds, duration, slice, block, connections, quick },
+    settings: { rounds, duration, slice, block, connections, quick, nodeFlags },
     throughput: rows,
     vsPeer,
     micro,

@@ -15,6 +15,7 @@ export interface SpawnedServer {
  *
  * @param wrapper a command to run node under (`['valgrind', '--tool=callgrind', …]`); default none
  * @param startTimeoutMs how long the server may take to announce its port; default 30 000
+ * @param nodeFlags flags for node itself (`['--max-semi-space-size=16']`); default none
  * @example
  * const { child, port } = await spawnServer(config)
  */
@@ -22,8 +23,9 @@ export async function spawnServer(
   config: Config,
   wrapper: readonly string[] = [],
   startTimeoutMs = 30_000,
+  nodeFlags: readonly string[] = [],
 ): Promise<SpawnedServer> {
-  const nodeArgs = ['--import', 'tsx', `bench/servers/${config.script}`]
+  const nodeArgs = [...nodeFlags, '--import', 'tsx', `bench/servers/${config.script}`]
   const [command, ...args] = [...wrapper, process.execPath, ...nodeArgs]
   const child = spawn(command!, args, {
     env: {
