@@ -38,8 +38,10 @@ const maxSteal = Number(args.find((a) => a.startsWith('--max-steal='))?.slice(12
 const maxAttempts = 4
 /** Measured slices of one configuration in a row (each between two bare slices) before the next one's turn. */
 const block = Number(args.find((a) => a.startsWith('--block='))?.slice(8) ?? 4)
-/** Flags for every server's node (space-separated), e.g. `--node-flags="--min-semi-space-size=16 --max-semi-space-size=16"`. */
-const nodeFlags = (args.find((a) => a.startsWith('--node-flags='))?.slice(13) ?? '').split(' ').filter(Boolean)
+/** Flags for every server's node (space-separated): `--node-flags="--min-semi-space-size=16 --max-semi-space-size=16"`. */
+const nodeFlags = (args.find((a) => a.startsWith('--node-flags='))?.slice(13) ?? '')
+  .split(' ')
+  .filter(Boolean)
 /** Result file name under bench/results/ (without extension). */
 const outName = args.find((a) => a.startsWith('--out='))?.slice(6) ?? 'latest'
 const connections = 32
