@@ -56,9 +56,8 @@ async function count(
   config: Config,
 ): Promise<{ perRequest: number; allThreadsPerRequest: number; errors: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-callgrind-'))
-  const { child, port } = await spawnServer(
-    config,
-    [
+  const { child, port } = await spawnServer(config, {
+    wrapper: [
       'valgrind',
       '--tool=callgrind',
       '--instr-atstart=no',
@@ -66,8 +65,8 @@ async function count(
       '--smc-check=all-non-file',
       `--callgrind-out-file=${join(dir, 'cg.out')}`,
     ],
-    180_000,
-  )
+    startTimeoutMs: 180_000,
+  })
   try {
     let errors = await send(port, warmup)
     const control = (option: string) =>

@@ -2,8 +2,8 @@
  * Lookout's benchmark runner: each server configuration in its own process on loopback, pinned to core 0, the
  * load generator (wrk when installed, else autocannon in this process) pinned to core 1; every configuration's
  * time cut into short slices that alternate with its framework's bare server, in blocks per configuration
- * (C1 B C1 B C1 … B, then C2 …), so the host's bursts of CPU steal hit both sides of each comparison; medians reported with paired ratios to bare and
- * per-request overhead.
+ * (C1 B C1 B C1 … B, then C2 …), so the host's bursts of CPU steal hit both sides of each comparison; medians
+ * reported with paired ratios to bare and per-request overhead.
  *
  *   npm run bench                 # full: 3 rounds × 8 s per configuration and route, a fresh server set per round
  *   npm run bench -- --quick      # short: 2 rounds × 3 s, hello route only
@@ -75,7 +75,7 @@ interface Server {
 }
 
 async function startServer(config: Config): Promise<Server> {
-  const { child, port, stderr: err } = await spawnServer(config, [], 30_000, nodeFlags)
+  const { child, port, stderr: err } = await spawnServer(config, { nodeFlags })
   if (err.trim()) process.stderr.write(`[${config.name}] ${err.trim()}\n`)
   pin(child.pid!, 0)
   return { config, child, port }
@@ -230,36 +230,10 @@ async function main() {
             const others = members.filter((m) => m !== bare)
             // Rotate the order per block, so no configuration always follows the same neighbour.
             const order = others.map((_, i) => others[(i + k) % others.length]!)
-            for (const s of order) {
-              // A block: one unrecorded slice of the configuration (it has been idle while the others ran),
-              // then B C B C … B, so that configuration and bare have each been idle for one slice before every
-              // measured slice. Measured with a second bare process as the configuration
-              // (fastify-bare-control), the previous schedule — B C1 B C2 B C3 …, the bare server every other
-              // slice and each configuration after several idle ones — put the identical process at 0.82 of bare.
-              await drive(s.port, route, slice)
-              let previous = bare ? await measure(bare, route, slice) : undefined
-              if (bare && previous) record(bare, route, previous)
-              for (let p = 0; p < pairs; p++) {
-                // A triple (bare, configuration, bare) where the host stole more than --max-steal of the server
-                // core's time measures the host, not the server: it is discarded (counted) and measured again.
-                for (let attempt = 1; ; attempt++) {
-                  const sample = await measure(s, route, slice)
-                  const next = bare ? await measure(bare, route, slice) : undefined
-                  const quiet =
-                    Math.max(previous?.steal ?? 0, sample.steal, next?.steal ?? 0) <= maxSteal ||
-                    attempt >= maxAttempts
-                  if (previous && next && quiet) {
-                    sample.bareRps = (previous.rps + next.rps) / 2
-                    sample.bareCpu = (previous.cpu + next.cpu) / 2
-                  }
-                  if (!quiet) discarded++
-                  record(s, route, sample)
-                  if (bare && next) record(bare, route, next)
-                  previous = next
-                  if (quiet) break
-                }
-              }
+            if (order.length === 0 && bare) {
+              for (let p = 0; p < pairs; p++) record(bare, route, await measure(bare, route, slice))
             }
+            for (const s of order) await measureBlock(s, bare, route, pairs)
           }
         }
       }
@@ -267,6 +241,43 @@ async function main() {
         rss.set(s.config.name, [...(rss.get(s.config.name) ?? []), rssMb(s.child.pid!)])
     } finally {
       for (const s of servers) s.child.kill('SIGKILL')
+    }
+    /**
+     * One block of a configuration: one unrecorded slice of it (it has been idle while the others ran), then
+     * B C B C … B, so that configuration and bare have each been idle for one slice before every measured slice.
+     * Measured with a second bare process as the configuration (fastify-bare-control), the previous schedule —
+     * B C1 B C2 B C3 …, the bare server every other slice and each configuration after several idle ones — put
+     * the identical process at 0.83 of bare.
+     */
+    async function measureBlock(
+      s: Server,
+      bare: Server | undefined,
+      route: keyof typeof ROUTES,
+      pairs: number,
+    ): Promise<void> {
+      await drive(s.port, route, slice)
+      let previous = bare ? await measure(bare, route, slice) : undefined
+      if (bare && previous) record(bare, route, previous)
+      for (let p = 0; p < pairs; p++) {
+        // A triple (bare, configuration, bare) where the host stole more than --max-steal of the server core's
+        // time measures the host, not the server: it is discarded (counted) and measured again.
+        for (let attempt = 1; ; attempt++) {
+          const sample = await measure(s, route, slice)
+          const next = bare ? await measure(bare, route, slice) : undefined
+          const quiet =
+            Math.max(previous?.steal ?? 0, sample.steal, next?.steal ?? 0) <= maxSteal ||
+            attempt >= maxAttempts
+          if (previous && next && quiet) {
+            sample.bareRps = (previous.rps + next.rps) / 2
+            sample.bareCpu = (previous.cpu + next.cpu) / 2
+          }
+          if (!quiet) discarded++
+          record(s, route, sample)
+          if (bare && next) record(bare, route, next)
+          previous = next
+          if (quiet) break
+        }
+      }
     }
     function record(s: Server, route: keyof typeof ROUTES, sample: Sample): void {
       const key = `${s.config.name}|${route}`

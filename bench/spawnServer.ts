@@ -8,23 +8,27 @@ export interface SpawnedServer {
   readonly stderr: string
 }
 
+/** Options of {@link spawnServer}. */
+export interface SpawnOptions {
+  /** A command to run node under (`['valgrind', '--tool=callgrind', …]`). Default none. */
+  readonly wrapper?: readonly string[]
+  /** How long the server may take to announce its port (ms). Default 30 000. */
+  readonly startTimeoutMs?: number
+  /** Flags for node itself (`['--max-semi-space-size=16']`). Default none. */
+  readonly nodeFlags?: readonly string[]
+}
+
 /**
  * Starts one configuration's server (`bench/servers/<script>` under tsx, NODE_ENV=production, its feature flags
  * and env) and resolves once it prints `LISTENING <port>`. Servers import Lookout as users do — the built package
  * (dist/), not the sources through tsx, whose keep-names wrapper alone costs ~1 % per request; build first.
  *
- * @param wrapper a command to run node under (`['valgrind', '--tool=callgrind', …]`); default none
- * @param startTimeoutMs how long the server may take to announce its port; default 30 000
- * @param nodeFlags flags for node itself (`['--max-semi-space-size=16']`); default none
  * @example
  * const { child, port } = await spawnServer(config)
+ * await spawnServer(config, { wrapper: ['valgrind', '--tool=callgrind'], startTimeoutMs: 180_000 })
  */
-export async function spawnServer(
-  config: Config,
-  wrapper: readonly string[] = [],
-  startTimeoutMs = 30_000,
-  nodeFlags: readonly string[] = [],
-): Promise<SpawnedServer> {
+export async function spawnServer(config: Config, options: SpawnOptions = {}): Promise<SpawnedServer> {
+  const { wrapper = [], startTimeoutMs = 30_000, nodeFlags = [] } = options
   const nodeArgs = [...nodeFlags, '--import', 'tsx', `bench/servers/${config.script}`]
   const [command, ...args] = [...wrapper, process.execPath, ...nodeArgs]
   const child = spawn(command!, args, {
