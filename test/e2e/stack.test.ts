@@ -8,7 +8,7 @@
 // loopback PagerDuty receiver that checks the Events v2 contract.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -30,6 +30,11 @@ import { startAlertmanager } from '../support/alertmanager.ts'
 import { requireBinary, run } from '../support/binaries.ts'
 import { startPrometheus } from '../support/prometheus.ts'
 import { startAlertReceiver } from '../support/receivers/alertReceiver.ts'
+import { startWatchdog } from '../support/watchdog.ts'
+
+// Written once every import above has loaded: if CI ever kills this file with no line from it, the hang was in
+// loading the modules (the test, and its timeout, never started).
+writeSync(2, `e2e: module graph loaded ${Math.round(performance.now())} ms after the process started\n`)
 
 const METRICS_TOKEN = 'e2e-metrics-token-0123456789'
 const OPERATOR_KEY = 'e2e-operator-key-0123456789abcdef'
@@ -74,6 +79,15 @@ test('the generated stack works end to end: every generated query has data, and 
 }, async (t) => {
   const startedAt = Date.now()
   if (!requireBinary(t, 'prometheus') || !requireBinary(t, 'promtool') || !requireBinary(t, 'amtool')) return
+  // Progress lines on stderr, and the main thread's stack if the event loop ever stalls for 20 s: a hang in CI
+  // then says where it was (the runner shows stderr even when it kills the file).
+  const dog = startWatchdog('e2e')
+  t.after(() => dog.stop())
+  const step = (phase: string) => {
+    dog.progress('done')
+    dog.phase(phase)
+  }
+  dog.phase('starting the demo service')
 
   const dir = mkdtempSync(join(tmpdir(), 'lookout-stack-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
@@ -121,6 +135,7 @@ test('the generated stack works end to end: every generated query has data, and 
     assert.ok(r.ok, JSON.stringify(r))
   }
 
+  step('generating and checking the stack')
   // ── Generate for this run (1 s intervals, test thresholds) and check it with promtool / amtool ──────
   writeFileSync(join(dir, 'metrics-token'), METRICS_TOKEN)
   writeFileSync(join(dir, 'operator-key'), OPERATOR_KEY)
@@ -152,7 +167,8 @@ test('the generated stack works end to end: every generated query has data, and 
   }
   const amYaml = stringify(alertmanagerConfig(model([])))
   writeFileSync(join(dir, 'alertmanager.yml'), amYaml)
-  run('amtool', ['check-config', join(dir, 'alertmanager.yml')])
+  await run('amtool', ['check-config', join(dir, 'alertmanager.yml')])
+  step('starting alertmanager')
   const am = await startAlertmanager(t, amYaml)
   if (!am) return
   t.after(() => am.stop())
@@ -164,20 +180,25 @@ test('the generated stack works end to end: every generated query has data, and 
   }
   const promYaml = stringify(prometheusConfig(generated))
   writeFileSync(join(dir, 'prometheus.yml'), promYaml)
-  run('promtool', ['check', 'config', join(dir, 'prometheus.yml')])
+  await run('promtool', ['check', 'config', join(dir, 'prometheus.yml')])
+  step('starting prometheus')
   const prom = await startPrometheus(t, promYaml)
   if (!prom) return
   t.after(() => prom.stop())
 
   // ── Traffic, until the service is scraped with the token and the error alert fires ─────────────────
+  step('traffic: waiting for the scrape')
   const traffic = runTraffic({ baseUrl: base, durationMs: 15_000, concurrency: 4, pauseMs: 10 })
   await prom.waitForQuery(`up{job="${generated.job}"}`, (v) => v === 1, 20_000)
+  step('traffic: waiting for LookoutHighErrorRate to fire')
   await prom.waitForQuery('ALERTS{alertname="LookoutHighErrorRate",alertstate="firing"}', () => true, 40_000)
+  step('traffic: waiting for the traffic to end')
   const report = await traffic
   for (const status of ['200', '401', '423', '502', '404']) {
     assert.ok((report.byStatus[status] ?? 0) > 0, `traffic produced no ${status}: ${JSON.stringify(report)}`)
   }
 
+  step('waiting for the PagerDuty event')
   // Prometheus → Alertmanager → Lookout's receiver → outbox → PagerDuty Events v2 (strict loopback).
   await receiver.waitFor(
     (r) => r.accepted('pagerduty').some((req) => JSON.stringify(req.body).includes('LookoutHighErrorRate')),
@@ -198,6 +219,7 @@ test('the generated stack works end to end: every generated query has data, and 
   assert.ok(history.events.some((e) => e.alertname === 'LookoutHighErrorRate' && e.source === 'alertmanager'))
 
   // ── Every generated PromQL expression, evaluated ─────────────────────────────────────────────────────
+  step('evaluating every generated query')
   await prom.waitForQuery('slo:period_error_budget_remaining:ratio', () => true, 10_000)
   const inventory = queryInventory(generated).filter((e) => e.language === 'promql')
   assert.ok(inventory.length > 100, `only ${inventory.length} PromQL expressions`)
@@ -222,6 +244,7 @@ test('the generated stack works end to end: every generated query has data, and 
   const firing = await prom.query('ALERTS{alertname="LookoutHighErrorRate",alertstate="firing"}')
   assert.ok(firing.some((s) => s.metric.tenant !== undefined))
 
+  step('cleaning up')
   const seconds = Math.round((Date.now() - startedAt) / 1000)
   const alertRules = inventory.filter((e) => isAlertRule(e.kind)).length
   t.diagnostic(

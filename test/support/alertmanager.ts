@@ -44,7 +44,12 @@ export async function startAlertmanager(
   ])
   const url = `http://127.0.0.1:${port}`
   try {
-    await waitFor('alertmanager to be ready', async () => (await fetch(`${url}/-/ready`)).ok, 30_000, 100)
+    await waitFor(
+      'alertmanager to be ready',
+      async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(5000) })).ok,
+      30_000,
+      100,
+    )
   } catch (err) {
     await proc.stop()
     throw new Error(`${(err as Error).message}\n${proc.output()}`)

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { TestContext } from 'node:test'
@@ -106,23 +106,35 @@ export function startProcess(
   }
 }
 
-/** Runs a command to completion and returns stdout+stderr; throws with the output when it fails. */
+/**
+ * Runs a command to completion and resolves with its stdout; rejects with the output when it fails or outlives
+ * `timeoutMs` (default 60 s; the command is then killed). Asynchronous on purpose: a synchronous child blocks the
+ * event loop, and with it every timer of the test — its timeout included.
+ *
+ * @example
+ * assert.match(await run('promtool', ['check', 'config', file]), /SUCCESS/)
+ */
 export function run(
   cmd: string,
   args: readonly string[],
   options: { cwd?: string; timeoutMs?: number } = {},
-): string {
-  try {
-    return execFileSync(cmd, args, {
-      cwd: options.cwd,
-      timeout: options.timeoutMs ?? 60_000,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string }
-    throw new Error(`${cmd} ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
-  }
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      cmd,
+      args,
+      {
+        cwd: options.cwd,
+        timeout: options.timeoutMs ?? 60_000,
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+      },
+      (err, stdout, stderr) => {
+        if (err === null) resolve(stdout)
+        else reject(new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`))
+      },
+    )
+  })
 }
 
 /**

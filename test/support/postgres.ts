@@ -13,9 +13,9 @@ export interface PostgresHandle {
   /** Creates another empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>
   /** Stops the server but keeps its data (simulates an outage); `resume()` starts it again on the same port. */
-  pause(): void
+  pause(): Promise<void>
   /** Starts a paused server again. */
-  resume(): void
+  resume(): Promise<void>
   /** Stops the cluster (fast mode) and removes its directory. Idempotent. */
   stop(): Promise<void>
 }
@@ -48,8 +48,8 @@ export async function startPostgres(t: TestContext): Promise<PostgresHandle | un
   const data = join(dir, 'data')
   if (process.getuid?.() === 0) {
     // Resolve the postgres uid/gid properly rather than assuming 101/104.
-    const uid = Number(run('id', ['-u', 'postgres']).trim())
-    const gid = Number(run('id', ['-g', 'postgres']).trim())
+    const uid = Number((await run('id', ['-u', 'postgres'])).trim())
+    const gid = Number((await run('id', ['-g', 'postgres'])).trim())
     chownSync(dir, uid, gid)
   }
   const [c1, a1] = asPostgresUser(initdb, [
@@ -63,10 +63,10 @@ export async function startPostgres(t: TestContext): Promise<PostgresHandle | un
     'UTF8',
     '--locale=C',
   ])
-  run(c1, a1, { timeoutMs: 60_000 })
+  await run(c1, a1, { timeoutMs: 60_000 })
   const port = await freePort()
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100`
-  const startServer = () => {
+  const startServer = async () => {
     const [c2, a2] = asPostgresUser(pgCtl, [
       '-D',
       data,
@@ -79,13 +79,13 @@ export async function startPostgres(t: TestContext): Promise<PostgresHandle | un
       '30',
       'start',
     ])
-    run(c2, a2, { timeoutMs: 40_000 })
+    await run(c2, a2, { timeoutMs: 40_000 })
   }
-  const stopServer = (mode: 'fast' | 'immediate') => {
+  const stopServer = async (mode: 'fast' | 'immediate') => {
     const [c3, a3] = asPostgresUser(pgCtl, ['-D', data, '-m', mode, '-w', '-t', '20', 'stop'])
-    run(c3, a3, { timeoutMs: 30_000 })
+    await run(c3, a3, { timeoutMs: 30_000 })
   }
-  startServer()
+  await startServer()
   let stopped = false
   const base = `postgres://postgres@127.0.0.1:${port}`
   const createDatabase = async (name?: string) => {
@@ -110,7 +110,7 @@ export async function startPostgres(t: TestContext): Promise<PostgresHandle | un
       if (stopped) return
       stopped = true
       try {
-        stopServer('fast')
+        await stopServer('fast')
       } catch {
         // already down (a test may stop it on purpose)
       }

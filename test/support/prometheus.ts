@@ -49,13 +49,20 @@ export async function startPrometheus(
   )
   const url = `http://127.0.0.1:${port}`
   try {
-    await waitFor('prometheus to be ready', async () => (await fetch(`${url}/-/ready`)).ok, 30_000, 100)
+    await waitFor(
+      'prometheus to be ready',
+      async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(5000) })).ok,
+      30_000,
+      100,
+    )
   } catch (err) {
     await proc.stop()
     throw new Error(`${(err as Error).message}\n${proc.output()}`)
   }
   const query = async (expr: string) => {
-    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)
+    const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
+      signal: AbortSignal.timeout(15_000),
+    })
     const body = (await res.json()) as {
       status: string
       error?: string

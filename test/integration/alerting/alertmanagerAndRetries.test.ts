@@ -62,7 +62,7 @@ test('the Alertmanager receiver is idempotent per alert, maps severity and resol
   assert.equal((await call('POST', '/observability/alerts/alertmanager', other, ACME_KEY)).status, 403)
   assert.equal((await call('POST', '/observability/alerts/alertmanager', { version: '3' })).status, 422)
 
-  pg.pause()
+  await pg.pause()
   const down = await call(
     'POST',
     '/observability/alerts/alertmanager',
@@ -70,7 +70,7 @@ test('the Alertmanager receiver is idempotent per alert, maps severity and resol
   )
   assert.equal(down.status, 503)
   assert.equal(down.headers['retry-after'], '5')
-  pg.resume()
+  await pg.resume()
   const retried = await call(
     'POST',
     '/observability/alerts/alertmanager',

@@ -14,7 +14,7 @@ import { modelOf } from '../../unit/generate/model.ts'
 
 const EXAMPLE = new URL('../../../deploy/generated/', import.meta.url).pathname
 
-test('the committed example passes promtool check config/rules and amtool check-config', (t) => {
+test('the committed example passes promtool check config/rules and amtool check-config', async (t) => {
   const promtool = requireBinary(t, 'promtool')
   const amtool = requireBinary(t, 'amtool')
   if (!promtool || !amtool) return
@@ -23,11 +23,14 @@ test('the committed example passes promtool check config/rules and amtool check-
   )
   assert.equal(rules.length, 2)
   assert.match(
-    run(promtool, ['check', 'rules', ...rules]),
+    await run(promtool, ['check', 'rules', ...rules]),
     /SUCCESS: 11 rules found[\s\S]*SUCCESS: 60 rules found/,
   )
-  assert.match(run(promtool, ['check', 'config', join(EXAMPLE, 'prometheus/prometheus.yml')]), /SUCCESS/)
-  assert.match(run(amtool, ['check-config', join(EXAMPLE, 'alertmanager/alertmanager.yml')]), /SUCCESS/)
+  assert.match(
+    await run(promtool, ['check', 'config', join(EXAMPLE, 'prometheus/prometheus.yml')]),
+    /SUCCESS/,
+  )
+  assert.match(await run(amtool, ['check-config', join(EXAMPLE, 'alertmanager/alertmanager.yml')]), /SUCCESS/)
 })
 
 const variants: [string, LookoutProjectConfig][] = [
@@ -62,7 +65,7 @@ const variants: [string, LookoutProjectConfig][] = [
   ],
 ]
 for (const [what, project] of variants) {
-  test(`generated files for ${what} pass promtool and amtool`, (t) => {
+  test(`generated files for ${what} pass promtool and amtool`, async (t) => {
     const promtool = requireBinary(t, 'promtool')
     const amtool = requireBinary(t, 'amtool')
     if (!promtool || !amtool) return
@@ -87,13 +90,13 @@ for (const [what, project] of variants) {
       writeFileSync(join(dir, f.path), f.content)
     }
     const rules = readdirSync(join(dir, 'prometheus/rules')).map((f) => join(dir, 'prometheus/rules', f))
-    run(promtool, ['check', 'rules', ...rules])
-    assert.match(run(promtool, ['check', 'config', join(dir, 'prometheus/prometheus.yml')]), /SUCCESS/)
-    assert.match(run(amtool, ['check-config', join(dir, 'alertmanager/alertmanager.yml')]), /SUCCESS/)
+    await run(promtool, ['check', 'rules', ...rules])
+    assert.match(await run(promtool, ['check', 'config', join(dir, 'prometheus/prometheus.yml')]), /SUCCESS/)
+    assert.match(await run(amtool, ['check-config', join(dir, 'alertmanager/alertmanager.yml')]), /SUCCESS/)
   })
 }
 
-test('promtool test rules: the generated 5xx alert fires for the failing tenant only, after its for', (t) => {
+test('promtool test rules: the generated 5xx alert fires for the failing tenant only, after its for', async (t) => {
   const promtool = requireBinary(t, 'promtool')
   if (!promtool) return
   const dir = mkdtempSync(join(tmpdir(), 'lookout-promtool-'))
@@ -131,5 +134,5 @@ tests:
               description: '5xx share over 5m is 20%.'
 `,
   )
-  assert.match(run(promtool, ['test', 'rules', join(dir, 'test.yaml')], { cwd: dir }), /SUCCESS/)
+  assert.match(await run(promtool, ['test', 'rules', join(dir, 'test.yaml')], { cwd: dir }), /SUCCESS/)
 })

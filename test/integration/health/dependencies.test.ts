@@ -79,7 +79,7 @@ test('readiness follows a real PostgreSQL going down and coming back (URL and po
   assert.equal(entry(healthy, 'postgres:responseTime').componentType, 'datastore')
   assert.equal(entry(healthy, 'postgres:responseTime').observedUnit, 'ms')
 
-  db.pause()
+  await db.pause()
   // Refused connections fail at once: the flip takes at most one refresh interval plus a probe's poll.
   const down = await timeUntil(base, 503, 5000)
   assert.ok(down < INTERVAL_MS * 2 + 1000, `readiness flipped after ${Math.round(down)} ms`)
@@ -89,7 +89,7 @@ test('readiness follows a real PostgreSQL going down and coming back (URL and po
   assert.match(entry(detail, 'postgres:responseTime').output ?? '', /ECONNREFUSED|terminat|connect/i)
   assert.equal((await fetch(`${base}/health/live`)).status, 200, 'liveness never depends on the database')
 
-  db.resume()
+  await db.resume()
   await timeUntil(base, 200, 10_000)
 })
 

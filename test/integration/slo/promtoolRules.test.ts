@@ -208,7 +208,7 @@ const scenarios: Scenario[] = [
 ]
 
 for (const conventions of ['prometheus', 'otel'] as const) {
-  test(`generated ${conventions} rules pass promtool check rules, with and without tenant label`, (t) => {
+  test(`generated ${conventions} rules pass promtool check rules, with and without tenant label`, async (t) => {
     const promtool = requireBinary(t, 'promtool')
     if (!promtool) return
     const dir = mkdtempSync(join(tmpdir(), 'lookout-slo-'))
@@ -253,12 +253,12 @@ for (const conventions of ['prometheus', 'otel'] as const) {
           }),
         ),
       )
-      const out = run(promtool, ['check', 'rules', file])
+      const out = await run(promtool, ['check', 'rules', file])
       assert.match(out, /SUCCESS: \d+ rules found/)
     }
   })
 
-  test(`promtool test rules: multi-window burn alerts behave as designed under ${conventions} conventions`, (t) => {
+  test(`promtool test rules: multi-window burn alerts behave as designed under ${conventions} conventions`, async (t) => {
     const promtool = requireBinary(t, 'promtool')
     if (!promtool) return
     const dir = mkdtempSync(join(tmpdir(), 'lookout-slo-'))
@@ -303,7 +303,7 @@ for (const conventions of ['prometheus', 'otel'] as const) {
     })
     for (const [i, file] of files.entries()) {
       try {
-        run(promtool, ['test', 'rules', file], { cwd: dir })
+        await run(promtool, ['test', 'rules', file], { cwd: dir })
       } catch (err) {
         assert.fail(`scenario "${scenarios[i]!.name}" failed:\n${(err as Error).message}`)
       }

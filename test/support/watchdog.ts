@@ -1,0 +1,66 @@
+import { writeSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
+
+/** A running {@link startWatchdog}. */
+export interface Watchdog {
+  /** Names what the test is doing now; stall reports and {@link Watchdog.progress} lines include it. */
+  phase(name: string): void
+  /** Writes one progress line to stderr: elapsed seconds, the phase, the longest event-loop stall so far. */
+  progress(message: string): void
+  stop(): Promise<void>
+}
+
+/**
+ * Starts a watchdog for a long end-to-end test. If this process's event loop stops turning for `stallMs`
+ * (default 20 s) — a synchronous call or a promise loop that never yields, which a test timeout cannot report
+ * because its timer never fires — a worker thread (watchdogWorker.cjs) writes the main thread's JavaScript stack
+ * to stderr. Progress lines go to stderr as they happen; the test runner shows them even when it later kills the
+ * file, so a hang in CI says where it was instead of only "test timed out".
+ *
+ * @example
+ * const dog = startWatchdog('e2e')
+ * t.after(() => dog.stop())
+ * dog.phase('starting prometheus')
+ * dog.progress('prometheus is ready')
+ */
+export function startWatchdog(name: string, stallMs = 20_000): Watchdog {
+  const startedAt = Date.now()
+  const beat = new SharedArrayBuffer(4)
+  const phaseBytes = new SharedArrayBuffer(128)
+  const beats = new Int32Array(beat)
+  const phaseView = new Uint8Array(phaseBytes)
+  const encoder = new TextEncoder()
+  let current = 'start'
+  let maxStallMs = 0
+  let lastTick = Date.now()
+  const ticker = setInterval(() => {
+    const now = Date.now()
+    maxStallMs = Math.max(maxStallMs, now - lastTick - 250)
+    lastTick = now
+    Atomics.add(beats, 0, 1)
+  }, 250)
+  ticker.unref()
+  const worker = new Worker(new URL('./watchdogWorker.cjs', import.meta.url), {
+    workerData: { beat, phase: phaseBytes, stallMs },
+    execArgv: [], // not the test's loader flags: the worker is plain CommonJS
+  })
+  worker.on('error', (err) => writeSync(2, `watchdog: the worker failed: ${err.message}\n`)) // never the test's
+  worker.unref()
+  return {
+    phase(phaseName) {
+      current = phaseName
+      phaseView.fill(0)
+      encoder.encodeInto(phaseName.slice(0, 120), phaseView)
+    },
+    progress(message) {
+      const now = Date.now()
+      const stall = Math.max(maxStallMs, now - lastTick - 250) // includes a stall that just ended
+      const s = ((now - startedAt) / 1000).toFixed(1)
+      writeSync(2, `${name} +${s}s [${current}] ${message} (longest event-loop stall so far ${stall} ms)\n`)
+    },
+    async stop() {
+      clearInterval(ticker)
+      await worker.terminate()
+    },
+  }
+}
