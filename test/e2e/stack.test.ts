@@ -83,6 +83,15 @@ test('the generated stack works end to end: every generated query has data, and 
   // then says where it was (the runner shows stderr even when it kills the file).
   const dog = startWatchdog('e2e')
   t.after(() => dog.stop())
+  // Every clean-up step is bounded and named: a hook that never ends would otherwise hold the test's report back.
+  const cleanup = (what: string, fn: () => unknown) =>
+    t.after(
+      async () => {
+        dog.phase(`cleanup: ${what}`)
+        await fn()
+      },
+      { timeout: 30_000 },
+    )
   const step = (phase: string) => {
     dog.progress('done')
     dog.phase(phase)
@@ -90,9 +99,9 @@ test('the generated stack works end to end: every generated query has data, and 
   dog.phase('starting the demo service')
 
   const dir = mkdtempSync(join(tmpdir(), 'lookout-stack-'))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  cleanup('removing the temp dir', () => rmSync(dir, { recursive: true, force: true }))
   const receiver = await startAlertReceiver()
-  t.after(() => receiver.close())
+  cleanup('closing the PagerDuty receiver', () => receiver.close())
 
   // ── The demo service, as main.ts builds it, on port 0 ────────────────────────────────────────────────
   const lookoutOptions = {
@@ -120,7 +129,7 @@ test('the generated stack works end to end: every generated query has data, and 
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   await lookout.start()
-  t.after(async () => {
+  cleanup('closing the demo service', async () => {
     await app.close()
     await lookout.shutdown()
     db.close()
@@ -171,7 +180,7 @@ test('the generated stack works end to end: every generated query has data, and 
   step('starting alertmanager')
   const am = await startAlertmanager(t, amYaml)
   if (!am) return
-  t.after(() => am.stop())
+  cleanup('stopping alertmanager', () => am.stop())
 
   const generated = model([new URL(am.url).host])
   for (const f of generateAll(generated)) {
@@ -184,7 +193,7 @@ test('the generated stack works end to end: every generated query has data, and 
   step('starting prometheus')
   const prom = await startPrometheus(t, promYaml)
   if (!prom) return
-  t.after(() => prom.stop())
+  cleanup('stopping prometheus', () => prom.stop())
 
   // ── Traffic, until the service is scraped with the token and the error alert fires ─────────────────
   step('traffic: waiting for the scrape')

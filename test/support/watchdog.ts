@@ -14,7 +14,7 @@ export interface Watchdog {
  * Starts a watchdog for a long end-to-end test. If this process's event loop stops turning for `stallMs`
  * (default 20 s) — a synchronous call or a promise loop that never yields, which a test timeout cannot report
  * because its timer never fires — a worker thread (watchdogWorker.cjs) writes the main thread's JavaScript stack
- * to stderr. Progress lines go to stderr as they happen; the test runner shows them even when it later kills the
+ * to stderr. Progress lines go to stderr as they happen, and one every `stillMs` (default 30 s) while a phase lasts; the test runner shows them even when it later kills the
  * file, so a hang in CI says where it was instead of only "test timed out".
  *
  * @example
@@ -23,7 +23,7 @@ export interface Watchdog {
  * dog.phase('starting prometheus')
  * dog.progress('prometheus is ready')
  */
-export function startWatchdog(name: string, stallMs = 20_000): Watchdog {
+export function startWatchdog(name: string, stallMs = 20_000, stillMs = 30_000): Watchdog {
   const startedAt = Date.now()
   const beat = new SharedArrayBuffer(4)
   const phaseBytes = new SharedArrayBuffer(128)
@@ -33,11 +33,18 @@ export function startWatchdog(name: string, stallMs = 20_000): Watchdog {
   let current = 'start'
   let maxStallMs = 0
   let lastTick = Date.now()
+  let phaseSince = Date.now()
+  let lastStill = Date.now()
   const ticker = setInterval(() => {
     const now = Date.now()
     maxStallMs = Math.max(maxStallMs, now - lastTick - 250)
     lastTick = now
     Atomics.add(beats, 0, 1)
+    // A wait that never ends while the loop still turns: say so every `stillMs`, so it shows in CI too.
+    if (now - phaseSince >= stillMs && now - lastStill >= stillMs) {
+      lastStill = now
+      api.progress(`still in this phase after ${Math.round((now - phaseSince) / 1000)} s`)
+    }
   }, 250)
   ticker.unref()
   const worker = new Worker(new URL('./watchdogWorker.cjs', import.meta.url), {
@@ -46,9 +53,10 @@ export function startWatchdog(name: string, stallMs = 20_000): Watchdog {
   })
   worker.on('error', (err) => writeSync(2, `watchdog: the worker failed: ${err.message}\n`)) // never the test's
   worker.unref()
-  return {
+  const api: Watchdog = {
     phase(phaseName) {
       current = phaseName
+      phaseSince = Date.now()
       phaseView.fill(0)
       encoder.encodeInto(phaseName.slice(0, 120), phaseView)
     },
@@ -63,4 +71,5 @@ export function startWatchdog(name: string, stallMs = 20_000): Watchdog {
       await worker.terminate()
     },
   }
+  return api
 }
