@@ -58,6 +58,12 @@ export const CONFIGS: readonly Config[] = [
     description:
       'lookout-only-metrics with requests started in an onRequest hook (startIn: onRequest), for A/B runs',
   },
+  ...(['health', 'alerting', 'status', 'profiling'] as const).map((area) => ({
+    name: `lookout-metrics-no-${area}`,
+    script: 'fastify-lookout.ts',
+    features: `metrics,-${area}`,
+    description: `lookout-metrics with the ${area} area off, to attribute the idle areas' per-request cost (A/B runs)`,
+  })),
   {
     name: 'lookout-metrics-log',
     script: 'fastify-lookout.ts',
