@@ -92,10 +92,6 @@ test('the generated stack works end to end: every generated query has data, and 
       },
       { timeout: 30_000 },
     )
-  const step = (phase: string) => {
-    dog.progress('done')
-    dog.phase(phase)
-  }
   dog.phase('starting the demo service')
 
   const dir = mkdtempSync(join(tmpdir(), 'lookout-stack-'))
@@ -144,7 +140,7 @@ test('the generated stack works end to end: every generated query has data, and 
     assert.ok(r.ok, JSON.stringify(r))
   }
 
-  step('generating and checking the stack')
+  dog.phase('generating and checking the stack')
   // ── Generate for this run (1 s intervals, test thresholds) and check it with promtool / amtool ──────
   writeFileSync(join(dir, 'metrics-token'), METRICS_TOKEN)
   writeFileSync(join(dir, 'operator-key'), OPERATOR_KEY)
@@ -177,7 +173,7 @@ test('the generated stack works end to end: every generated query has data, and 
   const amYaml = stringify(alertmanagerConfig(model([])))
   writeFileSync(join(dir, 'alertmanager.yml'), amYaml)
   await run('amtool', ['check-config', join(dir, 'alertmanager.yml')])
-  step('starting alertmanager')
+  dog.phase('starting alertmanager')
   const am = await startAlertmanager(t, amYaml)
   if (!am) return
   cleanup('stopping alertmanager', () => am.stop())
@@ -190,24 +186,24 @@ test('the generated stack works end to end: every generated query has data, and 
   const promYaml = stringify(prometheusConfig(generated))
   writeFileSync(join(dir, 'prometheus.yml'), promYaml)
   await run('promtool', ['check', 'config', join(dir, 'prometheus.yml')])
-  step('starting prometheus')
+  dog.phase('starting prometheus')
   const prom = await startPrometheus(t, promYaml)
   if (!prom) return
   cleanup('stopping prometheus', () => prom.stop())
 
   // ── Traffic, until the service is scraped with the token and the error alert fires ─────────────────
-  step('traffic: waiting for the scrape')
+  dog.phase('traffic: waiting for the scrape')
   const traffic = runTraffic({ baseUrl: base, durationMs: 15_000, concurrency: 4, pauseMs: 10 })
   await prom.waitForQuery(`up{job="${generated.job}"}`, (v) => v === 1, 20_000)
-  step('traffic: waiting for LookoutHighErrorRate to fire')
+  dog.phase('traffic: waiting for LookoutHighErrorRate to fire')
   await prom.waitForQuery('ALERTS{alertname="LookoutHighErrorRate",alertstate="firing"}', () => true, 40_000)
-  step('traffic: waiting for the traffic to end')
+  dog.phase('traffic: waiting for the traffic to end')
   const report = await traffic
   for (const status of ['200', '401', '423', '502', '404']) {
     assert.ok((report.byStatus[status] ?? 0) > 0, `traffic produced no ${status}: ${JSON.stringify(report)}`)
   }
 
-  step('waiting for the PagerDuty event')
+  dog.phase('waiting for the PagerDuty event')
   // Prometheus → Alertmanager → Lookout's receiver → outbox → PagerDuty Events v2 (strict loopback).
   await receiver.waitFor(
     (r) => r.accepted('pagerduty').some((req) => JSON.stringify(req.body).includes('LookoutHighErrorRate')),
@@ -228,7 +224,7 @@ test('the generated stack works end to end: every generated query has data, and 
   assert.ok(history.events.some((e) => e.alertname === 'LookoutHighErrorRate' && e.source === 'alertmanager'))
 
   // ── Every generated PromQL expression, evaluated ─────────────────────────────────────────────────────
-  step('evaluating every generated query')
+  dog.phase('evaluating every generated query')
   await prom.waitForQuery('slo:period_error_budget_remaining:ratio', () => true, 10_000)
   const inventory = queryInventory(generated).filter((e) => e.language === 'promql')
   assert.ok(inventory.length > 100, `only ${inventory.length} PromQL expressions`)
@@ -253,7 +249,7 @@ test('the generated stack works end to end: every generated query has data, and 
   const firing = await prom.query('ALERTS{alertname="LookoutHighErrorRate",alertstate="firing"}')
   assert.ok(firing.some((s) => s.metric.tenant !== undefined))
 
-  step('cleaning up')
+  dog.phase('reporting')
   const seconds = Math.round((Date.now() - startedAt) / 1000)
   const alertRules = inventory.filter((e) => isAlertRule(e.kind)).length
   t.diagnostic(

@@ -3,7 +3,10 @@ import { Worker } from 'node:worker_threads'
 
 /** A running {@link startWatchdog}. */
 export interface Watchdog {
-  /** Names what the test is doing now; stall reports and {@link Watchdog.progress} lines include it. */
+  /**
+   * Names what the test does from now on (stall reports and progress lines include it), and writes a progress
+   * line that the previous phase is done, with its duration.
+   */
   phase(name: string): void
   /** Writes one progress line to stderr: elapsed seconds, the phase, the longest event-loop stall so far. */
   progress(message: string): void
@@ -14,14 +17,15 @@ export interface Watchdog {
  * Starts a watchdog for a long end-to-end test. If this process's event loop stops turning for `stallMs`
  * (default 20 s) — a synchronous call or a promise loop that never yields, which a test timeout cannot report
  * because its timer never fires — a worker thread (watchdogWorker.cjs) writes the main thread's JavaScript stack
- * to stderr. Progress lines go to stderr as they happen, and one every `stillMs` (default 30 s) while a phase lasts; the test runner shows them even when it later kills the
- * file, so a hang in CI says where it was instead of only "test timed out".
+ * to stderr. Progress lines go to stderr as each phase ends, and one every `stillMs` (default 30 s) while a phase
+ * lasts; the test runner shows them even when it later kills the file, so a hang in CI says where it was instead
+ * of only "test timed out".
  *
  * @example
  * const dog = startWatchdog('e2e')
  * t.after(() => dog.stop())
  * dog.phase('starting prometheus')
- * dog.progress('prometheus is ready')
+ * dog.phase('waiting for the scrape') // writes "e2e +1.2s [starting prometheus] done after 0.3 s (…)"
  */
 export function startWatchdog(name: string, stallMs = 20_000, stillMs = 30_000): Watchdog {
   const startedAt = Date.now()
@@ -30,7 +34,7 @@ export function startWatchdog(name: string, stallMs = 20_000, stillMs = 30_000):
   const beats = new Int32Array(beat)
   const phaseView = new Uint8Array(phaseBytes)
   const encoder = new TextEncoder()
-  let current = 'start'
+  let current: string | undefined
   let maxStallMs = 0
   let lastTick = Date.now()
   let phaseSince = Date.now()
@@ -55,6 +59,7 @@ export function startWatchdog(name: string, stallMs = 20_000, stillMs = 30_000):
   worker.unref()
   const api: Watchdog = {
     phase(phaseName) {
+      if (current !== undefined) api.progress(`done after ${((Date.now() - phaseSince) / 1000).toFixed(1)} s`)
       current = phaseName
       phaseSince = Date.now()
       phaseView.fill(0)
@@ -64,7 +69,10 @@ export function startWatchdog(name: string, stallMs = 20_000, stillMs = 30_000):
       const now = Date.now()
       const stall = Math.max(maxStallMs, now - lastTick - 250) // includes a stall that just ended
       const s = ((now - startedAt) / 1000).toFixed(1)
-      writeSync(2, `${name} +${s}s [${current}] ${message} (longest event-loop stall so far ${stall} ms)\n`)
+      writeSync(
+        2,
+        `${name} +${s}s [${current ?? 'start'}] ${message} (longest event-loop stall so far ${stall} ms)\n`,
+      )
     },
     async stop() {
       clearInterval(ticker)
