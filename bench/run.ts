@@ -38,8 +38,15 @@ const maxSteal = Number(args.find((a) => a.startsWith('--max-steal='))?.slice(12
 const maxAttempts = 4
 /** Measured slices of one configuration in a row (each between two bare slices) before the next one's turn. */
 const block = Number(args.find((a) => a.startsWith('--block='))?.slice(8) ?? 4)
-/** Flags for every server's node (space-separated): `--node-flags="--min-semi-space-size=16 --max-semi-space-size=16"`. */
-const nodeFlags = (args.find((a) => a.startsWith('--node-flags='))?.slice(13) ?? '')
+/**
+ * Flags for every server's node (space-separated). Default: the young generation fixed at 16 MB. Left to V8, it
+ * is sized by recent allocation, and the bare server — measured in every block, so the busiest process — grew
+ * the largest and ran fastest: an identical control process scored 0.74 and 0.72 of it in two quiet runs (RSS
+ * 89–92 MB against 107–115 MB), 0.99–1.03 in two others; with the fixed size the control was 0.95–1.00 in all
+ * three runs (docs/performance.md). `--node-flags=` (empty) leaves V8's sizing on.
+ */
+const nodeFlagsArg = args.find((a) => a.startsWith('--node-flags='))?.slice(13)
+const nodeFlags = (nodeFlagsArg ?? '--min-semi-space-size=16 --max-semi-space-size=16')
   .split(' ')
   .filter(Boolean)
 /** Result file name under bench/results/ (without extension). */
@@ -392,7 +399,7 @@ function renderMarkdown(report: {
     `# Benchmark results`,
     '',
     `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load (${report.machine.loadGenerator}) on core 1: ${report.machine.pinned}`,
-    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework, in blocks of ${report.settings.block} per configuration after one unrecorded slice of it (C, B C B C … B; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
+    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework, in blocks of ${report.settings.block} per configuration after one unrecorded slice of it (C, B C B C … B; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; every server's node ran with ${nodeFlags.length > 0 ? nodeFlags.join(' ') : 'no extra flags'}; req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
     '',
     '| route | configuration | req/s | ratio to bare | ratio IQR | CPU-per-request ratio | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
