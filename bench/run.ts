@@ -390,7 +390,7 @@ async function main() {
 function renderMarkdown(report: {
   date: string
   machine: Record<string, unknown>
-  settings: Record<string, unknown>
+  settings: Record<string, unknown> & { nodeFlags: readonly string[] }
   throughput: Record<string, unknown>[]
   vsPeer: Record<string, number>
   micro?: Record<string, unknown>
@@ -399,7 +399,7 @@ function renderMarkdown(report: {
     `# Benchmark results`,
     '',
     `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load (${report.machine.loadGenerator}) on core 1: ${report.machine.pinned}`,
-    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework, in blocks of ${report.settings.block} per configuration after one unrecorded slice of it (C, B C B C … B; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; every server's node ran with ${nodeFlags.length > 0 ? nodeFlags.join(' ') : 'no extra flags'}; req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
+    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework, in blocks of ${report.settings.block} per configuration after one unrecorded slice of it (C, B C B C … B; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; every server's node ran with ${report.settings.nodeFlags.length > 0 ? report.settings.nodeFlags.join(' ') : 'no extra flags'}; req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
     '',
     '| route | configuration | req/s | ratio to bare | ratio IQR | CPU-per-request ratio | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

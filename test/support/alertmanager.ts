@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import { findBinary, freePort, IN_CI, startProcess, waitFor } from './binaries.ts'
+import { findBinary, freePort, IN_CI, startProcess, waitForReady } from './binaries.ts'
 
 /** A throw-away Alertmanager on loopback. */
 export interface AlertmanagerHandle {
@@ -43,17 +43,7 @@ export async function startAlertmanager(
     '--cluster.listen-address=',
   ])
   const url = `http://127.0.0.1:${port}`
-  try {
-    await waitFor(
-      'alertmanager to be ready',
-      async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(5000) })).ok,
-      30_000,
-      100,
-    )
-  } catch (err) {
-    await proc.stop()
-    throw new Error(`${(err as Error).message}\n${proc.output()}`)
-  }
+  await waitForReady('alertmanager', url, proc)
   return {
     url,
     async stop() {

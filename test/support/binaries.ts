@@ -70,6 +70,33 @@ export async function waitFor(
   }
 }
 
+/**
+ * Waits until a server started with {@link startProcess} answers `GET <url>/-/ready` with 2xx (Prometheus and
+ * Alertmanager both serve it), each probe bounded at 5 s; on timeout it stops the process and throws with its
+ * output.
+ *
+ * @example
+ * await waitForReady('prometheus', `http://127.0.0.1:${port}`, proc)
+ */
+export async function waitForReady(
+  what: string,
+  url: string,
+  proc: ReturnType<typeof startProcess>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  try {
+    await waitFor(
+      `${what} to be ready`,
+      async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(5000) })).ok,
+      timeoutMs,
+      100,
+    )
+  } catch (err) {
+    await proc.stop()
+    throw new Error(`${(err as Error).message}\n${proc.output()}`)
+  }
+}
+
 /** Starts a long-running process, collecting its output for error messages. */
 export function startProcess(
   cmd: string,

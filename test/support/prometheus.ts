@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
-import { freePort, requireBinary, startProcess, waitFor } from './binaries.ts'
+import { freePort, requireBinary, startProcess, waitFor, waitForReady } from './binaries.ts'
 
 /** A throw-away Prometheus server on loopback. */
 export interface PrometheusHandle {
@@ -48,17 +48,7 @@ export async function startPrometheus(
     { cwd: dir },
   )
   const url = `http://127.0.0.1:${port}`
-  try {
-    await waitFor(
-      'prometheus to be ready',
-      async () => (await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(5000) })).ok,
-      30_000,
-      100,
-    )
-  } catch (err) {
-    await proc.stop()
-    throw new Error(`${(err as Error).message}\n${proc.output()}`)
-  }
+  await waitForReady('prometheus', url, proc)
   const query = async (expr: string) => {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
       signal: AbortSignal.timeout(15_000),
