@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { describe, test } from 'node:test'
 import Fastify, { type FastifyReply } from 'fastify'
 import { createLookout, type LookoutOptions } from 'lookout'
@@ -380,6 +381,87 @@ describe('hostile input on a real socket', () => {
     assert.equal(res.statusCode, 431)
     res.resume()
     assert.equal((await fetch(`http://127.0.0.1:${port}/users/2`)).status, 200)
+    await app.close()
+  })
+
+  test('pipelined requests on one kept-alive connection are each measured once, answered in order, and in-flight returns to 0', async () => {
+    const instance = createLookout({}, { env: {}, logger: silent })
+    const app = Fastify()
+    await app.register(lookout, { lookout: instance })
+    // The first request answers last: the later ones finish their handlers while it is still in flight.
+    app.get('/wait/:ms', async (req) => {
+      const ms = Number((req.params as { ms: string }).ms)
+      await new Promise((r) => setTimeout(r, ms))
+      return { ms }
+    })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const port = (app.server.address() as { port: number }).port
+    const socket = connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    const get = (ms: number) => `GET /wait/${ms} HTTP/1.1\r\nHost: x\r\n\r\n`
+    let text = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (d: string) => {
+      text += d
+    })
+    socket.write(get(60) + get(0) + get(20))
+    const deadline = Date.now() + 5000
+    while ((text.match(/HTTP\/1\.1 200/g) ?? []).length < 3 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    assert.deepEqual(
+      [...text.matchAll(/\{"ms":(\d+)\}/g)].map((m) => Number(m[1])),
+      [60, 0, 20],
+    )
+    // Then 50 sequential requests on the same connection.
+    for (let i = 0; i < 50; i++) {
+      const before = text.length
+      socket.write(get(0))
+      while (!text.slice(before).includes('{"ms":0}')) await new Promise((r) => setTimeout(r, 1))
+    }
+    await instance.core.idle()
+    const exposed = await instance.registry.expose()
+    assert.match(exposed, /http_requests_total\{method="GET",route="\/wait\/:ms",status="200"\} 53/)
+    assert.match(exposed, /http_requests_in_flight\{method="GET",route="\/wait\/:ms"\} 0/)
+    socket.destroy()
+    await app.close()
+  })
+
+  test('a pipelined connection destroyed with requests in flight leaves in-flight at 0', async () => {
+    const instance = createLookout({}, { env: {}, logger: silent })
+    const app = Fastify()
+    await app.register(lookout, { lookout: instance })
+    let release!: () => void
+    const released = new Promise<void>((r) => {
+      release = r
+    })
+    let started = 0
+    app.get('/slow/:n', async () => {
+      started++
+      await released
+      return { done: true }
+    })
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const port = (app.server.address() as { port: number }).port
+    const socket = connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    socket.on('error', () => {})
+    const get = (n: number) => `GET /slow/${n} HTTP/1.1\r\nHost: x\r\n\r\n`
+    socket.write(get(1) + get(2) + get(3))
+    const deadline = Date.now() + 5000
+    while (started < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+    assert.equal(started, 3)
+    assert.equal(instance.core.inFlight, 3)
+    socket.destroy()
+    await new Promise((r) => setTimeout(r, 50))
+    release()
+    await Promise.race([
+      instance.core.idle(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`in-flight stuck at ${instance.core.inFlight}`)), 3000),
+      ),
+    ])
+    assert.equal(instance.core.inFlight, 0)
     await app.close()
   })
 
