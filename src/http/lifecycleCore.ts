@@ -35,6 +35,22 @@ export interface StartInput {
 export interface LifecycleCore {
   /** Begins a request: request id, tenant, exclusion, in-flight, observers' `onStart`. */
   start(input: StartInput): LifecycleRequest
+  /**
+   * {@link LifecycleCore.start} with its input as arguments, for adapters (no input object per request).
+   * `socket` is the request's socket, whose peer address is read once per connection.
+   */
+  startWith(
+    method: string | undefined,
+    url: string | undefined,
+    headers: IncomingHttpHeaders,
+    socket: object | null | undefined,
+    route: string | undefined,
+  ): LifecycleRequest
+  /**
+   * The response header that carries the request id (`http.requestIdHeader`, lower-case): adapters set it to
+   * `req.requestId` on every response, then the pairs in `req.responseHeaders`.
+   */
+  readonly requestIdHeader: string
   /** Sets the route template once known (`undefined` → the unmatched constant). */
   setRoute(req: LifecycleRequest, route: string | undefined): void
   /** Runs `next` inside every observer's context (ALS, OTel). */
@@ -186,38 +202,56 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
     }
   }
 
+  function begin(
+    method: string | undefined,
+    url: string | undefined,
+    headers: IncomingHttpHeaders,
+    remoteAddress: string | undefined,
+    route: string | undefined,
+  ): LifecycleRequest {
+    const rawMethod = method ?? ''
+    const tenantValue = headers[tenantHeader]
+    const incomingId = headers[idHeader]
+    const req = new LifecycleRequest(
+      normalizeMethod(rawMethod),
+      rawMethod,
+      url ?? '/',
+      headers,
+      remoteAddress,
+      resolveRequestId(incomingId),
+      typeof tenantValue === 'string' && tenantValue.length > 0 && tenantValue.length <= 128
+        ? tenantValue
+        : undefined,
+      performance.now(),
+    )
+    req.requestIdGenerated = req.requestId !== incomingId
+    inFlight++
+    if (route !== undefined) bindRoute(req, route)
+    else req.excluded = isExcluded(req.path)
+    for (let i = 0; i < starters.length; i++) {
+      try {
+        starters[i]!.onStart!(req)
+      } catch {
+        // Telemetry never reaches the request path.
+      }
+    }
+    return req
+  }
+
   const core: LifecycleCore = {
     start(input) {
-      const headers = input.headers
-      const rawMethod = input.method ?? ''
-      const tenantValue = headers[tenantHeader]
-      const incomingId = headers[idHeader]
-      const req = new LifecycleRequest(
-        normalizeMethod(rawMethod),
-        rawMethod,
-        input.url ?? '/',
-        headers,
+      return begin(
+        input.method,
+        input.url,
+        input.headers,
         input.remoteAddress ?? peerAddressOf(input.socket),
-        resolveRequestId(incomingId),
-        typeof tenantValue === 'string' && tenantValue.length > 0 && tenantValue.length <= 128
-          ? tenantValue
-          : undefined,
-        performance.now(),
-        idHeader,
+        input.route,
       )
-      req.requestIdGenerated = req.requestId !== incomingId
-      inFlight++
-      if (input.route !== undefined) bindRoute(req, input.route)
-      else req.excluded = isExcluded(req.path)
-      for (let i = 0; i < starters.length; i++) {
-        try {
-          starters[i]!.onStart!(req)
-        } catch {
-          // Telemetry never reaches the request path.
-        }
-      }
-      return req
     },
+    startWith(method, url, headers, socket, route) {
+      return begin(method, url, headers, peerAddressOf(socket), route)
+    },
+    requestIdHeader: idHeader,
     setRoute(req, route) {
       if (req.route !== '') return
       bindRoute(req, route ?? unmatched)

@@ -71,8 +71,12 @@ export class LifecycleRequest {
   span: unknown = undefined
   /** The request context store, owned by the context area. */
   context: unknown = undefined
-  /** Response headers to set, as name/value pairs with lower-case names, collected at start. */
-  responseHeaders: string[]
+  /**
+   * Response headers to set besides the request id (which adapters write from `requestId` under the core's
+   * `requestIdHeader`): name/value pairs with lower-case names, added by observers at start (`X-Trace-Id`);
+   * `undefined` while there are none, so a request without them allocates no array.
+   */
+  responseHeaders: string[] | undefined = undefined
 
   constructor(
     method: string,
@@ -83,7 +87,6 @@ export class LifecycleRequest {
     requestId: string,
     tenant: string | undefined,
     startTime: number,
-    requestIdHeader: string,
   ) {
     this.method = method
     this.rawMethod = rawMethod
@@ -93,7 +96,6 @@ export class LifecycleRequest {
     this.requestId = requestId
     this.tenant = tenant
     this.startTime = startTime
-    this.responseHeaders = [requestIdHeader, requestId]
   }
 
   /** Wall-clock start (ms since epoch), from the monotonic start and a wall-clock offset re-read each second. */

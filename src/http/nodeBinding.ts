@@ -28,15 +28,10 @@ export function startNodeRequest(
   routeAtFinish?: () => string | undefined,
 ): LifecycleRequest | undefined {
   const core = lookout.core
-  const req = core.start({
-    method: raw.method,
-    url: raw.url,
-    headers: raw.headers,
-    socket: raw.socket,
-    route,
-  })
-  const headers = req.responseHeaders
-  for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!)
+  const req = core.startWith(raw.method, raw.url, raw.headers, raw.socket, route)
+  res.setHeader(core.requestIdHeader, req.requestId)
+  const extra = req.responseHeaders
+  if (extra !== undefined) for (let i = 0; i < extra.length; i += 2) res.setHeader(extra[i]!, extra[i + 1]!)
   // One shared listener registered with on(), the state on the response: measured on Fastify, a once() wrapper
   // around a per-request closure cost ~7 µs per request, a shared on() listener ~0.
   const tracked = res as TrackedResponse

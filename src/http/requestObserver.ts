@@ -11,7 +11,7 @@ import type { LifecycleRequest } from './lifecycleRequest.ts'
 export interface RequestObserver {
   /** Short name for diagnostics. */
   readonly name: string
-  /** Request started (route may already be known). May push to `req.responseHeaders` (lower-case names), set `req.traceId` … */
+  /** Request started (route may already be known). May add to `req.responseHeaders` (lower-case names; create it when `undefined`), set `req.traceId` … */
   onStart?(req: LifecycleRequest): void
   /** Runs the rest of the request inside this area's async context (ALS, OTel context). */
   wrap?(req: LifecycleRequest, next: () => void): void

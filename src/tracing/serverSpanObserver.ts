@@ -145,7 +145,8 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
       req.traceId = sc.traceId
       req.spanId = sc.spanId
       req.sampled = (sc.traceFlags & TraceFlags.SAMPLED) !== 0
-      req.responseHeaders.push(TRACE_ID_HEADER, sc.traceId)
+      if (req.responseHeaders === undefined) req.responseHeaders = [TRACE_ID_HEADER, sc.traceId]
+      else req.responseHeaders.push(TRACE_ID_HEADER, sc.traceId)
       pendingReq = req
       const ctx = trace.setSpan(parent, span)
       pendingCtx =

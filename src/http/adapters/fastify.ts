@@ -211,6 +211,7 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   // A plugin-created instance handles SIGTERM/SIGINT unless `health.shutdown.handleSignals` says otherwise.
   const lookout = instance ?? createLookout(lookoutOptions, { handleSignalsByDefault: true })
   const core = lookout.core
+  const idHeader = core.requestIdHeader
 
   /** Finishes the request of the closed response (`this`): completed or aborted. */
   function onResponseClose(this: ReplyResponse): void {
@@ -244,18 +245,18 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
    */
   function startRequest(request: FastifyRequest, reply: FastifyReply): LifecycleRequest | undefined {
     const raw = request.raw
-    const req = core.start({
-      method: raw.method,
-      url: raw.url,
-      headers: raw.headers,
-      socket: raw.socket,
-      route: routeOf(request),
-    })
+    const req = core.startWith(raw.method, raw.url, raw.headers, raw.socket, routeOf(request))
     request.lookoutRequest = req
-    const headers = req.responseHeaders
     const stored = replyHeadersOf(reply)
-    if (stored !== undefined) for (let i = 0; i < headers.length; i += 2) stored[headers[i]!] = headers[i + 1]
-    else for (let i = 0; i < headers.length; i += 2) reply.header(headers[i]!, headers[i + 1]!)
+    const extra = req.responseHeaders
+    if (stored !== undefined) {
+      stored[idHeader] = req.requestId
+      if (extra !== undefined) for (let i = 0; i < extra.length; i += 2) stored[extra[i]!] = extra[i + 1]
+    } else {
+      reply.header(idHeader, req.requestId)
+      if (extra !== undefined)
+        for (let i = 0; i < extra.length; i += 2) reply.header(extra[i]!, extra[i + 1]!)
+    }
     // One shared listener, registered with on() (not once(), and not a per-request closure): measured, a
     // once() wrapper around a closure cost ~7 µs per request on a hello-world route, a shared on() listener ~0;
     // a per-request closure instead of the connection's list, 2 % more CPU per request (co-scheduled A/B).
