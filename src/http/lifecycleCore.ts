@@ -5,6 +5,7 @@ import type { HttpMetrics } from '../metrics/httpMetrics.ts'
 import { createTenantAdmission } from '../metrics/tenantAdmission.ts'
 import { createIpMatcher } from './cidr.ts'
 import { resolveClientIp } from './clientIp.ts'
+import { connectionOf } from './connectionState.ts'
 import { LifecycleRequest } from './lifecycleRequest.ts'
 import { normalizeMethod } from './methods.ts'
 import { resolveRequestId } from './requestId.ts'
@@ -96,26 +97,15 @@ export interface AdmissionRejection {
 /** Decides whether a (non-excluded) request is admitted; reads precomputed state only. */
 export type AdmissionGate = (req: LifecycleRequest) => AdmissionRejection | undefined
 
-const kPeerAddress = Symbol('lookout.peerAddress')
-
 /**
- * The peer address of a socket, read once per connection and kept on the socket: Node's `remoteAddress` getter
- * goes through `_getpeername()` and two `_handle` getters on every read (~0.3 % of a hello-world server's CPU in a
- * profile), and after the socket is destroyed it has nothing to return — so it is read at start, not when a log
- * line or span asks.
+ * The peer address of a socket, read once per connection and kept with the connection's state
+ * ({@link connectionOf}).
  *
  * @example
  * peerAddressOf(request.socket) // '127.0.0.1'
  */
 export function peerAddressOf(socket: object | null | undefined): string | undefined {
-  if (socket == null) return undefined
-  const s = socket as { remoteAddress?: string; [kPeerAddress]?: string }
-  let address = s[kPeerAddress]
-  if (address === undefined) {
-    address = s.remoteAddress
-    if (address !== undefined) s[kPeerAddress] = address
-  }
-  return address
+  return socket == null ? undefined : connectionOf(socket).peerAddress
 }
 
 /** Options of {@link createLifecycleCore}. */

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { LookoutOptions } from '../../config/schema.ts'
 import { createLookout, type Lookout } from '../../core/createLookout.ts'
 import { adapterMisuseError } from '../../errors.ts'
+import { connectionOf } from '../connectionState.ts'
 import type { LifecycleRequest } from '../lifecycleRequest.ts'
 import type { MountedOpsRoute } from '../opsDispatcher.ts'
 import type { OpsResponse } from '../opsRoute.ts'
@@ -110,27 +111,25 @@ export function replyHeadersOf(reply: FastifyReply): Record<string, unknown> | u
  * Where the shared close listener finds the Fastify reply of a response. Not on the response itself: a property
  * added to every `ServerResponse` after Node constructed it changes the object's hidden class on every request,
  * and Node's own response code after that point pays for it (measured: the store alone cost ~1.7 % of a
- * hello-world request's CPU, two co-scheduled A/B runs). The connection's socket keeps the replies in flight on it
- * instead — one list per connection, created once, so requests on a kept-alive connection add no property to
- * anything; pipelined requests are several entries. A response without a socket (HTTP/2, whose sockets carry
+ * hello-world request's CPU, two co-scheduled A/B runs). The connection's state ({@link connectionOf}) keeps the
+ * replies in flight on it instead — one list per connection, created once, so requests on a kept-alive connection
+ * add no property to anything; pipelined requests are several entries. A response without a socket (HTTP/2, whose sockets carry
  * many streams at once; fakes) keeps its reply on itself.
  *
  * The list also closes a gap Node leaves: when a connection dies with pipelined requests queued behind the one
  * being answered, Node never emits `close` on the queued responses, so they would stay in flight for good (and
  * hold the shutdown drain until its grace period ran out). The socket's own `close` finishes whatever is left on
  * its list, as aborted.
+ *
+ * `kReply` is where a response without such a connection keeps its reply.
  */
-const kReplies = Symbol('lookout.replies')
 const kReply = Symbol('lookout.reply')
 type ReplyResponse = ServerResponse & { [kReply]?: FastifyReply }
-type ReplySocket = {
-  [kReplies]?: FastifyReply[]
-  once?(event: 'close', listener: (this: ReplySocket) => void): unknown
-}
+type ReplySocket = { once?(event: 'close', listener: (this: ReplySocket) => void): unknown }
 
 /**
- * Records `reply` as in flight on its connection (see {@link kReplies}); the first request of a connection adds
- * `onSocketClose` to its socket.
+ * Records `reply` as in flight on its connection (the `replies` of {@link connectionOf}); the first request of a
+ * connection adds `onSocketClose` to its socket.
  */
 function trackReply(
   reply: FastifyReply,
@@ -142,12 +141,13 @@ function trackReply(
     ;(reply.raw as ReplyResponse)[kReply] = reply
     return
   }
-  const replies = socket[kReplies]
+  const connection = connectionOf(socket)
+  const replies = connection.replies as FastifyReply[] | undefined
   if (replies !== undefined) {
     replies.push(reply)
     return
   }
-  socket[kReplies] = [reply]
+  connection.replies = [reply]
   socket.once('close', onSocketClose)
 }
 
@@ -158,7 +158,8 @@ function takeReply(res: ReplyResponse): FastifyReply | undefined {
     res[kReply] = undefined
     return own
   }
-  const replies = (res.req?.socket as ReplySocket | null | undefined)?.[kReplies]
+  const socket = res.req?.socket
+  const replies = socket == null ? undefined : (connectionOf(socket).replies as FastifyReply[] | undefined)
   if (replies === undefined) return undefined
   for (let i = 0; i < replies.length; i++) {
     const reply = replies[i]!
@@ -192,7 +193,7 @@ declare module 'fastify' {
  *   the start could not happen earlier: enter their contexts;
  * - `onError`: remember the error;
  * - response `close`: finish — it fires for completed *and* aborted responses; and the connection's `close` for the
- *   pipelined responses Node never closes (see kReplies), so in-flight always returns to 0.
+ *   pipelined responses Node never closes (see trackReply), so in-flight always returns to 0.
  *
  * Measured (callgrind, 2026-12-03, metrics area only): the two start paths cost the same within run-to-run noise
  * (hello 76.9 k / 76.5 k instructions per request, orders 110.3 k / 110.3 k); the log-controller start is the
@@ -219,11 +220,12 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
     if (reply !== undefined) finishReply(reply, !this.writableEnded)
   }
 
-  /** Finishes what is left on a closed connection's list: responses Node will never close (see kReplies). */
+  /** Finishes what is left on a closed connection's list: responses Node will never close (see trackReply). */
   function onSocketClose(this: ReplySocket): void {
-    const replies = this[kReplies]
+    const connection = connectionOf(this)
+    const replies = connection.replies as FastifyReply[] | undefined
     if (replies === undefined) return
-    this[kReplies] = []
+    connection.replies = []
     for (const reply of replies) finishReply(reply, !reply.raw.writableFinished)
   }
 

@@ -1,0 +1,208 @@
+/**
+ * Co-scheduled throughput: each configuration and its bare server run *at the same time* on the same core (core 0),
+ * each driven by its own wrk on core 1 with the same connection count, so the host's swings (CPU steal, neighbours'
+ * cache traffic, frequency) hit both sides of every comparison at once instead of in neighbouring slices. Per round,
+ * two figures:
+ *
+ * - **throughput ratio**: requests the configuration served ÷ requests bare served in the same seconds, while
+ *   Linux's scheduler shared the core between the two (both always runnable, so each gets about half);
+ * - **CPU-per-request ratio**: bare's CPU time per request ÷ the configuration's (utime + stime of every thread,
+ *   from /proc), which does not depend on how evenly the core was shared.
+ *
+ * Medians and interquartile ranges over the rounds; `fastify-bare-control` (a second bare server) measures the
+ * method's own bias. A fresh pair of processes per configuration, every server's node with run.ts's default node
+ * flags (a fixed 16 MB young generation). Needs wrk and taskset (Linux); servers import the built package.
+ *
+ *   node --import tsx bench/coscheduled.ts --only=fastify-bare-control,lookout-only-metrics,peer-fastify-metrics
+ *   node --import tsx bench/coscheduled.ts --only=lookout-only-metrics --route=orders --rounds=12 --duration=4 --out=co-orders
+ *
+ * Writes bench/results/<out>.json and .md (default `coscheduled`).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { baselineOf, CONFIGS, type Config, ROUTES } from './configs.ts'
+import { spawnServer } from './spawnServer.ts'
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v = 'true'] = a.replace(/^--/, '').split('=')
+    return [k!, v] as const
+  }),
+)
+const only = (args.get('only') ?? 'fastify-bare-control,lookout-only-metrics,peer-fastify-metrics').split(',')
+const route = (args.get('route') ?? 'hello') as keyof typeof ROUTES
+const rounds = Number(args.get('rounds') ?? 10)
+const duration = Number(args.get('duration') ?? 4)
+const connections = Number(args.get('connections') ?? 32)
+const out = args.get('out') ?? 'coscheduled'
+const nodeFlags = (args.get('node-flags') ?? '--min-semi-space-size=16 --max-semi-space-size=16')
+  .split(' ')
+  .filter(Boolean)
+if (!(route in ROUTES)) throw new Error(`unknown route ${route}`)
+
+/** utime + stime of every thread of a process, in clock ticks (/proc/<pid>/stat fields 14 and 15). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(fields[11]) + Number(fields[12])
+}
+
+const script = join(tmpdir(), `lookout-coscheduled-${route}.lua`)
+const r = ROUTES[route]
+writeFileSync(
+  script,
+  r.body
+    ? `wrk.method = "${r.method}"\nwrk.body = ${JSON.stringify(r.body)}\nwrk.headers["Content-Type"] = "application/json"\n`
+    : `wrk.method = "${r.method}"\n`,
+)
+
+/** One wrk run on core 1; resolves with the request count and the error count. */
+function wrk(port: number, seconds: number): Promise<{ requests: number; errors: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'taskset',
+      [
+        '-c',
+        '1',
+        'wrk',
+        '-t1',
+        `-c${connections}`,
+        `-d${seconds}s`,
+        '-s',
+        script,
+        `http://127.0.0.1:${port}${r.path}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let text = ''
+    child.stdout.on('data', (d) => {
+      text += d
+    })
+    child.stderr.on('data', (d) => {
+      text += d
+    })
+    child.once('error', reject)
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`wrk exited ${code}: ${text}`))
+      const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? Number.NaN)
+      const errors =
+        Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0) +
+        [...text.matchAll(/(?:connect|read|write|timeout) (\d+)/g)].reduce((a, m) => a + Number(m[1]), 0)
+      resolve({ requests, errors })
+    })
+  })
+}
+
+const quantile = (xs: readonly number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const at = (s.length - 1) * q
+  const lo = Math.floor(at)
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo)
+}
+const round3 = (x: number) => Math.round(x * 1000) / 1000
+
+interface Row {
+  config: string
+  baseline: string
+  rounds: {
+    bareRequests: number
+    requests: number
+    bareTicks: number
+    ticks: number
+    throughput: number
+    cpu: number
+  }[]
+  throughput: { median: number; q1: number; q3: number }
+  cpuPerRequest: { median: number; q1: number; q3: number }
+  bareUsPerRequest: number
+  usPerRequest: number
+  errors: number
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+  })
+}
+
+const tick = 100 // clock ticks per second (USER_HZ) on Linux
+const rows: Row[] = []
+for (const name of only) {
+  const config = CONFIGS.find((c) => c.name === name)
+  if (config === undefined) throw new Error(`unknown configuration ${name}`)
+  const bare = CONFIGS.find((c) => c.name === baselineOf(name)) as Config
+  const a = await spawnServer(bare, { nodeFlags })
+  const b = await spawnServer(config, { nodeFlags })
+  try {
+    for (const s of [a, b]) execFileSync('taskset', ['-cp', '0', String(s.child.pid)], { stdio: 'ignore' })
+    await Promise.all([wrk(a.port, 3), wrk(b.port, 3)]) // warm-up, together
+    const row: Row['rounds'] = []
+    let errors = 0
+    for (let i = 0; i < rounds; i++) {
+      const ta = cpuTicks(a.child.pid!)
+      const tb = cpuTicks(b.child.pid!)
+      const [wa, wb] = await Promise.all([wrk(a.port, duration), wrk(b.port, duration)])
+      const bareTicks = cpuTicks(a.child.pid!) - ta
+      const ticks = cpuTicks(b.child.pid!) - tb
+      errors += wa.errors + wb.errors
+      const result = {
+        bareRequests: wa.requests,
+        requests: wb.requests,
+        bareTicks,
+        ticks,
+        throughput: wb.requests / wa.requests,
+        cpu: bareTicks / wa.requests / (ticks / wb.requests),
+      }
+      row.push(result)
+      console.log(
+        `  ${name.padEnd(30)} round ${i + 1}: ${wa.requests} / ${wb.requests} requests, throughput ${result.throughput.toFixed(3)}, CPU per request ${result.cpu.toFixed(3)}`,
+      )
+    }
+    const summary = (xs: number[]) => ({
+      median: round3(quantile(xs, 0.5)),
+      q1: round3(quantile(xs, 0.25)),
+      q3: round3(quantile(xs, 0.75)),
+    })
+    const sum = (f: (x: Row['rounds'][number]) => number) => row.reduce((s, x) => s + f(x), 0)
+    rows.push({
+      config: name,
+      baseline: bare.name,
+      rounds: row,
+      throughput: summary(row.map((x) => x.throughput)),
+      cpuPerRequest: summary(row.map((x) => x.cpu)),
+      bareUsPerRequest: round3((sum((x) => x.bareTicks) / tick / sum((x) => x.bareRequests)) * 1e6),
+      usPerRequest: round3((sum((x) => x.ticks) / tick / sum((x) => x.requests)) * 1e6),
+      errors,
+    })
+  } finally {
+    await Promise.all([stop(a.child), stop(b.child)])
+  }
+}
+
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+  settings: { route, rounds, duration, connections, nodeFlags },
+  rows,
+}
+writeFileSync(join('bench', 'results', `${out}.json`), `${JSON.stringify(report, null, 2)}\n`)
+const lines = [
+  '# Co-scheduled throughput (bench/coscheduled.ts)',
+  '',
+  `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · Node ${report.machine.node} · route ${route}: each configuration and its bare server at the same time on core 0, one wrk each on core 1 (${connections} connections), ${rounds} rounds of ${duration} s after a 3 s warm-up; node flags ${nodeFlags.join(' ') || 'none'}. Ratios are medians over the rounds (IQR in brackets).`,
+  '',
+  '| configuration | vs | throughput ratio | CPU-per-request ratio | µs CPU / request (bare / this) | errors |',
+  '|---|---|---:|---:|---:|---:|',
+  ...rows.map(
+    (x) =>
+      `| ${x.config} | ${x.baseline} | ${x.throughput.median} (${x.throughput.q1}–${x.throughput.q3}) | ${x.cpuPerRequest.median} (${x.cpuPerRequest.q1}–${x.cpuPerRequest.q3}) | ${x.bareUsPerRequest} / ${x.usPerRequest} | ${x.errors} |`,
+  ),
+  '',
+]
+writeFileSync(join('bench', 'results', `${out}.md`), lines.join('\n'))
+console.log(lines.join('\n'))
