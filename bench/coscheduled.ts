@@ -87,6 +87,7 @@ function wrk(port: number, seconds: number): Promise<{ requests: number; errors:
     child.once('exit', (code) => {
       if (code !== 0) return reject(new Error(`wrk exited ${code}: ${text}`))
       const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? Number.NaN)
+      if (!Number.isFinite(requests)) return reject(new Error(`no request count in wrk's output: ${text}`))
       const errors =
         Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0) +
         [...text.matchAll(/(?:connect|read|write|timeout) (\d+)/g)].reduce((a, m) => a + Number(m[1]), 0)
@@ -143,10 +144,21 @@ for (const name of only) {
     await Promise.all([wrk(a.port, 3), wrk(b.port, 3)]) // warm-up, together
     const row: Row['rounds'] = []
     let errors = 0
+    let failures = 0
     for (let i = 0; i < rounds; i++) {
       const ta = cpuTicks(a.child.pid!)
       const tb = cpuTicks(b.child.pid!)
-      const [wa, wb] = await Promise.all([wrk(a.port, duration), wrk(b.port, duration)])
+      let wa: { requests: number; errors: number }
+      let wb: { requests: number; errors: number }
+      try {
+        ;[wa, wb] = await Promise.all([wrk(a.port, duration), wrk(b.port, duration)])
+      } catch (err) {
+        // A round whose load generator failed is measured again (at most 3 times per configuration).
+        if (++failures > 3) throw err
+        console.log(`  ${name}: round ${i + 1} measured again: ${(err as Error).message.slice(0, 200)}`)
+        i--
+        continue
+      }
       const bareTicks = cpuTicks(a.child.pid!) - ta
       const ticks = cpuTicks(b.child.pid!) - tb
       errors += wa.errors + wb.errors
