@@ -16,13 +16,20 @@
  *   node --import tsx bench/coscheduled.ts --only=fastify-bare-control,lookout-only-metrics,peer-fastify-metrics
  *   node --import tsx bench/coscheduled.ts --only=lookout-only-metrics --route=orders --rounds=12 --duration=4 --out=co-orders
  *
+ * A/B of two builds: `--baseline=<configuration>` compares every configuration with that one instead of its bare
+ * server, and `--baseline-root=<dir>` runs the baseline from another checkout (built, with node_modules), e.g. the
+ * previous commit:
+ *
+ *   git worktree add /tmp/prev HEAD~1 && (cd /tmp/prev && ln -s "$OLDPWD/node_modules" . && npm run build)
+ *   node --import tsx bench/coscheduled.ts --only=lookout-only-metrics --baseline=lookout-only-metrics --baseline-root=/tmp/prev
+ *
  * Writes bench/results/<out>.json and .md (default `coscheduled`).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { baselineOf, CONFIGS, type Config, ROUTES } from './configs.ts'
+import { baselineOf, CONFIGS, ROUTES } from './configs.ts'
 import { spawnServer } from './spawnServer.ts'
 
 const args = new Map(
@@ -40,6 +47,8 @@ const out = args.get('out') ?? 'coscheduled'
 const nodeFlags = (args.get('node-flags') ?? '--min-semi-space-size=16 --max-semi-space-size=16')
   .split(' ')
   .filter(Boolean)
+const baselineName = args.get('baseline')
+const baselineRoot = args.get('baseline-root')
 if (!(route in ROUTES)) throw new Error(`unknown route ${route}`)
 
 /** utime + stime of every thread of a process, in clock ticks (/proc/<pid>/stat fields 14 and 15). */
@@ -136,8 +145,9 @@ const rows: Row[] = []
 for (const name of only) {
   const config = CONFIGS.find((c) => c.name === name)
   if (config === undefined) throw new Error(`unknown configuration ${name}`)
-  const bare = CONFIGS.find((c) => c.name === baselineOf(name)) as Config
-  const a = await spawnServer(bare, { nodeFlags })
+  const bare = CONFIGS.find((c) => c.name === (baselineName ?? baselineOf(name)))
+  if (bare === undefined) throw new Error(`unknown baseline configuration ${baselineName}`)
+  const a = await spawnServer(bare, { nodeFlags, cwd: baselineRoot })
   const b = await spawnServer(config, { nodeFlags })
   try {
     for (const s of [a, b]) execFileSync('taskset', ['-cp', '0', String(s.child.pid)], { stdio: 'ignore' })
@@ -199,14 +209,14 @@ for (const name of only) {
 const report = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
-  settings: { route, rounds, duration, connections, nodeFlags },
+  settings: { route, rounds, duration, connections, nodeFlags, baselineRoot: baselineRoot ?? null },
   rows,
 }
 writeFileSync(join('bench', 'results', `${out}.json`), `${JSON.stringify(report, null, 2)}\n`)
 const lines = [
   '# Co-scheduled throughput (bench/coscheduled.ts)',
   '',
-  `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · Node ${report.machine.node} · route ${route}: each configuration and its bare server at the same time on core 0, one wrk each on core 1 (${connections} connections), ${rounds} rounds of ${duration} s after a 3 s warm-up; node flags ${nodeFlags.join(' ') || 'none'}. Ratios are medians over the rounds (IQR in brackets).`,
+  `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · Node ${report.machine.node} · route ${route}: each configuration and its bare server at the same time on core 0, one wrk each on core 1 (${connections} connections), ${rounds} rounds of ${duration} s after a 3 s warm-up; node flags ${nodeFlags.join(' ') || 'none'}${baselineRoot ? `; the baseline ran from ${baselineRoot}` : ''}. Ratios are medians over the rounds (IQR in brackets).`,
   '',
   '| configuration | vs | throughput ratio | CPU-per-request ratio | µs CPU / request (bare / this) | errors |',
   '|---|---|---:|---:|---:|---:|',

@@ -16,6 +16,8 @@ export interface SpawnOptions {
   readonly startTimeoutMs?: number
   /** Flags for node itself (`['--max-semi-space-size=16']`). Default none. */
   readonly nodeFlags?: readonly string[]
+  /** The checkout to run the server from (its bench/servers and its built package). Default the current directory. */
+  readonly cwd?: string
 }
 
 /**
@@ -28,7 +30,7 @@ export interface SpawnOptions {
  * await spawnServer(config, { wrapper: ['valgrind', '--tool=callgrind'], startTimeoutMs: 180_000 })
  */
 export async function spawnServer(config: Config, options: SpawnOptions = {}): Promise<SpawnedServer> {
-  const { wrapper = [], startTimeoutMs = 30_000, nodeFlags = [] } = options
+  const { wrapper = [], startTimeoutMs = 30_000, nodeFlags = [], cwd } = options
   const nodeArgs = [...nodeFlags, '--import', 'tsx', `bench/servers/${config.script}`]
   const [command, ...args] = [...wrapper, process.execPath, ...nodeArgs]
   const child = spawn(command!, args, {
@@ -39,6 +41,7 @@ export async function spawnServer(config: Config, options: SpawnOptions = {}): P
       ...config.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
   })
   let stderr = ''
   child.stderr?.on('data', (d) => {

@@ -13,6 +13,8 @@ export class ConnectionState {
   readonly peerAddress: string | undefined
   /** Fastify replies in flight on this connection (src/http/adapters/fastify.ts), `undefined` until its first. */
   replies: unknown[] | undefined = undefined
+  /** Express / node:http responses in flight on this connection (src/http/nodeBinding.ts), `undefined` until its first. */
+  responses: unknown[] | undefined = undefined
 
   constructor(peerAddress: string | undefined) {
     this.peerAddress = peerAddress

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
 import { describe, test } from 'node:test'
 import { ADAPTERS, startApp } from './adapters.ts'
 
@@ -65,6 +67,33 @@ for (const adapter of ADAPTERS) {
       await app.lookout.core.idle()
       const text = await metrics(app.url)
       assert.match(text, /http_requests_total\{method="GET",route="\/slow",status="499"\} 1/)
+      assert.match(text, /http_requests_in_flight\{method="GET",route="\/slow"\} 0/)
+    })
+
+    test('a pipelined connection destroyed with three requests in flight leaves in-flight at 0', async (t) => {
+      const app = await startApp(adapter, { metrics: { token: TOKEN } })
+      t.after(() => app.close())
+      const { hostname, port } = new URL(app.url)
+      const socket = connect(Number(port), hostname)
+      socket.on('error', () => {})
+      await once(socket, 'connect')
+      // Node answers pipelined requests in order and never emits `close` on the queued responses when the
+      // connection dies: only the connection's own close can finish them.
+      socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(3))
+      const deadline = Date.now() + 5000
+      while (app.lookout.core.inFlight < 3 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 5))
+      assert.equal(app.lookout.core.inFlight, 3)
+      socket.destroy()
+      await new Promise((r) => setTimeout(r, 30))
+      app.release()
+      await Promise.race([
+        app.lookout.core.idle(),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`in-flight stuck at ${app.lookout.core.inFlight}`)), 3000),
+        ),
+      ])
+      const text = await metrics(app.url)
       assert.match(text, /http_requests_in_flight\{method="GET",route="\/slow"\} 0/)
     })
 
