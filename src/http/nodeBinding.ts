@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Lookout } from '../core/createLookout.ts'
-import { connectionOf } from './connectionState.ts'
+import { drainInFlight, takeInFlight, trackInFlight } from './connectionState.ts'
 import type { LifecycleCore } from './lifecycleCore.ts'
 import type { LifecycleRequest } from './lifecycleRequest.ts'
 import { problem } from './opsResponses.ts'
@@ -35,8 +35,9 @@ export function startNodeRequest(
   if (extra !== undefined) for (let i = 0; i < extra.length; i += 2) res.setHeader(extra[i]!, extra[i + 1]!)
   // One shared listener registered with on(): measured on Fastify, a once() wrapper around a per-request closure
   // cost ~7 µs per request, a shared on() listener ~0. Its state is on the connection's list, not on the response
-  // (see trackResponse).
-  trackResponse({ raw: res, core, req, routeAtFinish }, raw.socket, raw.httpVersionMajor === 2)
+  // (see trackInFlight).
+  const pending: PendingResponse = { raw: res, core, req, routeAtFinish }
+  trackInFlight('responses', pending, raw.socket, raw.httpVersionMajor === 2, onSocketClose)
   res.on('close', onResponseClose)
   const rejection = core.admit(req)
   if (rejection !== undefined) {
@@ -56,68 +57,16 @@ interface PendingResponse {
   readonly routeAtFinish: (() => string | undefined) | undefined
 }
 
-const kPending = Symbol('lookout.pending')
-type PendingHolder = ServerResponse & { [kPending]?: PendingResponse | undefined }
-type ClosableSocket = { once?(event: 'close', listener: (this: object) => void): unknown }
-
-/**
- * Records a response as in flight on its connection (the `responses` of {@link connectionOf}), not as properties
- * added to the response — a property added to every `ServerResponse` changes its hidden class on every request,
- * which Node's own response code then pays for (measured on Fastify: ~1.7 % of a hello request's CPU). The
- * connection's `close` finishes what is left on the list: when a connection dies with pipelined requests queued,
- * Node never emits `close` on their responses. A response without a usable socket (HTTP/2, fakes) keeps its
- * state on itself.
- */
-function trackResponse(pending: PendingResponse, socket: object | null | undefined, http2: boolean): void {
-  if (socket == null || http2 || typeof (socket as ClosableSocket).once !== 'function') {
-    ;(pending.raw as PendingHolder)[kPending] = pending
-    return
-  }
-  const connection = connectionOf(socket)
-  const responses = connection.responses as PendingResponse[] | undefined
-  if (responses !== undefined) {
-    responses.push(pending)
-    return
-  }
-  connection.responses = [pending]
-  ;(socket as ClosableSocket).once!('close', onSocketClose)
-}
-
-/** Takes the closed response's entry off its connection's list; `undefined` when it is not there. */
-function takeResponse(res: PendingHolder): PendingResponse | undefined {
-  const own = res[kPending]
-  if (own !== undefined) {
-    res[kPending] = undefined
-    return own
-  }
-  const socket = res.req?.socket
-  const responses =
-    socket == null ? undefined : (connectionOf(socket).responses as PendingResponse[] | undefined)
-  if (responses === undefined) return undefined
-  for (let i = 0; i < responses.length; i++) {
-    const pending = responses[i]!
-    if (pending.raw !== res) continue
-    // Found by identity, so order does not matter: the last entry moves here and the list never shifts.
-    const last = responses.pop()!
-    if (i < responses.length) responses[i] = last
-    return pending
-  }
-  return undefined
-}
-
 /** Finishes the request of the closed response (`this`), completed or aborted. */
-function onResponseClose(this: PendingHolder): void {
-  const pending = takeResponse(this)
+function onResponseClose(this: ServerResponse): void {
+  const pending = takeInFlight<PendingResponse>('responses', this)
   if (pending !== undefined) finishPending(pending, !this.writableEnded)
 }
 
-/** Finishes what is left on a closed connection's list: responses Node will never close. */
+/** Finishes what is left on a closed connection's list: responses Node will never close (see trackInFlight). */
 function onSocketClose(this: object): void {
-  const connection = connectionOf(this)
-  const responses = connection.responses as PendingResponse[] | undefined
-  if (responses === undefined) return
-  connection.responses = []
-  for (const pending of responses) finishPending(pending, !pending.raw.writableFinished)
+  for (const pending of drainInFlight<PendingResponse>('responses', this))
+    finishPending(pending, !pending.raw.writableFinished)
 }
 
 function finishPending(pending: PendingResponse, aborted: boolean): void {

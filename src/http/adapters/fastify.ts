@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import type { LookoutOptions } from '../../config/schema.ts'
 import { createLookout, type Lookout } from '../../core/createLookout.ts'
 import { adapterMisuseError } from '../../errors.ts'
-import { connectionOf } from '../connectionState.ts'
+import { drainInFlight, takeInFlight, trackInFlight } from '../connectionState.ts'
 import type { LifecycleRequest } from '../lifecycleRequest.ts'
 import type { MountedOpsRoute } from '../opsDispatcher.ts'
 import type { OpsResponse } from '../opsRoute.ts'
@@ -107,71 +107,6 @@ export function replyHeadersOf(reply: FastifyReply): Record<string, unknown> | u
   return typeof headers === 'object' && headers !== null ? (headers as Record<string, unknown>) : undefined
 }
 
-/**
- * Where the shared close listener finds the Fastify reply of a response. Not on the response itself: a property
- * added to every `ServerResponse` after Node constructed it changes the object's hidden class on every request,
- * and Node's own response code after that point pays for it (measured: the store alone cost ~1.7 % of a
- * hello-world request's CPU, two co-scheduled A/B runs). The connection's state ({@link connectionOf}) keeps the
- * replies in flight on it instead — one list per connection, created once, so requests on a kept-alive connection
- * add no property to anything; pipelined requests are several entries. A response without a socket (HTTP/2, whose sockets carry
- * many streams at once; fakes) keeps its reply on itself.
- *
- * The list also closes a gap Node leaves: when a connection dies with pipelined requests queued behind the one
- * being answered, Node never emits `close` on the queued responses, so they would stay in flight for good (and
- * hold the shutdown drain until its grace period ran out). The socket's own `close` finishes whatever is left on
- * its list, as aborted.
- *
- * `kReply` is where a response without such a connection keeps its reply.
- */
-const kReply = Symbol('lookout.reply')
-type ReplyResponse = ServerResponse & { [kReply]?: FastifyReply }
-type ReplySocket = { once?(event: 'close', listener: (this: ReplySocket) => void): unknown }
-
-/**
- * Records `reply` as in flight on its connection (the `replies` of {@link connectionOf}); the first request of a
- * connection adds `onSocketClose` to its socket.
- */
-function trackReply(
-  reply: FastifyReply,
-  socket: ReplySocket | null | undefined,
-  http2: boolean,
-  onSocketClose: (this: ReplySocket) => void,
-): void {
-  if (socket == null || http2 || typeof socket.once !== 'function') {
-    ;(reply.raw as ReplyResponse)[kReply] = reply
-    return
-  }
-  const connection = connectionOf(socket)
-  const replies = connection.replies as FastifyReply[] | undefined
-  if (replies !== undefined) {
-    replies.push(reply)
-    return
-  }
-  connection.replies = [reply]
-  socket.once('close', onSocketClose)
-}
-
-/** Takes the reply of the closed response `res` off its connection's list; `undefined` when it is not there. */
-function takeReply(res: ReplyResponse): FastifyReply | undefined {
-  const own = res[kReply]
-  if (own !== undefined) {
-    res[kReply] = undefined
-    return own
-  }
-  const socket = res.req?.socket
-  const replies = socket == null ? undefined : (connectionOf(socket).replies as FastifyReply[] | undefined)
-  if (replies === undefined) return undefined
-  for (let i = 0; i < replies.length; i++) {
-    const reply = replies[i]!
-    if (reply.raw !== res) continue
-    // Order does not matter (found by identity): move the last entry here, so the list never shifts.
-    const last = replies.pop()!
-    if (i < replies.length) replies[i] = last
-    return reply
-  }
-  return undefined
-}
-
 declare module 'fastify' {
   interface FastifyInstance {
     /** The Lookout instance registered on this server. */
@@ -193,7 +128,7 @@ declare module 'fastify' {
  *   the start could not happen earlier: enter their contexts;
  * - `onError`: remember the error;
  * - response `close`: finish — it fires for completed *and* aborted responses; and the connection's `close` for the
- *   pipelined responses Node never closes (see trackReply), so in-flight always returns to 0.
+ *   pipelined responses Node never closes (see trackInFlight), so in-flight always returns to 0.
  *
  * Measured (callgrind, 2026-12-03, metrics area only): the two start paths cost the same within run-to-run noise
  * (hello 76.9 k / 76.5 k instructions per request, orders 110.3 k / 110.3 k); the log-controller start is the
@@ -215,18 +150,15 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   const idHeader = core.requestIdHeader
 
   /** Finishes the request of the closed response (`this`): completed or aborted. */
-  function onResponseClose(this: ReplyResponse): void {
-    const reply = takeReply(this)
+  function onResponseClose(this: ServerResponse): void {
+    const reply = takeInFlight<FastifyReply>('replies', this)
     if (reply !== undefined) finishReply(reply, !this.writableEnded)
   }
 
-  /** Finishes what is left on a closed connection's list: responses Node will never close (see trackReply). */
-  function onSocketClose(this: ReplySocket): void {
-    const connection = connectionOf(this)
-    const replies = connection.replies as FastifyReply[] | undefined
-    if (replies === undefined) return
-    connection.replies = []
-    for (const reply of replies) finishReply(reply, !reply.raw.writableFinished)
+  /** Finishes what is left on a closed connection's list: responses Node will never close (see trackInFlight). */
+  function onSocketClose(this: object): void {
+    for (const reply of drainInFlight<FastifyReply>('replies', this))
+      finishReply(reply, !reply.raw.writableFinished)
   }
 
   function finishReply(reply: FastifyReply, aborted: boolean): void {
@@ -262,7 +194,8 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
     // One shared listener, registered with on() (not once(), and not a per-request closure): measured, a
     // once() wrapper around a closure cost ~7 µs per request on a hello-world route, a shared on() listener ~0;
     // a per-request closure instead of the connection's list, 2 % more CPU per request (co-scheduled A/B).
-    trackReply(reply, raw.socket as ReplySocket | null, raw.httpVersionMajor === 2, onSocketClose)
+    // The close listener's state goes on the connection, not on the response (trackInFlight says why).
+    trackInFlight('replies', reply, raw.socket, raw.httpVersionMajor === 2, onSocketClose)
     reply.raw.on('close', onResponseClose)
     const rejection = core.admit(req)
     if (rejection === undefined) return req
