@@ -25,12 +25,13 @@
  *
  * Writes bench/results/<out>.json and .md (default `coscheduled`).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { baselineOf, CONFIGS, ROUTES } from './configs.ts'
 import { spawnServer } from './spawnServer.ts'
+import { runWrk } from './wrk.ts'
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -58,51 +59,11 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12])
 }
 
-const script = join(tmpdir(), `lookout-coscheduled-${route}.lua`)
-const r = ROUTES[route]
-writeFileSync(
-  script,
-  r.body
-    ? `wrk.method = "${r.method}"\nwrk.body = ${JSON.stringify(r.body)}\nwrk.headers["Content-Type"] = "application/json"\n`
-    : `wrk.method = "${r.method}"\n`,
-)
-
-/** One wrk run on core 1; resolves with the request count and the error count. */
-function wrk(port: number, seconds: number): Promise<{ requests: number; errors: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'taskset',
-      [
-        '-c',
-        '1',
-        'wrk',
-        '-t1',
-        `-c${connections}`,
-        `-d${seconds}s`,
-        '-s',
-        script,
-        `http://127.0.0.1:${port}${r.path}`,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let text = ''
-    child.stdout.on('data', (d) => {
-      text += d
-    })
-    child.stderr.on('data', (d) => {
-      text += d
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`wrk exited ${code}: ${text}`))
-      const requests = Number(/(\d+) requests in/.exec(text)?.[1] ?? Number.NaN)
-      if (!Number.isFinite(requests)) return reject(new Error(`no request count in wrk's output: ${text}`))
-      const errors =
-        Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0) +
-        [...text.matchAll(/(?:connect|read|write|timeout) (\d+)/g)].reduce((a, m) => a + Number(m[1]), 0)
-      resolve({ requests, errors })
-    })
-  })
+/** One wrk run; rejects when wrk's output has no request count (the round is measured again). */
+async function wrk(port: number, seconds: number): Promise<{ requests: number; errors: number }> {
+  const result = await runWrk(port, route, seconds, connections)
+  if (!Number.isFinite(result.requests)) throw new Error(`wrk reported no request count on port ${port}`)
+  return result
 }
 
 const quantile = (xs: readonly number[], q: number): number => {

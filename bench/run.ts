@@ -13,14 +13,14 @@
  * slice length (s), `--block=4` the measured slices of one configuration in a row and `--max-steal=10` the host
  * steal (%) above which a slice triple is measured again.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir, totalmem } from 'node:os'
-import { join } from 'node:path'
+import { cpus, totalmem } from 'node:os'
 import autocannon from 'autocannon'
-import { autocannonRequest, baselineOf, CONFIGS, type Config, ROUTES } from './configs.ts'
+import { autocannonRequest, baselineOf, CONFIGS, type Config, type ROUTES } from './configs.ts'
 import { runMetricsMicro } from './micro/metrics.ts'
 import { spawnServer } from './spawnServer.ts'
+import { runWrk, wrkPath } from './wrk.ts'
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
@@ -88,64 +88,10 @@ async function startServer(config: Config): Promise<Server> {
   return { config, child, port }
 }
 
-/** wrk (C, epoll) when installed: it drives ~25 k req/s with ~40 % of a core here, while autocannon needs ~90 %
- * of its core for the same load — enough to make the client, not the server, the bottleneck and to charge the
- * server for the client's parsing of every extra response byte. `apt-get install wrk`. */
-const wrkPath = (() => {
-  try {
-    return execFileSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' }).trim() || undefined
-  } catch {
-    return undefined
-  }
-})()
 const loadGenerator = wrkPath ? 'wrk' : 'autocannon'
 
-function durationMs(text: string): number {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(text)
-  if (!m) return Number.NaN
-  const v = Number(m[1])
-  return m[2] === 'us' ? v / 1000 : m[2] === 's' ? v * 1000 : v
-}
-
-async function driveWrk(port: number, route: keyof typeof ROUTES, seconds: number) {
-  const r = ROUTES[route]
-  const script = join(tmpdir(), `lookout-bench-${route}.lua`)
-  writeFileSync(
-    script,
-    r.body
-      ? `wrk.method = "${r.method}"\nwrk.body = ${JSON.stringify(r.body)}\nwrk.headers["Content-Type"] = "application/json"\n`
-      : `wrk.method = "${r.method}"\n`,
-  )
-  const out = await new Promise<string>((resolve, reject) => {
-    const args = ['-c', '1', wrkPath!, '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script]
-    const child = spawn('taskset', [...args, `http://127.0.0.1:${port}${r.path}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let text = ''
-    child.stdout.on('data', (d) => {
-      text += d
-    })
-    child.stderr.on('data', (d) => {
-      text += d
-    })
-    child.once('error', reject)
-    child.once('exit', (code) =>
-      code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text}`)),
-    )
-  })
-  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? 0)
-  return {
-    rps: num(/Requests\/sec:\s+([\d.]+)/),
-    p50: durationMs(/50%\s+(\S+)/.exec(out)?.[1] ?? ''),
-    p99: durationMs(/99%\s+(\S+)/.exec(out)?.[1] ?? ''),
-    errors:
-      num(/Non-2xx or 3xx responses:\s+(\d+)/) +
-      [...out.matchAll(/(?:connect|read|write|timeout) (\d+)/g)].reduce((a, m) => a + Number(m[1]), 0),
-  }
-}
-
 async function drive(port: number, route: keyof typeof ROUTES, seconds: number) {
-  if (wrkPath) return driveWrk(port, route, seconds)
+  if (wrkPath) return runWrk(port, route, seconds, connections)
   const result = await autocannon({ ...autocannonRequest(port, route), connections, duration: seconds })
   return {
     rps: result.requests.average,
