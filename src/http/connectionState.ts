@@ -50,57 +50,75 @@ export function connectionOf(socket: object): ConnectionState {
 
 type ClosableSocket = { once?(event: 'close', listener: (this: object) => void): unknown }
 type Holder = { [kInFlight]?: InFlightResponse | undefined }
+type ClosingResponse = { req?: { socket?: object | null }; writableEnded: boolean }
 
-/**
- * Records a response in flight for the shared close listener of an adapter — on the connection's list, not as a
- * property added to the response: a property added to every `ServerResponse` after Node built it changes the
- * response's hidden class on every request, and Node's own response code after that point pays for it (measured on
- * Fastify: the store alone cost ~1.7 % of a hello request's CPU, docs/performance.md). The first response of a
- * connection adds `onSocketClose` to its socket, for the responses Node never closes: when a connection dies with
- * pipelined requests queued behind the one being answered, Node emits no `close` on the queued responses. A
- * response without a usable socket (HTTP/2, whose sockets carry many streams at once; fakes) keeps its entry on
- * itself.
- *
- * @example
- * trackInFlight('replies', reply, request.raw.socket, request.raw.httpVersionMajor === 2, onSocketClose)
- * reply.raw.on('close', onResponseClose) // takeInFlight('replies', this)
- */
-export function trackInFlight(
-  list: InFlightList,
-  entry: InFlightResponse,
-  socket: object | null | undefined,
-  http2: boolean,
-  onSocketClose: (this: object) => void,
-): void {
-  if (socket == null || http2 || typeof (socket as ClosableSocket).once !== 'function') {
-    ;(entry.raw as Holder)[kInFlight] = entry
-    return
-  }
-  const connection = connectionOf(socket)
-  const entries = connection[list]
-  if (entries !== undefined) {
-    entries.push(entry)
-    return
-  }
-  connection[list] = [entry]
-  ;(socket as ClosableSocket).once!('close', onSocketClose)
+/** What an adapter's close listener needs: where to record a response, and the listener itself. */
+export interface InFlightTracker<T extends InFlightResponse> {
+  /**
+   * Records a response in flight on its connection; `http2` (or a socket without `once`) keeps the entry on the
+   * response itself.
+   */
+  track(entry: T, socket: object | null | undefined, http2: boolean): void
+  /** The shared listener to add with `res.on('close', onResponseClose)` for every tracked response. */
+  readonly onResponseClose: (this: ClosingResponse) => void
 }
 
 /**
- * Takes the entry of the closed response `res` off its connection's list (or off `res` itself); `undefined` when
- * it is not there (finished already).
+ * The close-listener bookkeeping of one adapter: responses in flight are kept on the connection's list `list`, not
+ * as a property added to the response — a property added to every `ServerResponse` after Node built it changes the
+ * response's hidden class on every request, and Node's own response code after that point pays for it (measured on
+ * Fastify: the store alone cost ~1.7 % of a hello request's CPU, docs/performance.md). `finish` runs once per
+ * entry: from the response's `close` (aborted when the response never ended), or from the connection's `close`
+ * for what is left on its list (aborted when the response never finished) — when a connection dies with pipelined
+ * requests queued behind the one being answered, Node emits no `close` on the queued responses. A response without
+ * a usable socket (HTTP/2, whose sockets carry many streams at once; fakes) keeps its entry on itself.
  *
  * @example
- * function onResponseClose(this: ServerResponse) { const reply = takeInFlight<FastifyReply>('replies', this) }
+ * const replies = createInFlightTracker<FastifyReply>('replies', (reply, aborted) => finishReply(reply, aborted))
+ * replies.track(reply, request.raw.socket, request.raw.httpVersionMajor === 2)
+ * reply.raw.on('close', replies.onResponseClose)
  */
-export function takeInFlight<T extends InFlightResponse>(
+export function createInFlightTracker<T extends InFlightResponse>(
   list: InFlightList,
-  res: object & { req?: { socket?: object | null } },
-): T | undefined {
+  finish: (entry: T, aborted: boolean) => void,
+): InFlightTracker<T> {
+  function onSocketClose(this: object): void {
+    const connection = connectionOf(this)
+    const entries = connection[list] as T[] | undefined
+    connection[list] = undefined
+    if (entries === undefined) return
+    for (const entry of entries)
+      finish(entry, !(entry.raw as { writableFinished?: boolean }).writableFinished)
+  }
+
+  return {
+    track(entry, socket, http2) {
+      if (socket == null || http2 || typeof (socket as ClosableSocket).once !== 'function') {
+        ;(entry.raw as Holder)[kInFlight] = entry
+        return
+      }
+      const connection = connectionOf(socket)
+      const entries = connection[list]
+      if (entries !== undefined) {
+        entries.push(entry)
+        return
+      }
+      connection[list] = [entry]
+      ;(socket as ClosableSocket).once!('close', onSocketClose)
+    },
+    onResponseClose() {
+      const entry = take(list, this) as T | undefined
+      if (entry !== undefined) finish(entry, !this.writableEnded)
+    },
+  }
+}
+
+/** Takes the entry of the closed response `res` off its connection's list (or off `res` itself). */
+function take(list: InFlightList, res: ClosingResponse): InFlightResponse | undefined {
   const own = (res as Holder)[kInFlight]
   if (own !== undefined) {
     ;(res as Holder)[kInFlight] = undefined
-    return own as T
+    return own
   }
   const socket = res.req?.socket
   const entries = socket == null ? undefined : connectionOf(socket)[list]
@@ -111,20 +129,7 @@ export function takeInFlight<T extends InFlightResponse>(
     // Found by identity, so order does not matter: the last entry moves here and the list never shifts.
     const last = entries.pop()!
     if (i < entries.length) entries[i] = last
-    return entry as T
+    return entry
   }
   return undefined
-}
-
-/**
- * Empties a closed connection's list and returns what was on it: responses Node will never close.
- *
- * @example
- * function onSocketClose(this: object) { for (const reply of drainInFlight<FastifyReply>('replies', this)) … }
- */
-export function drainInFlight<T extends InFlightResponse>(list: InFlightList, socket: object): T[] {
-  const connection = connectionOf(socket)
-  const entries = connection[list]
-  connection[list] = undefined
-  return (entries ?? []) as T[]
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Lookout } from '../core/createLookout.ts'
-import { drainInFlight, takeInFlight, trackInFlight } from './connectionState.ts'
+import { createInFlightTracker } from './connectionState.ts'
 import type { LifecycleCore } from './lifecycleCore.ts'
 import type { LifecycleRequest } from './lifecycleRequest.ts'
 import { problem } from './opsResponses.ts'
@@ -35,10 +35,10 @@ export function startNodeRequest(
   if (extra !== undefined) for (let i = 0; i < extra.length; i += 2) res.setHeader(extra[i]!, extra[i + 1]!)
   // One shared listener registered with on(): measured on Fastify, a once() wrapper around a per-request closure
   // cost ~7 µs per request, a shared on() listener ~0. Its state is on the connection's list, not on the response
-  // (see trackInFlight).
+  // (see createInFlightTracker).
   const pending: PendingResponse = { raw: res, core, req, routeAtFinish }
-  trackInFlight('responses', pending, raw.socket, raw.httpVersionMajor === 2, onSocketClose)
-  res.on('close', onResponseClose)
+  responses.track(pending, raw.socket, raw.httpVersionMajor === 2)
+  res.on('close', responses.onResponseClose)
   const rejection = core.admit(req)
   if (rejection !== undefined) {
     res.statusCode = rejection.status
@@ -57,18 +57,7 @@ interface PendingResponse {
   readonly routeAtFinish: (() => string | undefined) | undefined
 }
 
-/** Finishes the request of the closed response (`this`), completed or aborted. */
-function onResponseClose(this: ServerResponse): void {
-  const pending = takeInFlight<PendingResponse>('responses', this)
-  if (pending !== undefined) finishPending(pending, !this.writableEnded)
-}
-
-/** Finishes what is left on a closed connection's list: responses Node will never close (see trackInFlight). */
-function onSocketClose(this: object): void {
-  for (const pending of drainInFlight<PendingResponse>('responses', this))
-    finishPending(pending, !pending.raw.writableFinished)
-}
-
+/** Finishes the request of a closed response (completed or aborted), or of one its closed connection left. */
 function finishPending(pending: PendingResponse, aborted: boolean): void {
   const { core, req, routeAtFinish, raw } = pending
   if (routeAtFinish !== undefined && req.route === '') {
@@ -82,6 +71,8 @@ function finishPending(pending: PendingResponse, aborted: boolean): void {
   }
   core.finish(req, raw.statusCode, responseLength(raw), aborted)
 }
+
+const responses = createInFlightTracker<PendingResponse>('responses', finishPending)
 
 /**
  * The response's Content-Length: from the header store, or — when the app passed its headers straight to

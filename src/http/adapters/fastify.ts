@@ -1,10 +1,9 @@
-import type { ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { LookoutOptions } from '../../config/schema.ts'
 import { createLookout, type Lookout } from '../../core/createLookout.ts'
 import { adapterMisuseError } from '../../errors.ts'
-import { drainInFlight, takeInFlight, trackInFlight } from '../connectionState.ts'
+import { createInFlightTracker } from '../connectionState.ts'
 import type { LifecycleRequest } from '../lifecycleRequest.ts'
 import type { MountedOpsRoute } from '../opsDispatcher.ts'
 import type { OpsResponse } from '../opsRoute.ts'
@@ -128,7 +127,7 @@ declare module 'fastify' {
  *   the start could not happen earlier: enter their contexts;
  * - `onError`: remember the error;
  * - response `close`: finish — it fires for completed *and* aborted responses; and the connection's `close` for the
- *   pipelined responses Node never closes (see trackInFlight), so in-flight always returns to 0.
+ *   pipelined responses Node never closes (see createInFlightTracker), so in-flight always returns to 0.
  *
  * Measured (callgrind, 2026-12-03, metrics area only): the two start paths cost the same within run-to-run noise
  * (hello 76.9 k / 76.5 k instructions per request, orders 110.3 k / 110.3 k); the log-controller start is the
@@ -148,19 +147,10 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   const lookout = instance ?? createLookout(lookoutOptions, { handleSignalsByDefault: true })
   const core = lookout.core
   const idHeader = core.requestIdHeader
+  // The close listener's state goes on the connection, not on the response (createInFlightTracker says why).
+  const replies = createInFlightTracker<FastifyReply>('replies', finishReply)
 
-  /** Finishes the request of the closed response (`this`): completed or aborted. */
-  function onResponseClose(this: ServerResponse): void {
-    const reply = takeInFlight<FastifyReply>('replies', this)
-    if (reply !== undefined) finishReply(reply, !this.writableEnded)
-  }
-
-  /** Finishes what is left on a closed connection's list: responses Node will never close (see trackInFlight). */
-  function onSocketClose(this: object): void {
-    for (const reply of drainInFlight<FastifyReply>('replies', this))
-      finishReply(reply, !reply.raw.writableFinished)
-  }
-
+  /** Finishes the request of a closed response (completed or aborted), or of one its closed connection left. */
   function finishReply(reply: FastifyReply, aborted: boolean): void {
     const req = reply.request.lookoutRequest
     if (req == null) return
@@ -194,9 +184,8 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
     // One shared listener, registered with on() (not once(), and not a per-request closure): measured, a
     // once() wrapper around a closure cost ~7 µs per request on a hello-world route, a shared on() listener ~0;
     // a per-request closure instead of the connection's list, 2 % more CPU per request (co-scheduled A/B).
-    // The close listener's state goes on the connection, not on the response (trackInFlight says why).
-    trackInFlight('replies', reply, raw.socket, raw.httpVersionMajor === 2, onSocketClose)
-    reply.raw.on('close', onResponseClose)
+    replies.track(reply, raw.socket, raw.httpVersionMajor === 2)
+    reply.raw.on('close', replies.onResponseClose)
     const rejection = core.admit(req)
     if (rejection === undefined) return req
     reply.code(rejection.status)
