@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import type { ResolvedConfig } from '../config/schema.ts'
-import type { HttpMetrics } from '../metrics/httpMetrics.ts'
+import type { HttpMetrics, RouteSeries } from '../metrics/httpMetrics.ts'
 import { createTenantAdmission } from '../metrics/tenantAdmission.ts'
 import { createIpMatcher } from './cidr.ts'
 import { resolveClientIp } from './clientIp.ts'
@@ -48,6 +48,21 @@ export interface LifecycleCore {
     route: string | undefined,
   ): LifecycleRequest
   /**
+   * The telemetry binding of a matched route for requests whose method is `rawMethod`, to keep with the route and
+   * pass to {@link LifecycleCore.startBound}.
+   */
+  routeBinding(rawMethod: string, route: string): RouteBinding
+  /**
+   * {@link LifecycleCore.startWith} for a request of a route whose binding the adapter kept
+   * ({@link LifecycleCore.routeBinding}); `binding.rawMethod` must be the request's method.
+   */
+  startBound(
+    url: string | undefined,
+    headers: IncomingHttpHeaders,
+    socket: object | null | undefined,
+    binding: RouteBinding,
+  ): LifecycleRequest
+  /**
    * The response header that carries the request id (`http.requestIdHeader`, lower-case): adapters set it to
    * `req.requestId` on every response, then the pairs in `req.responseHeaders`.
    */
@@ -83,6 +98,22 @@ export interface LifecycleCore {
    * still lets `finish` run, so the 503 is measured), or `undefined` to proceed.
    */
   admit(req: LifecycleRequest): AdmissionRejection | undefined
+}
+
+/**
+ * What Lookout decides about a matched route once, for adapters that can keep it with the route (Fastify's route
+ * context): whether it is excluded and — when the series do not depend on the request (no tenant label) — its
+ * metric series. {@link LifecycleCore.startBound} then starts a request with no look-up by route.
+ */
+export interface RouteBinding {
+  /** The method string the binding was made for: it applies to requests whose method is this same string. */
+  readonly rawMethod: string
+  /** The route template. */
+  readonly route: string
+  /** The route is excluded from telemetry (probes, /metrics). */
+  readonly excluded: boolean
+  /** The route's series; `undefined` when excluded, metrics are off, or a tenant label makes them per request. */
+  readonly series: RouteSeries | undefined
 }
 
 /** A response an adapter sends instead of running the request (e.g. 503 + `Retry-After` while shedding load). */
@@ -192,12 +223,12 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
     }
   }
 
-  function begin(
+  /** The request object of a new request, counted in flight; no route, no observers yet. */
+  function create(
     method: string | undefined,
     url: string | undefined,
     headers: IncomingHttpHeaders,
     remoteAddress: string | undefined,
-    route: string | undefined,
   ): LifecycleRequest {
     const rawMethod = method ?? ''
     const tenantValue = headers[tenantHeader]
@@ -216,8 +247,11 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
     )
     req.requestIdGenerated = req.requestId !== incomingId
     inFlight++
-    if (route !== undefined) bindRoute(req, route)
-    else req.excluded = isExcluded(req.path)
+    return req
+  }
+
+  /** Runs the observers' `onStart` (a failing observer never reaches the request). */
+  function started(req: LifecycleRequest): LifecycleRequest {
     for (let i = 0; i < starters.length; i++) {
       try {
         starters[i]!.onStart!(req)
@@ -226,6 +260,19 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
       }
     }
     return req
+  }
+
+  function begin(
+    method: string | undefined,
+    url: string | undefined,
+    headers: IncomingHttpHeaders,
+    remoteAddress: string | undefined,
+    route: string | undefined,
+  ): LifecycleRequest {
+    const req = create(method, url, headers, remoteAddress)
+    if (route !== undefined) bindRoute(req, route)
+    else req.excluded = isExcluded(req.path)
+    return started(req)
   }
 
   const core: LifecycleCore = {
@@ -240,6 +287,33 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
     },
     startWith(method, url, headers, socket, route) {
       return begin(method, url, headers, peerAddressOf(socket), route)
+    },
+    routeBinding(rawMethod, route) {
+      const excluded = isExcluded(route)
+      return Object.freeze({
+        rawMethod,
+        route,
+        excluded,
+        series:
+          metrics === undefined || excluded || admitTenant !== undefined
+            ? undefined
+            : metrics.route(normalizeMethod(rawMethod), route, undefined),
+      })
+    },
+    startBound(url, headers, socket, binding) {
+      const req = create(binding.rawMethod, url, headers, peerAddressOf(socket))
+      const series = binding.series
+      if (series !== undefined) {
+        req.route = binding.route
+        req.series = series
+        series.inFlight.value++
+      } else if (binding.excluded) {
+        req.route = binding.route
+        req.excluded = true
+      } else {
+        bindRoute(req, binding.route)
+      }
+      return started(req)
     },
     requestIdHeader: idHeader,
     setRoute(req, route) {

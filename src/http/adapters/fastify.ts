@@ -4,6 +4,7 @@ import type { LookoutOptions } from '../../config/schema.ts'
 import { createLookout, type Lookout } from '../../core/createLookout.ts'
 import { adapterMisuseError } from '../../errors.ts'
 import { createInFlightTracker } from '../connectionState.ts'
+import type { RouteBinding } from '../lifecycleCore.ts'
 import type { LifecycleRequest } from '../lifecycleRequest.ts'
 import type { MountedOpsRoute } from '../opsDispatcher.ts'
 import type { OpsResponse } from '../opsRoute.ts'
@@ -38,17 +39,26 @@ let contextKey: symbol | null | undefined
  * app.addHook('onRequest', (request, _reply, done) => { console.log(routeOf(request)); done() })
  */
 export function routeOf(request: FastifyRequest): string | undefined {
+  const context = routeContextOf(request)
+  return context !== undefined ? context.config?.url : request.routeOptions.url
+}
+
+/** The part of Fastify's route context Lookout reads. */
+interface RouteContextLike {
+  readonly config?: { readonly url?: string }
+}
+
+/**
+ * Fastify's route context of a request (one object per route definition, shared by its methods; one for all
+ * 404s), or `undefined` when this Fastify version does not keep it under the key {@link routeOf} looks for.
+ */
+function routeContextOf(request: FastifyRequest): RouteContextLike | undefined {
   if (contextKey === undefined) {
     contextKey =
       Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ?? null
   }
-  if (contextKey !== null) {
-    const context = (request as unknown as Record<symbol, { config?: { url?: string } } | undefined>)[
-      contextKey
-    ]
-    if (context !== undefined) return context.config?.url
-  }
-  return request.routeOptions.url
+  if (contextKey === null) return undefined
+  return (request as unknown as Record<symbol, RouteContextLike | undefined>)[contextKey]
 }
 
 /**
@@ -149,6 +159,10 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   const idHeader = core.requestIdHeader
   // The close listener's state goes on the connection, not on the response (createInFlightTracker says why).
   const replies = createInFlightTracker<FastifyReply>('replies', finishReply)
+  // Each matched route's binding (exclusion, series), kept per route context: a request of a known route starts
+  // without looking its route up in the exclusion and series maps. A route with several methods shares one
+  // context; the binding holds the first method seen, the others take the look-ups.
+  const bindings = new WeakMap<object, RouteBinding>()
 
   /** Finishes the request of a closed response (completed or aborted), or of one its closed connection left. */
   function finishReply(reply: FastifyReply, aborted: boolean): void {
@@ -169,7 +183,22 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
    */
   function startRequest(request: FastifyRequest, reply: FastifyReply): LifecycleRequest | undefined {
     const raw = request.raw
-    const req = core.startWith(raw.method, raw.url, raw.headers, raw.socket, routeOf(request))
+    const context = routeContextOf(request)
+    const route = context !== undefined ? context.config?.url : request.routeOptions.url
+    let req: LifecycleRequest
+    if (context !== undefined && route !== undefined && raw.method !== undefined) {
+      let binding = bindings.get(context)
+      if (binding === undefined) {
+        binding = core.routeBinding(raw.method, route)
+        bindings.set(context, binding)
+      }
+      req =
+        binding.rawMethod === raw.method
+          ? core.startBound(raw.url, raw.headers, raw.socket, binding)
+          : core.startWith(raw.method, raw.url, raw.headers, raw.socket, route)
+    } else {
+      req = core.startWith(raw.method, raw.url, raw.headers, raw.socket, route)
+    }
     request.lookoutRequest = req
     const stored = replyHeadersOf(reply)
     const extra = req.responseHeaders

@@ -49,6 +49,55 @@ describe('the Fastify plugin', () => {
     await app.close()
   })
 
+  test('a route with several methods, its HEAD route and an excluded user route each count under their own method and route', async () => {
+    const { app, instance } = await appWith()
+    app.route({ method: ['PUT', 'PATCH'], url: '/items/:id', handler: async () => ({}) })
+    app.get('/health/custom', async () => 'ok')
+    for (const [method, url] of [
+      ['PUT', '/items/1'],
+      ['PATCH', '/items/2'],
+      ['PUT', '/items/3'],
+      ['PATCH', '/items/4'],
+      ['PATCH', '/items/5'],
+      ['HEAD', '/users/1'],
+      ['GET', '/users/1'],
+      ['GET', '/health/custom'],
+    ] as const) {
+      assert.equal((await app.inject({ method, url })).statusCode, 200, `${method} ${url}`)
+    }
+    const text = await scrape(app)
+    assert.match(text, /http_requests_total\{method="PUT",route="\/items\/:id",status="200"\} 2\n/)
+    assert.match(text, /http_requests_total\{method="PATCH",route="\/items\/:id",status="200"\} 3\n/)
+    assert.match(text, /http_requests_total\{method="HEAD",route="\/users\/:id",status="200"\} 1\n/)
+    assert.match(text, /http_requests_total\{method="GET",route="\/users\/:id",status="200"\} 1\n/)
+    assert.match(text, /http_requests_in_flight\{method="PATCH",route="\/items\/:id"\} 0\n/)
+    assert.doesNotMatch(text, /route="\/health\/custom"/, 'a /health* route is excluded by default')
+    assert.equal(instance.core.inFlight, 0)
+    await app.close()
+  })
+
+  test('with a tenant label, requests of one route count under their own tenants', async () => {
+    const { app } = await appWith({ metrics: { tenantLabel: true } })
+    for (const tenant of ['acme', 'globex', 'acme']) {
+      await app.inject({ url: '/users/1', headers: { 'x-tenant-id': tenant } })
+    }
+    await app.inject('/users/1')
+    const text = await scrape(app)
+    assert.match(
+      text,
+      /http_requests_total\{method="GET",route="\/users\/:id",status="200",tenant="acme"\} 2\n/,
+    )
+    assert.match(
+      text,
+      /http_requests_total\{method="GET",route="\/users\/:id",status="200",tenant="globex"\} 1\n/,
+    )
+    assert.match(
+      text,
+      /http_requests_total\{method="GET",route="\/users\/:id",status="200",tenant="none"\} 1\n/,
+    )
+    await app.close()
+  })
+
   test('the route template read from the route context equals routeOptions.url (matched, HEAD and 404)', async () => {
     const app = Fastify()
     const seen: [string | undefined, string | undefined][] = []
