@@ -10,11 +10,15 @@
  *   from /proc), which does not depend on how evenly the core was shared.
  *
  * Medians and interquartile ranges over the rounds; `fastify-bare-control` (a second bare server) measures the
- * method's own bias. A fresh pair of processes per configuration, every server's node with run.ts's default node
- * flags (a fixed 16 MB young generation). Needs wrk and taskset (Linux); servers import the built package.
+ * method's own bias. `--pairs=N` spreads the rounds over N fresh pairs of processes per configuration (default 1),
+ * started in alternating order: one process's JIT outcome is fixed for its life, so rounds of one pair share it and
+ * only fresh pairs sample it; the report gives each pair's medians. A round in which either wrk saw a failed
+ * request (non-2xx, socket error, timeout) is measured again and counted. Every server's node runs with run.ts's
+ * default node flags (a fixed 16 MB young generation). Needs wrk and taskset (Linux); servers import the built package.
  *
  *   node --import tsx bench/coscheduled.ts --only=fastify-bare-control,lookout-only-metrics,peer-fastify-metrics
  *   node --import tsx bench/coscheduled.ts --only=lookout-only-metrics --route=orders --rounds=12 --duration=4 --out=co-orders
+ *   node --import tsx bench/coscheduled.ts --only=fastify-bare-control,lookout-only-metrics --rounds=24 --pairs=6
  *
  * A/B of two builds: `--baseline=<configuration>` compares every configuration with that one instead of its bare
  * server, and `--baseline-root=<dir>` runs the baseline from another checkout (built, with node_modules), e.g. the
@@ -42,6 +46,7 @@ const args = new Map(
 const only = (args.get('only') ?? 'fastify-bare-control,lookout-only-metrics,peer-fastify-metrics').split(',')
 const route = (args.get('route') ?? 'hello') as keyof typeof ROUTES
 const rounds = Number(args.get('rounds') ?? 10)
+const pairs = Number(args.get('pairs') ?? 1)
 const duration = Number(args.get('duration') ?? 4)
 const connections = Number(args.get('connections') ?? 32)
 const out = args.get('out') ?? 'coscheduled'
@@ -78,6 +83,7 @@ interface Row {
   config: string
   baseline: string
   rounds: {
+    pair: number
     bareRequests: number
     requests: number
     bareTicks: number
@@ -89,7 +95,12 @@ interface Row {
   cpuPerRequest: { median: number; q1: number; q3: number }
   bareUsPerRequest: number
   usPerRequest: number
+  /** Medians of each pair of processes' rounds: the spread between pairs is the processes' own variance. */
+  pairs: { throughput: number; cpu: number }[]
+  /** Failed requests of rounds that were measured again. */
   errors: number
+  /** Rounds measured again (a load generator failed, or requests failed). */
+  remeasured: number
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -102,88 +113,127 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 const tick = 100 // clock ticks per second (USER_HZ) on Linux
+const perPair = Math.ceil(rounds / pairs)
 const rows: Row[] = []
 for (const name of only) {
   const config = CONFIGS.find((c) => c.name === name)
   if (config === undefined) throw new Error(`unknown configuration ${name}`)
   const bare = CONFIGS.find((c) => c.name === (baselineName ?? baselineOf(name)))
   if (bare === undefined) throw new Error(`unknown baseline configuration ${baselineName}`)
-  const a = await spawnServer(bare, { nodeFlags, cwd: baselineRoot })
-  const b = await spawnServer(config, { nodeFlags })
-  try {
-    for (const s of [a, b]) execFileSync('taskset', ['-cp', '0', String(s.child.pid)], { stdio: 'ignore' })
-    await Promise.all([wrk(a.port, 3), wrk(b.port, 3)]) // warm-up, together
-    const row: Row['rounds'] = []
-    let errors = 0
-    let failures = 0
-    for (let i = 0; i < rounds; i++) {
-      const ta = cpuTicks(a.child.pid!)
-      const tb = cpuTicks(b.child.pid!)
-      let wa: { requests: number; errors: number }
-      let wb: { requests: number; errors: number }
-      try {
-        ;[wa, wb] = await Promise.all([wrk(a.port, duration), wrk(b.port, duration)])
-      } catch (err) {
-        // A round whose load generator failed is measured again (at most 3 times per configuration).
-        if (++failures > 3) throw err
-        console.log(`  ${name}: round ${i + 1} measured again: ${(err as Error).message.slice(0, 200)}`)
-        i--
-        continue
+  const row: Row['rounds'] = []
+  const pairMedians: Row['pairs'] = []
+  let errors = 0
+  let remeasured = 0
+  for (let p = 0; p < pairs && row.length < rounds; p++) {
+    // A fresh pair of processes per pair (one process's JIT outcome is fixed for its life), started in
+    // alternating order so neither side always starts first.
+    const first = p % 2 === 0 ? bare : config
+    const started1 = await spawnServer(first, { nodeFlags, cwd: first === bare ? baselineRoot : undefined })
+    const started2 = await spawnServer(first === bare ? config : bare, {
+      nodeFlags,
+      cwd: first === bare ? undefined : baselineRoot,
+    })
+    const a = first === bare ? started1 : started2
+    const b = first === bare ? started2 : started1
+    try {
+      for (const s of [a, b]) execFileSync('taskset', ['-cp', '0', String(s.child.pid)], { stdio: 'ignore' })
+      await Promise.all([wrk(a.port, 3), wrk(b.port, 3)]) // warm-up, together
+      const pairRounds: Row['rounds'] = []
+      let failures = 0
+      while (pairRounds.length < perPair && row.length < rounds) {
+        const ta = cpuTicks(a.child.pid!)
+        const tb = cpuTicks(b.child.pid!)
+        let wa: { requests: number; errors: number }
+        let wb: { requests: number; errors: number }
+        try {
+          ;[wa, wb] = await Promise.all([wrk(a.port, duration), wrk(b.port, duration)])
+          // A round with failed requests on either side compares different work (an error answer is cheaper
+          // or dearer than the route's): it is measured again, and counted.
+          if (wa.errors + wb.errors > 0) {
+            errors += wa.errors + wb.errors
+            throw new Error(`${wa.errors} / ${wb.errors} failed requests (bare / ${name})`)
+          }
+        } catch (err) {
+          // Measured again at most 3 times per pair.
+          if (++failures > 3) throw err
+          remeasured++
+          console.log(
+            `  ${name}: pair ${p + 1} round measured again: ${(err as Error).message.slice(0, 200)}`,
+          )
+          continue
+        }
+        const bareTicks = cpuTicks(a.child.pid!) - ta
+        const ticks = cpuTicks(b.child.pid!) - tb
+        const result = {
+          pair: p + 1,
+          bareRequests: wa.requests,
+          requests: wb.requests,
+          bareTicks,
+          ticks,
+          throughput: wb.requests / wa.requests,
+          cpu: bareTicks / wa.requests / (ticks / wb.requests),
+        }
+        pairRounds.push(result)
+        row.push(result)
+        console.log(
+          `  ${name.padEnd(30)} pair ${p + 1} round ${pairRounds.length}: ${wa.requests} / ${wb.requests} requests, throughput ${result.throughput.toFixed(3)}, CPU per request ${result.cpu.toFixed(3)}`,
+        )
       }
-      const bareTicks = cpuTicks(a.child.pid!) - ta
-      const ticks = cpuTicks(b.child.pid!) - tb
-      errors += wa.errors + wb.errors
-      const result = {
-        bareRequests: wa.requests,
-        requests: wb.requests,
-        bareTicks,
-        ticks,
-        throughput: wb.requests / wa.requests,
-        cpu: bareTicks / wa.requests / (ticks / wb.requests),
-      }
-      row.push(result)
-      console.log(
-        `  ${name.padEnd(30)} round ${i + 1}: ${wa.requests} / ${wb.requests} requests, throughput ${result.throughput.toFixed(3)}, CPU per request ${result.cpu.toFixed(3)}`,
-      )
+      pairMedians.push({
+        throughput: round3(
+          quantile(
+            pairRounds.map((x) => x.throughput),
+            0.5,
+          ),
+        ),
+        cpu: round3(
+          quantile(
+            pairRounds.map((x) => x.cpu),
+            0.5,
+          ),
+        ),
+      })
+    } finally {
+      await Promise.all([stop(a.child), stop(b.child)])
     }
-    const summary = (xs: number[]) => ({
-      median: round3(quantile(xs, 0.5)),
-      q1: round3(quantile(xs, 0.25)),
-      q3: round3(quantile(xs, 0.75)),
-    })
-    const sum = (f: (x: Row['rounds'][number]) => number) => row.reduce((s, x) => s + f(x), 0)
-    rows.push({
-      config: name,
-      baseline: bare.name,
-      rounds: row,
-      throughput: summary(row.map((x) => x.throughput)),
-      cpuPerRequest: summary(row.map((x) => x.cpu)),
-      bareUsPerRequest: round3((sum((x) => x.bareTicks) / tick / sum((x) => x.bareRequests)) * 1e6),
-      usPerRequest: round3((sum((x) => x.ticks) / tick / sum((x) => x.requests)) * 1e6),
-      errors,
-    })
-  } finally {
-    await Promise.all([stop(a.child), stop(b.child)])
   }
+  const summary = (xs: number[]) => ({
+    median: round3(quantile(xs, 0.5)),
+    q1: round3(quantile(xs, 0.25)),
+    q3: round3(quantile(xs, 0.75)),
+  })
+  const sum = (f: (x: Row['rounds'][number]) => number) => row.reduce((s, x) => s + f(x), 0)
+  rows.push({
+    config: name,
+    baseline: bare.name,
+    rounds: row,
+    pairs: pairMedians,
+    throughput: summary(row.map((x) => x.throughput)),
+    cpuPerRequest: summary(row.map((x) => x.cpu)),
+    bareUsPerRequest: round3((sum((x) => x.bareTicks) / tick / sum((x) => x.bareRequests)) * 1e6),
+    usPerRequest: round3((sum((x) => x.ticks) / tick / sum((x) => x.requests)) * 1e6),
+    errors,
+    remeasured,
+  })
 }
 
 const report = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
-  settings: { route, rounds, duration, connections, nodeFlags, baselineRoot: baselineRoot ?? null },
+  settings: { route, rounds, pairs, duration, connections, nodeFlags, baselineRoot: baselineRoot ?? null },
   rows,
 }
 writeFileSync(join('bench', 'results', `${out}.json`), `${JSON.stringify(report, null, 2)}\n`)
 const lines = [
   '# Co-scheduled throughput (bench/coscheduled.ts)',
   '',
-  `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · Node ${report.machine.node} · route ${route}: each configuration and its bare server at the same time on core 0, one wrk each on core 1 (${connections} connections), ${rounds} rounds of ${duration} s after a 3 s warm-up; node flags ${nodeFlags.join(' ') || 'none'}${baselineRoot ? `; the baseline ran from ${baselineRoot}` : ''}. Ratios are medians over the rounds (IQR in brackets).`,
+  `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · Node ${report.machine.node} · route ${route}: each configuration and its bare server at the same time on core 0, one wrk each on core 1 (${connections} connections), ${rounds} rounds of ${duration} s over ${pairs} pair(s) of fresh processes, each pair after a 3 s warm-up; node flags ${nodeFlags.join(' ') || 'none'}${baselineRoot ? `; the baseline ran from ${baselineRoot}` : ''}. Ratios are medians over the rounds (IQR in brackets).`,
   '',
-  '| configuration | vs | throughput ratio | CPU-per-request ratio | µs CPU / request (bare / this) | errors |',
-  '|---|---|---:|---:|---:|---:|',
+  '| configuration | vs | throughput ratio | CPU-per-request ratio | per-pair medians (throughput / CPU) | µs CPU / request (bare / this) | rounds measured again (failed requests) |',
+  '|---|---|---:|---:|---|---:|---:|',
   ...rows.map(
     (x) =>
-      `| ${x.config} | ${x.baseline} | ${x.throughput.median} (${x.throughput.q1}–${x.throughput.q3}) | ${x.cpuPerRequest.median} (${x.cpuPerRequest.q1}–${x.cpuPerRequest.q3}) | ${x.bareUsPerRequest} / ${x.usPerRequest} | ${x.errors} |`,
+      `| ${x.config} | ${x.baseline} | ${x.throughput.median} (${x.throughput.q1}–${x.throughput.q3}) | ${x.cpuPerRequest.median} (${x.cpuPerRequest.q1}–${x.cpuPerRequest.q3}) | ${x.pairs.map((q) => `${q.throughput} / ${q.cpu}`).join('; ')} | ${x.bareUsPerRequest} / ${x.usPerRequest} | ${x.remeasured} (${x.errors}) |`,
   ),
   '',
 ]
