@@ -20,6 +20,9 @@
  *   node --import tsx bench/coscheduled.ts --only=lookout-only-metrics --route=orders --rounds=12 --duration=4 --out=co-orders
  *   node --import tsx bench/coscheduled.ts --only=fastify-bare-control,lookout-only-metrics --rounds=24 --pairs=6
  *
+ * `--client-idle=poll|halt|as-is` (default as-is): how the load generator's idle core waits for the run — see
+ * bench/clientIdle.ts for why a halting client core charges the server a VM exit per wake-up.
+ *
  * A/B of two builds: `--baseline=<configuration>` compares every configuration with that one instead of its bare
  * server, and `--baseline-root=<dir>` runs the baseline from another checkout (built, with node_modules), e.g. the
  * previous commit:
@@ -33,6 +36,7 @@ import { type ChildProcess, execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
+import { applyClientIdle, clientIdleArg } from './clientIdle.ts'
 import { baselineOf, CONFIGS, ROUTES } from './configs.ts'
 import { spawnServer } from './spawnServer.ts'
 import { runWrk } from './wrk.ts'
@@ -56,6 +60,7 @@ const nodeFlags = (args.get('node-flags') ?? '--min-semi-space-size=16 --max-sem
 const baselineName = args.get('baseline')
 const baselineRoot = args.get('baseline-root')
 if (!(route in ROUTES)) throw new Error(`unknown route ${route}`)
+const clientIdle = applyClientIdle(clientIdleArg(args.get('client-idle')))
 
 /** utime + stime of every thread of a process, in clock ticks (/proc/<pid>/stat fields 14 and 15). */
 function cpuTicks(pid: number): number {
@@ -217,17 +222,28 @@ for (const name of only) {
   })
 }
 
+clientIdle.restore()
+
 const report = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
-  settings: { route, rounds, pairs, duration, connections, nodeFlags, baselineRoot: baselineRoot ?? null },
+  settings: {
+    route,
+    rounds,
+    pairs,
+    duration,
+    connections,
+    nodeFlags,
+    baselineRoot: baselineRoot ?? null,
+    clientIdle: { requested: clientIdle.requested, guestHaltPollNs: clientIdle.guestHaltPollNs },
+  },
   rows,
 }
 writeFileSync(join('bench', 'results', `${out}.json`), `${JSON.stringify(report, null, 2)}\n`)
 const lines = [
   '# Co-scheduled throughput (bench/coscheduled.ts)',
   '',
-  `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · Node ${report.machine.node} · route ${route}: each configuration and its bare server at the same time on core 0, one wrk each on core 1 (${connections} connections), ${rounds} rounds of ${duration} s over ${pairs} pair(s) of fresh processes, each pair after a 3 s warm-up; node flags ${nodeFlags.join(' ') || 'none'}${baselineRoot ? `; the baseline ran from ${baselineRoot}` : ''}. Ratios are medians over the rounds (IQR in brackets).`,
+  `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · Node ${report.machine.node} · route ${route}: each configuration and its bare server at the same time on core 0, one wrk each on core 1 (${connections} connections), ${rounds} rounds of ${duration} s over ${pairs} pair(s) of fresh processes, each pair after a 3 s warm-up; node flags ${nodeFlags.join(' ') || 'none'}; guest halt-poll window ${clientIdle.guestHaltPollNs === null ? 'n/a (no haltpoll driver)' : `${clientIdle.guestHaltPollNs} ns`} (\`--client-idle=${clientIdle.requested}\`, bench/clientIdle.ts)${baselineRoot ? `; the baseline ran from ${baselineRoot}` : ''}. Ratios are medians over the rounds (IQR in brackets).`,
   '',
   '| configuration | vs | throughput ratio | CPU-per-request ratio | per-pair medians (throughput / CPU) | µs CPU / request (bare / this) | rounds measured again (failed requests) |',
   '|---|---|---:|---:|---|---:|---:|',

@@ -11,12 +11,15 @@
  *
  * Writes bench/results/latest.json and bench/results/latest.md (`--out=name` for another name); `--slice=1` sets the
  * slice length (s), `--block=4` the measured slices of one configuration in a row and `--max-steal=10` the host
- * steal (%) above which a slice triple is measured again.
+ * steal (%) above which a slice triple is measured again; `--client-idle=poll|halt|as-is` how the load generator's
+ * idle core waits during the run (bench/clientIdle.ts: a halting client core charges the server a VM exit per
+ * wake-up).
  */
 import { type ChildProcess, execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import autocannon from 'autocannon'
+import { applyClientIdle, clientIdleArg } from './clientIdle.ts'
 import { autocannonRequest, baselineOf, CONFIGS, type Config, type ROUTES } from './configs.ts'
 import { runMetricsMicro } from './micro/metrics.ts'
 import { spawnServer } from './spawnServer.ts'
@@ -52,6 +55,8 @@ const nodeFlags = (nodeFlagsArg ?? '--min-semi-space-size=16 --max-semi-space-si
 /** Result file name under bench/results/ (without extension). */
 const outName = args.find((a) => a.startsWith('--out='))?.slice(6) ?? 'latest'
 const connections = 32
+/** How the load generator's idle core waits (`--client-idle=poll|halt|as-is`, default as-is; bench/clientIdle.ts). */
+const clientIdleRequested = clientIdleArg(args.find((a) => a.startsWith('--client-idle='))?.slice(14))
 const routes = (routeArg ? [routeArg] : quick ? ['hello'] : ['hello', 'orders']) as (keyof typeof ROUTES)[]
 const configs = CONFIGS.filter((c) => !only || only.includes(c.name))
 
@@ -150,6 +155,7 @@ async function measure(s: Server, route: keyof typeof ROUTES, seconds: number): 
 }
 
 async function main() {
+  const clientIdle = applyClientIdle(clientIdleRequested)
   const pinnedSelf = pin(process.pid, 1)
   const slices = Math.max(1, Math.round(duration / slice))
   console.log(
@@ -302,6 +308,7 @@ async function main() {
       vsPeer[`${route}: lookout-full-trace100 / peer-full-trace100`] = Number((full100 / peer100).toFixed(2))
   }
 
+  clientIdle.restore()
   const micro = args.includes('--no-micro') ? undefined : await runMetricsMicro({ quick })
   const machine = {
     cpu: cpus()[0]?.model,
@@ -322,7 +329,16 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     machine,
-    settings: { rounds, duration, slice, block, connections, quick, nodeFlags },
+    settings: {
+      rounds,
+      duration,
+      slice,
+      block,
+      connections,
+      quick,
+      nodeFlags,
+      clientIdle: { requested: clientIdle.requested, guestHaltPollNs: clientIdle.guestHaltPollNs },
+    },
     throughput: rows,
     vsPeer,
     micro,
@@ -336,7 +352,10 @@ async function main() {
 function renderMarkdown(report: {
   date: string
   machine: Record<string, unknown>
-  settings: Record<string, unknown> & { nodeFlags: readonly string[] }
+  settings: Record<string, unknown> & {
+    nodeFlags: readonly string[]
+    clientIdle?: { requested: string; guestHaltPollNs: number | null }
+  }
   throughput: Record<string, unknown>[]
   vsPeer: Record<string, number>
   micro?: Record<string, unknown>
@@ -345,7 +364,7 @@ function renderMarkdown(report: {
     `# Benchmark results`,
     '',
     `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load (${report.machine.loadGenerator}) on core 1: ${report.machine.pinned}`,
-    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework, in blocks of ${report.settings.block} per configuration after one unrecorded slice of it (C, B C B C … B; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; every server's node ran with ${report.settings.nodeFlags.length > 0 ? report.settings.nodeFlags.join(' ') : 'no extra flags'}; req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
+    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework, in blocks of ${report.settings.block} per configuration after one unrecorded slice of it (C, B C B C … B; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; every server's node ran with ${report.settings.nodeFlags.length > 0 ? report.settings.nodeFlags.join(' ') : 'no extra flags'}; guest halt-poll window ${report.settings.clientIdle?.guestHaltPollNs == null ? 'n/a' : `${report.settings.clientIdle.guestHaltPollNs} ns`} (\`--client-idle=${report.settings.clientIdle?.requested ?? 'as-is'}\`, bench/clientIdle.ts); req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
     '',
     '| route | configuration | req/s | ratio to bare | ratio IQR | CPU-per-request ratio | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

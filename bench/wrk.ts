@@ -19,6 +19,28 @@ export const wrkPath: string | undefined = (() => {
   }
 })()
 
+/**
+ * The Lua script of a route, written once per process under a name of its own. It used to be rewritten before
+ * every run: two wrk runs started together (bench/coscheduled.ts) then raced, one reading the file while the other
+ * truncated it. A wrk that reads an empty script sends GETs, which /orders answers with 404s: the likely cause of
+ * the three orders rounds (2026-12-04/05) in which one side answered ~1.7× its usual count, every one failed.
+ */
+const scripts = new Map<keyof typeof ROUTES, string>()
+function scriptOf(route: keyof typeof ROUTES): string {
+  const known = scripts.get(route)
+  if (known !== undefined) return known
+  const r = ROUTES[route]
+  const script = join(tmpdir(), `lookout-bench-${process.pid}-${route}.lua`)
+  writeFileSync(
+    script,
+    r.body
+      ? `wrk.method = "${r.method}"\nwrk.body = ${JSON.stringify(r.body)}\nwrk.headers["Content-Type"] = "application/json"\n`
+      : `wrk.method = "${r.method}"\n`,
+  )
+  scripts.set(route, script)
+  return script
+}
+
 /** What one wrk run reports: requests served, req/s, latency percentiles (ms) and errors of every kind. */
 export interface WrkResult {
   readonly requests: number
@@ -50,13 +72,7 @@ export function runWrk(
 ): Promise<WrkResult> {
   if (wrkPath === undefined) return Promise.reject(new Error('wrk is not installed (apt-get install wrk)'))
   const r = ROUTES[route]
-  const script = join(tmpdir(), `lookout-bench-${route}.lua`)
-  writeFileSync(
-    script,
-    r.body
-      ? `wrk.method = "${r.method}"\nwrk.body = ${JSON.stringify(r.body)}\nwrk.headers["Content-Type"] = "application/json"\n`
-      : `wrk.method = "${r.method}"\n`,
-  )
+  const script = scriptOf(route)
   return new Promise((resolve, reject) => {
     const args = ['-c', '1', wrkPath!, '-t1', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script]
     const child = spawn('taskset', [...args, `http://127.0.0.1:${port}${r.path}`], {
