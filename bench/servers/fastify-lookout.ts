@@ -1,16 +1,17 @@
 /** Fastify + Lookout with the features named in LOOKOUT_BENCH_FEATURES (see lookoutBenchOptions in common.ts). */
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, openSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
-import { createLookout } from 'lookout'
+import { createLineDestination, createLookout } from 'lookout'
 import { fastifyOptions, lookout as lookoutPlugin } from 'lookout/fastify'
 import pino from 'pino'
 import { announce, features, lookoutBenchOptions, openBenchDb, realisticWork } from './common.ts'
 
 const f = features()
-// The request log goes to /dev/null through pino's asynchronous destination, as a production service's stdout.
-const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }))
+// The request log goes to /dev/null through the stream Lookout's own logger writes stdout with
+// (createLineDestination), as a production service's stdout.
+const logger = pino({ level: 'info' }, createLineDestination({ fd: openSync('/dev/null', 'a') }))
 const lookout = createLookout(
   lookoutBenchOptions(f, mkdtempSync(join(tmpdir(), 'lookout-bench-'))) as never,
   {

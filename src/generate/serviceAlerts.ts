@@ -158,6 +158,16 @@ export function serviceAlertSpecs(model: GenerateModel): ServiceAlertSpec[] {
       description: `{{ $value | humanize }} log batches never reached Loki in ${a.dropWindow}.`,
     },
     {
+      alert: 'LookoutLogLinesDropped',
+      signal: increase(LOGGING_METRIC_NAMES.linesDropped, [DOMAIN_LABELS.reason]),
+      comparison: '>',
+      threshold: 0,
+      for: '0s',
+      severity: 'warning',
+      summary: `${service}: log lines dropped before stdout ({{ $labels.reason }})`,
+      description: `{{ $value | humanize }} log lines were not written to stdout in ${a.dropWindow} (backlog: stdout's reader fell behind; write_failed: stdout failed).`,
+    },
+    {
       alert: 'LookoutAlertDeliveryDeadLetters',
       signal: increase(
         ALERTING_METRIC_NAMES.deliveries,

@@ -8,6 +8,11 @@ export const LOGGING_METRIC_NAMES = Object.freeze({
   entriesDropped: 'lookout_log_entries_dropped_total',
   /** Loki batches accepted (2xx). */
   batchesSent: 'lookout_log_batches_sent_total',
+  /**
+   * Lines Lookout's stdout stream did not write, by reason: `backlog` (more were waiting than its bound while
+   * stdout's reader lagged), `write_failed` (stdout failed, e.g. EPIPE).
+   */
+  linesDropped: 'lookout_log_lines_dropped_total',
 })
 
 /** Reasons a batch is dropped. */

@@ -4,6 +4,7 @@ import { currentLogFields } from '../context/getContext.ts'
 import { lazyRequire } from '../core/lazyRequire.ts'
 import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
 import { isoTimestamp } from './isoTimestamp.ts'
+import { createLineDestination, type LineDestination } from './lineDestination.ts'
 import { lowerLevel } from './logLevels.ts'
 import { PRE_REDACTED } from './preRedacted.ts'
 
@@ -20,6 +21,8 @@ export interface LoggerInternals {
   readonly multistream: pino.MultiStreamRes | undefined
   /** Level of the primary (stdout) stream. */
   readonly primaryLevel: string
+  /** The stdout stream, when Lookout made it (not with a supplied destination or pretty output). */
+  readonly lineDestination: LineDestination | undefined
 }
 
 const internals = new WeakMap<object, LoggerInternals>()
@@ -61,11 +64,11 @@ export function createLogger(
     destination === undefined &&
     (logging.format === 'pretty' ||
       (logging.format === 'auto' && config.environment === 'development' && process.stdout.isTTY === true))
+  const lineDestination = destination === undefined && !pretty ? createLineDestination() : undefined
   const primary =
     destination ??
-    (pretty
-      ? pinoPretty()({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
-      : pino.destination({ dest: 1, sync: false }))
+    lineDestination ??
+    pinoPretty()({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
   const shipping = logging.loki.url !== undefined && logging.loki.minLevel !== 'silent'
   // The fan-out stream exists only when Loki is configured (measured: multistream costs ~0.5 µs per line).
   const multistream = shipping
@@ -135,6 +138,6 @@ export function createLogger(
   logger.child = function redactedChild(this: Logger, bindings, childOptions) {
     return child.call(this, redactor.redactShared(bindings) as pino.Bindings, childOptions)
   } as Logger['child']
-  internals.set(logger, { redactor, multistream, primaryLevel: logging.level })
+  internals.set(logger, { redactor, multistream, primaryLevel: logging.level, lineDestination })
   return logger
 }

@@ -1,7 +1,7 @@
 import { createContextObserver } from '../context/contextObserver.ts'
 import type { Lookout } from '../core/createLookout.ts'
 import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
-import { LOG_EVENTS } from './conventions.ts'
+import { LOG_EVENTS, LOGGING_METRIC_NAMES } from './conventions.ts'
 import { type LookoutLogger, loggerInternals } from './createLogger.ts'
 import { createInstrumentLogHooks } from './instrumentLogHooks.ts'
 import { createRequestLogObserver } from './requestLogObserver.ts'
@@ -27,6 +27,22 @@ export function installLogging(lookout: Lookout): void {
   const logging = config.logging
   const redactor = loggerInternals(logger)?.redactor ?? createRedactor(config.redact)
   const onLokiEvent = logging.loki.url !== undefined ? createLokiCounters(lookout.registry) : undefined
+  const lines = loggerInternals(logger)?.lineDestination
+  if (lines !== undefined) {
+    // Read at scrape time: the stream counts its drops itself and stays free of metric code.
+    const dropped = lookout.registry.counter({
+      name: LOGGING_METRIC_NAMES.linesDropped,
+      help: 'Log lines the stdout stream did not write, by reason (backlog: its bound was reached; write_failed: stdout failed)',
+      labelNames: ['reason'],
+    })
+    const backlog = dropped.labels('backlog')
+    const failed = dropped.labels('write_failed')
+    lookout.registry.addCollector(() => {
+      const d = lines.dropped
+      backlog.value = d.backlog
+      failed.value = d.writeFailed
+    })
+  }
 
   if (logging.context) core.addObserver(createContextObserver(redactor))
   if (logging.requestLog.enabled) {

@@ -21,6 +21,7 @@ test('the service alerts cover errors, latency, auth, lockouts, DB, health, scra
     'LookoutCardinalityOverflow',
     'LookoutSpansDropped',
     'LookoutLogBatchesDropped',
+    'LookoutLogLinesDropped',
     'LookoutAlertDeliveryDeadLetters',
   ])
 })
