@@ -52,7 +52,7 @@ const EXPECTED_EMPTY: readonly { readonly match: RegExp; readonly reason: string
       'Loki shipping is off in this run (no logging.loki.url), so lookout_log_batches_dropped_total has no series',
   },
   {
-    match: /^signal:LookoutLogLinesDropped /,
+    match: /^signal:LookoutLogLinesDropped |› Telemetry dropped\/C$/,
     reason:
       'the run passes its own (silent) pino logger, so Lookout creates no stdout stream and lookout_log_lines_dropped_total has no series',
   },

@@ -348,7 +348,8 @@ export function apiOverviewDashboard(model: GenerateModel): DashboardSpec {
   const internals = [
     p({
       title: 'Telemetry dropped',
-      description: 'Spans and Loki log batches Lookout could not deliver (queue full, exporter down …).',
+      description:
+        'Spans, Loki log batches and stdout log lines Lookout could not deliver (queue full, exporter down, stdout backlog …).',
       type: 'timeseries',
       unit: 'short',
       width: 8,
@@ -368,6 +369,14 @@ export function apiOverviewDashboard(model: GenerateModel): DashboardSpec {
             `increase(${q.sel(LOGGING_METRIC_NAMES.batchesDropped)}[${RI}])`,
           ),
           legend: 'log batches {{reason}}',
+        },
+        {
+          refId: 'C',
+          expr: q.sumBy(
+            [DOMAIN_LABELS.reason],
+            `increase(${q.sel(LOGGING_METRIC_NAMES.linesDropped)}[${RI}])`,
+          ),
+          legend: 'stdout log lines {{reason}}',
         },
       ],
     }),
