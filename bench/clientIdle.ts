@@ -19,9 +19,14 @@ import { readFileSync, writeFileSync } from 'node:fs'
 const PARAMETER = '/sys/module/haltpoll/parameters/guest_halt_poll_ns'
 
 /** What a run used: the requested policy and the halt-poll window in effect (ns; `null` without the driver). */
-export interface ClientIdle {
+export interface ClientIdleSettings {
   readonly requested: 'poll' | 'halt' | 'as-is'
   readonly guestHaltPollNs: number | null
+}
+
+/** A policy applied for a run: what it used (recorded in the results) and how to undo it. */
+export interface ClientIdle {
+  readonly settings: ClientIdleSettings
   /** Puts the previous window back (no-op when nothing was changed). */
   restore(): void
 }
@@ -41,7 +46,7 @@ function read(): number | null {
  * @example
  * const idle = applyClientIdle('poll')
  * try { … } finally { idle.restore() }
- * console.log(idle.guestHaltPollNs) // 200000, or what the machine had when it could not be changed
+ * console.log(idle.settings.guestHaltPollNs) // 200000, or what the machine had when it could not be changed
  */
 export function applyClientIdle(requested: 'poll' | 'halt' | 'as-is'): ClientIdle {
   const before = read()
@@ -55,7 +60,7 @@ export function applyClientIdle(requested: 'poll' | 'halt' | 'as-is'): ClientIdl
     }
   }
   const restore = () => {
-    if (!changed || before === null) return
+    if (!changed) return
     try {
       writeFileSync(PARAMETER, String(before))
     } catch {
@@ -64,7 +69,20 @@ export function applyClientIdle(requested: 'poll' | 'halt' | 'as-is'): ClientIdl
     changed = false
   }
   if (changed) process.once('exit', restore)
-  return { requested, guestHaltPollNs: read(), restore }
+  return { settings: { requested, guestHaltPollNs: read() }, restore }
+}
+
+/**
+ * The results header's phrase for a run's settings (`undefined`: a results file from before the option).
+ *
+ * @example
+ * describeClientIdle({ requested: 'poll', guestHaltPollNs: 200000 })
+ * // 'guest halt-poll window 200000 ns (`--client-idle=poll`, bench/clientIdle.ts)'
+ */
+export function describeClientIdle(settings: ClientIdleSettings | undefined): string {
+  const ns = settings?.guestHaltPollNs
+  const window = ns == null ? 'n/a (no haltpoll driver)' : `${ns} ns`
+  return `guest halt-poll window ${window} (\`--client-idle=${settings?.requested ?? 'as-is'}\`, bench/clientIdle.ts)`
 }
 
 /** The `--client-idle=` argument of a runner, checked. */

@@ -36,9 +36,9 @@ import { type ChildProcess, execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { applyClientIdle, clientIdleArg } from './clientIdle.ts'
+import { applyClientIdle, clientIdleArg, describeClientIdle } from './clientIdle.ts'
 import { baselineOf, CONFIGS, ROUTES } from './configs.ts'
-import { spawnServer } from './spawnServer.ts'
+import { type SpawnedServer, spawnServer } from './spawnServer.ts'
 import { runWrk } from './wrk.ts'
 
 const args = new Map(
@@ -83,6 +83,7 @@ const quantile = (xs: readonly number[], q: number): number => {
   return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo)
 }
 const round3 = (x: number) => Math.round(x * 1000) / 1000
+const median = (xs: readonly number[]) => round3(quantile(xs, 0.5))
 
 interface Row {
   config: string
@@ -132,14 +133,17 @@ for (const name of only) {
   for (let p = 0; p < pairs && row.length < rounds; p++) {
     // A fresh pair of processes per pair (one process's JIT outcome is fixed for its life), started in
     // alternating order so neither side always starts first.
-    const first = p % 2 === 0 ? bare : config
-    const started1 = await spawnServer(first, { nodeFlags, cwd: first === bare ? baselineRoot : undefined })
-    const started2 = await spawnServer(first === bare ? config : bare, {
-      nodeFlags,
-      cwd: first === bare ? undefined : baselineRoot,
-    })
-    const a = first === bare ? started1 : started2
-    const b = first === bare ? started2 : started1
+    const startBare = () => spawnServer(bare, { nodeFlags, cwd: baselineRoot })
+    const startConfig = () => spawnServer(config, { nodeFlags })
+    let a: SpawnedServer
+    let b: SpawnedServer
+    if (p % 2 === 0) {
+      a = await startBare()
+      b = await startConfig()
+    } else {
+      b = await startConfig()
+      a = await startBare()
+    }
     try {
       for (const s of [a, b]) execFileSync('taskset', ['-cp', '0', String(s.child.pid)], { stdio: 'ignore' })
       await Promise.all([wrk(a.port, 3), wrk(b.port, 3)]) // warm-up, together
@@ -185,25 +189,15 @@ for (const name of only) {
         )
       }
       pairMedians.push({
-        throughput: round3(
-          quantile(
-            pairRounds.map((x) => x.throughput),
-            0.5,
-          ),
-        ),
-        cpu: round3(
-          quantile(
-            pairRounds.map((x) => x.cpu),
-            0.5,
-          ),
-        ),
+        throughput: median(pairRounds.map((x) => x.throughput)),
+        cpu: median(pairRounds.map((x) => x.cpu)),
       })
     } finally {
       await Promise.all([stop(a.child), stop(b.child)])
     }
   }
   const summary = (xs: number[]) => ({
-    median: round3(quantile(xs, 0.5)),
+    median: median(xs),
     q1: round3(quantile(xs, 0.25)),
     q3: round3(quantile(xs, 0.75)),
   })
@@ -235,7 +229,7 @@ const report = {
     connections,
     nodeFlags,
     baselineRoot: baselineRoot ?? null,
-    clientIdle: { requested: clientIdle.requested, guestHaltPollNs: clientIdle.guestHaltPollNs },
+    clientIdle: clientIdle.settings,
   },
   rows,
 }
@@ -243,7 +237,7 @@ writeFileSync(join('bench', 'results', `${out}.json`), `${JSON.stringify(report,
 const lines = [
   '# Co-scheduled throughput (bench/coscheduled.ts)',
   '',
-  `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · Node ${report.machine.node} · route ${route}: each configuration and its bare server at the same time on core 0, one wrk each on core 1 (${connections} connections), ${rounds} rounds of ${duration} s over ${pairs} pair(s) of fresh processes, each pair after a 3 s warm-up; node flags ${nodeFlags.join(' ') || 'none'}; guest halt-poll window ${clientIdle.guestHaltPollNs === null ? 'n/a (no haltpoll driver)' : `${clientIdle.guestHaltPollNs} ns`} (\`--client-idle=${clientIdle.requested}\`, bench/clientIdle.ts)${baselineRoot ? `; the baseline ran from ${baselineRoot}` : ''}. Ratios are medians over the rounds (IQR in brackets).`,
+  `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · Node ${report.machine.node} · route ${route}: each configuration and its bare server at the same time on core 0, one wrk each on core 1 (${connections} connections), ${rounds} rounds of ${duration} s over ${pairs} pair(s) of fresh processes, each pair after a 3 s warm-up; node flags ${nodeFlags.join(' ') || 'none'}; ${describeClientIdle(clientIdle.settings)}${baselineRoot ? `; the baseline ran from ${baselineRoot}` : ''}. Ratios are medians over the rounds (IQR in brackets).`,
   '',
   '| configuration | vs | throughput ratio | CPU-per-request ratio | per-pair medians (throughput / CPU) | µs CPU / request (bare / this) | rounds measured again (failed requests) |',
   '|---|---|---:|---:|---|---:|---:|',

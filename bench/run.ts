@@ -19,7 +19,7 @@ import { type ChildProcess, execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import autocannon from 'autocannon'
-import { applyClientIdle, clientIdleArg } from './clientIdle.ts'
+import { applyClientIdle, type ClientIdleSettings, clientIdleArg, describeClientIdle } from './clientIdle.ts'
 import { autocannonRequest, baselineOf, CONFIGS, type Config, type ROUTES } from './configs.ts'
 import { runMetricsMicro } from './micro/metrics.ts'
 import { spawnServer } from './spawnServer.ts'
@@ -337,7 +337,7 @@ async function main() {
       connections,
       quick,
       nodeFlags,
-      clientIdle: { requested: clientIdle.requested, guestHaltPollNs: clientIdle.guestHaltPollNs },
+      clientIdle: clientIdle.settings,
     },
     throughput: rows,
     vsPeer,
@@ -354,7 +354,7 @@ function renderMarkdown(report: {
   machine: Record<string, unknown>
   settings: Record<string, unknown> & {
     nodeFlags: readonly string[]
-    clientIdle?: { requested: string; guestHaltPollNs: number | null }
+    clientIdle?: ClientIdleSettings
   }
   throughput: Record<string, unknown>[]
   vsPeer: Record<string, number>
@@ -364,7 +364,7 @@ function renderMarkdown(report: {
     `# Benchmark results`,
     '',
     `${report.date} · ${report.machine.cpu} × ${report.machine.cores} cores · ${report.machine.memoryGiB} GiB · Node ${report.machine.node} · server pinned to core 0, load (${report.machine.loadGenerator}) on core 1: ${report.machine.pinned}`,
-    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework, in blocks of ${report.settings.block} per configuration after one unrecorded slice of it (C, B C B C … B; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; every server's node ran with ${report.settings.nodeFlags.length > 0 ? report.settings.nodeFlags.join(' ') : 'no extra flags'}; guest halt-poll window ${report.settings.clientIdle?.guestHaltPollNs == null ? 'n/a' : `${report.settings.clientIdle.guestHaltPollNs} ns`} (\`--client-idle=${report.settings.clientIdle?.requested ?? 'as-is'}\`, bench/clientIdle.ts); req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
+    `${report.settings.rounds} rounds × ${report.settings.duration} s per configuration and route, in ${report.settings.slice} s slices that alternate with the bare server of the same framework, in blocks of ${report.settings.block} per configuration after one unrecorded slice of it (C, B C B C … B; a fresh set of server processes per round, 2 s warm-up per route), ${report.settings.connections} connections; every server's node ran with ${report.settings.nodeFlags.length > 0 ? report.settings.nodeFlags.join(' ') : 'no extra flags'}; ${describeClientIdle(report.settings.clientIdle)}; req/s and latencies are medians of the slices, ratios and overheads are medians of each slice paired with the mean of the bare slices just before and after it. Host steal on the server core: median ${report.machine.stealMedianPct} %, p90 ${report.machine.stealP90Pct} % of the slices; ${report.machine.discardedSlices} slices measured again because steal passed ${report.machine.maxStealPct} %.`,
     '',
     '| route | configuration | req/s | ratio to bare | ratio IQR | CPU-per-request ratio | overhead µs/req | p50 ms | p99 ms | server CPU | RSS MB | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

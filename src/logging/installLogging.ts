@@ -25,9 +25,10 @@ export interface LoggingApi {
 export function installLogging(lookout: Lookout): void {
   const { config, logger, core } = lookout
   const logging = config.logging
-  const redactor = loggerInternals(logger)?.redactor ?? createRedactor(config.redact)
+  const internals = loggerInternals(logger)
+  const redactor = internals?.redactor ?? createRedactor(config.redact)
   const onLokiEvent = logging.loki.url !== undefined ? createLokiCounters(lookout.registry) : undefined
-  const lines = loggerInternals(logger)?.lineDestination
+  const lines = internals?.lineDestination
   if (lines !== undefined) {
     // Read at scrape time: the stream counts its drops itself and stays free of metric code.
     const dropped = lookout.registry.counter({

@@ -108,13 +108,19 @@ export function createLineDestination(options: LineDestinationOptions = {}): Lin
     })
   }
 
-  function submit(): void {
+  /** The queued lines as one buffer (and how many they were); the queue is empty afterwards. */
+  function takePending(): { buffer: Buffer; lines: number } {
     const lines = pending.length
     const text = lines === 1 ? pending[0]! : pending.join('')
     pending = []
     pendingChars = 0
+    return { buffer: Buffer.from(text, 'utf8'), lines }
+  }
+
+  function submit(): void {
+    const { buffer, lines } = takePending()
     writing = true
-    writeFrom(Buffer.from(text, 'utf8'), 0, lines)
+    writeFrom(buffer, 0, lines)
   }
 
   const destination: LineDestination = {
@@ -139,10 +145,7 @@ export function createLineDestination(options: LineDestinationOptions = {}): Lin
     },
     flushSync() {
       if (broken || pending.length === 0) return
-      const lines = pending.length
-      const buffer = Buffer.from(pending.join(''), 'utf8')
-      pending = []
-      pendingChars = 0
+      const { buffer, lines } = takePending()
       let offset = 0
       let attempts = 0
       while (offset < buffer.length) {
