@@ -33,6 +33,9 @@ export const WEBHOOK_HEADERS = Object.freeze({
   action: 'lookout-action',
 })
 
+/** Header carrying an alert action's idempotency key on every channel request (the same on every attempt). */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key'
+
 /** Severities Lookout routes on (PagerDuty's set). */
 export const SEVERITIES = Object.freeze(['critical', 'error', 'warning', 'info'] as const)
 /** One of {@link SEVERITIES}. */

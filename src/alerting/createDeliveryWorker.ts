@@ -4,6 +4,7 @@ import type { AlertMessage, ChannelContext } from './channels/channelRequest.ts'
 import { renderChannelRequest } from './channels/renderChannelRequest.ts'
 import type { AlertingMetrics } from './createAlertingMetrics.ts'
 import { classifyAttempt, retryDelay } from './deliveryPolicy.ts'
+import { alertIdempotencyKey } from './idempotencyKey.ts'
 import type { AlertChannel, AlertRoutingConfig } from './routingConfig.ts'
 import { type SendResult, sendChannelRequest } from './sendChannelRequest.ts'
 
@@ -22,6 +23,7 @@ export interface DeliveryWorkerOptions {
   readonly backoffBaseMs: number
   readonly backoffMaxMs: number
   readonly timeoutMs: number
+  /** A claim's lease; renewed every third of it while an attempt is in flight. */
   readonly leaseMs: number
   readonly context: Omit<ChannelContext, 'now'>
   readonly metrics: AlertingMetrics | undefined
@@ -51,7 +53,11 @@ export interface DeliveryWorker {
  * The durable outbox worker: claims due deliveries (leased, so another replica or a restarted process never
  * sends the same row concurrently), renders and sends them, and records each attempt: delivered, retried with
  * exponential backoff + jitter (honouring `Retry-After`), or dead-lettered (permanent 4xx, or `maxAttempts`).
- * In-memory work is bounded by `batchSize`; nothing is queued in memory that is not in the store.
+ * Claims are fenced: the lease is renewed right before the send and every third of `leaseMs` during it; when a
+ * renewal finds the claim taken over (this process stalled past its lease), the send is not started or is
+ * cancelled, and nothing is recorded — the new holder owns the row. Every request carries the action's
+ * idempotency key, so a repeat that still gets through (a crash between send and record) can be dropped by the
+ * receiver. In-memory work is bounded by `batchSize`; nothing is queued in memory that is not in the store.
  *
  * @example
  * const worker = createDeliveryWorker({ store: () => store, loadConfig, owner, ...config.alerting.worker, ... })
@@ -121,14 +127,15 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
   }
 
   async function attempt(store: Store, d: Delivery): Promise<void> {
+    const token = d.leaseOwner ?? ''
     const [event, config] = await Promise.all([store.alertEvents.get(d.eventId), o.loadConfig(d.tenant)])
     const channel = config?.channels.find((c) => c.id === d.channelId && c.type === d.channelType)
     if (event === undefined || channel === undefined) {
-      await store.alertDeliveries.complete(d.id, o.owner, {
+      const applied = await store.alertDeliveries.complete(d.id, token, {
         state: 'dead',
         error: event === undefined ? 'event no longer exists' : 'channel no longer configured',
       })
-      o.metrics?.delivery(d.channelType, 'dead')
+      if (applied) o.metrics?.delivery(d.channelType, 'dead')
       return
     }
     const message: AlertMessage = {
@@ -136,6 +143,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
       eventId: event.id,
       action: d.action,
       dedupKey: d.dedupKey,
+      idempotencyKey: alertIdempotencyKey({ dedupKey: d.dedupKey, eventId: event.id, action: d.action }),
       tenant: event.tenant,
       fingerprint: event.fingerprint,
       alertname: event.alertname,
@@ -147,24 +155,42 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
       source: event.source,
       createdAt: event.createdAt,
     }
+    // The claim may have lapsed while this process was starved between claiming and sending.
+    if (!(await store.alertDeliveries.renew(d.id, token, o.leaseMs))) return
+    const lost = new AbortController()
+    const renewal = setInterval(
+      () => {
+        store.alertDeliveries.renew(d.id, token, o.leaseMs).then(
+          (held) => {
+            if (!held) lost.abort()
+          },
+          (err) => o.onError('alert_lease_renew_failed', err),
+        )
+      },
+      Math.max(1, Math.floor(o.leaseMs / 3)),
+    )
+    renewal.unref()
     const started = now()
     let result: SendResult
     try {
       const req = renderChannelRequest(channel, message, { ...o.context, now: started })
-      result = await send(req, { timeoutMs: o.timeoutMs, now })
+      result = await send(req, { timeoutMs: o.timeoutMs, now, signal: lost.signal })
     } catch (err) {
       result = { status: undefined, retryAfterMs: undefined, detail: `render: ${(err as Error).name}` }
+    } finally {
+      clearInterval(renewal)
     }
+    if (lost.signal.aborted) return
     o.metrics?.duration(channel.type, (now() - started) / 1000)
     const verdict = classifyAttempt(result)
     const attempts = d.attempts + 1
     const error = verdict === 'delivered' ? undefined : scrub(result.detail, channel, o.redactText)
     if (verdict === 'delivered') {
-      await store.alertDeliveries.complete(d.id, o.owner, { state: 'delivered', status: result.status })
-      o.metrics?.delivery(channel.type, 'delivered')
+      if (await store.alertDeliveries.complete(d.id, token, { state: 'delivered', status: result.status }))
+        o.metrics?.delivery(channel.type, 'delivered')
     } else if (verdict === 'dead' || attempts >= o.maxAttempts) {
-      await store.alertDeliveries.complete(d.id, o.owner, { state: 'dead', status: result.status, error })
-      o.metrics?.delivery(channel.type, 'dead')
+      if (await store.alertDeliveries.complete(d.id, token, { state: 'dead', status: result.status, error }))
+        o.metrics?.delivery(channel.type, 'dead')
     } else {
       const delay = retryDelay(
         attempts,
@@ -172,13 +198,13 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
         result.retryAfterMs,
         o.random,
       )
-      await store.alertDeliveries.complete(d.id, o.owner, {
+      const applied = await store.alertDeliveries.complete(d.id, token, {
         state: 'pending',
         status: result.status,
         error,
         nextAttemptAt: now() + delay,
       })
-      o.metrics?.delivery(channel.type, 'retry')
+      if (applied) o.metrics?.delivery(channel.type, 'retry')
     }
   }
 

@@ -17,7 +17,7 @@ export interface SendResult {
 
 /**
  * Sends one channel request with undici: POST, no redirects followed, a hard timeout for headers and body, the
- * response body read to at most 2 KiB (and then dropped). Never throws.
+ * response body read to at most 2 KiB (and then dropped). `signal` cancels it (a claim taken over). Never throws.
  *
  * @example
  * const r = await sendChannelRequest(req, { timeoutMs: 10_000 })
@@ -25,9 +25,10 @@ export interface SendResult {
  */
 export async function sendChannelRequest(
   req: ChannelRequest,
-  options: { timeoutMs: number; dispatcher?: Dispatcher; now?: () => number },
+  options: { timeoutMs: number; dispatcher?: Dispatcher; now?: () => number; signal?: AbortSignal },
 ): Promise<SendResult> {
-  const signal = AbortSignal.timeout(options.timeoutMs)
+  const timeout = AbortSignal.timeout(options.timeoutMs)
+  const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal])
   try {
     const res = await undici().request(req.url, {
       method: 'POST',
@@ -50,7 +51,7 @@ export async function sendChannelRequest(
     }
   } catch (err) {
     const e = err as { code?: string; name?: string; message?: string }
-    const what = signal.aborted ? 'timeout' : (e.code ?? e.name ?? 'error')
+    const what = timeout.aborted ? 'timeout' : signal.aborted ? 'aborted' : (e.code ?? e.name ?? 'error')
     return { status: undefined, retryAfterMs: undefined, detail: `network: ${what}` }
   }
 }

@@ -6,6 +6,8 @@ export interface AlertMessage {
   readonly eventId: number
   readonly action: DeliveryAction
   readonly dedupKey: string
+  /** Stable across every attempt of this event + action (see alertIdempotencyKey). */
+  readonly idempotencyKey: string
   readonly tenant: string
   readonly fingerprint: string
   readonly alertname: string

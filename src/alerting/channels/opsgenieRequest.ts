@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_HEADER } from '../conventions.ts'
 import type { AlertChannel } from '../routingConfig.ts'
 import {
   type AlertMessage,
@@ -31,7 +32,11 @@ export function opsgenieRequest(
   ctx: ChannelContext,
 ): ChannelRequest {
   const base = channel.region === 'eu' ? ctx.endpoints.opsgenieEu : ctx.endpoints.opsgenie
-  const headers = { 'content-type': 'application/json', authorization: `GenieKey ${channel.apiKey}` }
+  const headers = {
+    'content-type': 'application/json',
+    authorization: `GenieKey ${channel.apiKey}`,
+    [IDEMPOTENCY_KEY_HEADER]: m.idempotencyKey,
+  }
   const alias = truncate(m.dedupKey, 512)
   const source = truncate(`lookout/${ctx.service}`, 100)
   if (m.action !== 'trigger') {

@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_HEADER } from '../conventions.ts'
 import type { AlertChannel } from '../routingConfig.ts'
 import {
   type AlertMessage,
@@ -25,7 +26,7 @@ export function pagerdutyRequest(
   ctx: ChannelContext,
 ): ChannelRequest {
   const url = joinUrl(ctx.endpoints.pagerduty, '/v2/enqueue')
-  const headers = { 'content-type': 'application/json' }
+  const headers = { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: m.idempotencyKey }
   if (m.action !== 'trigger') {
     return {
       url,

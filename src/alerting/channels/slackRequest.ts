@@ -1,3 +1,4 @@
+import { IDEMPOTENCY_KEY_HEADER } from '../conventions.ts'
 import type { AlertChannel } from '../routingConfig.ts'
 import { type AlertMessage, type ChannelContext, type ChannelRequest, truncate } from './channelRequest.ts'
 
@@ -31,7 +32,7 @@ export function slackRequest(channel: SlackChannel, m: AlertMessage, _ctx: Chann
   const text = truncate(headline, 3000)
   return {
     url: channel.url,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: m.idempotencyKey },
     body: JSON.stringify({
       text,
       blocks: [
@@ -42,6 +43,8 @@ export function slackRequest(channel: SlackChannel, m: AlertMessage, _ctx: Chann
       ],
       ...(channel.username !== undefined ? { username: channel.username } : {}),
       ...(channel.iconEmoji !== undefined ? { icon_emoji: channel.iconEmoji } : {}),
+      // Slack and Mattermost ignore unknown fields; relays and bridges can dedupe on it.
+      idempotency_key: m.idempotencyKey,
     }),
   }
 }

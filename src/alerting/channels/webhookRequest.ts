@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto'
-import { WEBHOOK_HEADERS } from '../conventions.ts'
+import { IDEMPOTENCY_KEY_HEADER, WEBHOOK_HEADERS } from '../conventions.ts'
 import type { AlertChannel } from '../routingConfig.ts'
 import type { AlertMessage, ChannelContext, ChannelRequest } from './channelRequest.ts'
 
@@ -19,7 +19,8 @@ export function signWebhook(secret: string, body: string, unixSeconds: number): 
 
 /**
  * Renders the generic webhook: a JSON document with the alert and the action, signed with the channel secret
- * (re-signed with a fresh timestamp on every attempt), plus a delivery id that stays the same across retries.
+ * (re-signed with a fresh timestamp on every attempt), plus a delivery id and an idempotency key that stay the
+ * same across retries.
  *
  * @example
  * webhookRequest(channel, message, ctx).headers['lookout-signature'] // 't=…,v1=…'
@@ -32,6 +33,7 @@ export function webhookRequest(
   const body = JSON.stringify({
     version: '1',
     deliveryId: String(m.deliveryId),
+    idempotencyKey: m.idempotencyKey,
     action: m.action,
     status: m.action === 'trigger' ? 'firing' : m.action === 'resolve' ? 'resolved' : 'acknowledged',
     dedupKey: m.dedupKey,
@@ -56,6 +58,7 @@ export function webhookRequest(
       [WEBHOOK_HEADERS.signature]: signWebhook(channel.secret, body, Math.floor(ctx.now / 1000)),
       [WEBHOOK_HEADERS.delivery]: String(m.deliveryId),
       [WEBHOOK_HEADERS.action]: m.action,
+      [IDEMPOTENCY_KEY_HEADER]: m.idempotencyKey,
     },
     body,
   }

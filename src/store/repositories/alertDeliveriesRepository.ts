@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { Selectable } from 'kysely'
 import type { RepositoryContext } from '../storeDb.ts'
 import type { AlertDeliveriesTable } from '../storeSchema.ts'
@@ -33,6 +34,10 @@ export interface Delivery {
   readonly nextAttemptAt: number
   readonly lastStatus: number | null
   readonly lastError: string | null
+  /**
+   * The claim token while in flight: `<owner>#<random>`, new on every claim, so an attempt whose claim was taken
+   * over (even by the same owner after its lease expired) can no longer record or renew.
+   */
   readonly leaseOwner: string | null
   readonly leaseUntil: number | null
   readonly createdAt: number
@@ -57,14 +62,20 @@ export interface AlertDeliveriesRepository {
   insertMany(rows: readonly NewDelivery[]): Promise<number[]>
   /**
    * Claims up to `limit` due deliveries for `owner` (state → `in_flight`, lease until now + `leaseMs`): pending
-   * ones whose time has come and in-flight ones whose lease expired (a worker that crashed). On PostgreSQL the
-   * rows are locked with `FOR UPDATE SKIP LOCKED`, so concurrent workers never claim the same row.
+   * ones whose time has come and in-flight ones whose lease expired (a worker that crashed or stalled). On
+   * PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED`, so concurrent workers never claim the same row.
+   * Each returned delivery's `leaseOwner` is this claim's token, which `renew`, `complete` and `release` take.
    */
   claimDue(owner: string, leaseMs: number, limit: number): Promise<Delivery[]>
-  /** Records an attempt; only applies while `owner` still holds the lease. Returns whether it applied. */
-  complete(id: number, owner: string, outcome: DeliveryOutcome): Promise<boolean>
+  /**
+   * Extends a claim to now + `leaseMs` while its attempt is in flight. `false` when the claim was taken over (the
+   * attempt must not send, or record, anything more).
+   */
+  renew(id: number, token: string, leaseMs: number): Promise<boolean>
+  /** Records an attempt; only applies while the claim `token` still holds the row. Returns whether it applied. */
+  complete(id: number, token: string, outcome: DeliveryOutcome): Promise<boolean>
   /** Gives back a claimed delivery untouched (on shutdown), so another worker may take it at once. */
-  release(id: number, owner: string): Promise<void>
+  release(id: number, token: string): Promise<void>
   get(id: number): Promise<Delivery | undefined>
   /** Deliveries of these events, by event id, oldest first. */
   listForEvents(eventIds: readonly number[]): Promise<Map<number, Delivery[]>>
@@ -136,9 +147,10 @@ export function createAlertDeliveriesRepository(ctx: RepositoryContext): AlertDe
     },
     async claimDue(owner, leaseMs, limit) {
       const now = ctx.now()
+      const token = `${owner}#${randomBytes(6).toString('hex')}`
       const rows = await db
         .updateTable('alert_deliveries')
-        .set({ state: 'in_flight', lease_owner: owner, lease_until: now + leaseMs, updated_at: now })
+        .set({ state: 'in_flight', lease_owner: token, lease_until: now + leaseMs, updated_at: now })
         .where('id', 'in', (eb) => {
           const due = eb
             .selectFrom('alert_deliveries')
@@ -158,7 +170,18 @@ export function createAlertDeliveriesRepository(ctx: RepositoryContext): AlertDe
         .execute()
       return rows.map(toDelivery).sort((a, b) => a.id - b.id)
     },
-    async complete(id, owner, outcome) {
+    async renew(id, token, leaseMs) {
+      const now = ctx.now()
+      const res = await db
+        .updateTable('alert_deliveries')
+        .set({ lease_until: now + leaseMs, updated_at: now })
+        .where('id', '=', id)
+        .where('lease_owner', '=', token)
+        .where('state', '=', 'in_flight')
+        .executeTakeFirst()
+      return Number(res.numUpdatedRows) > 0
+    },
+    async complete(id, token, outcome) {
       const now = ctx.now()
       const res = await db
         .updateTable('alert_deliveries')
@@ -175,17 +198,17 @@ export function createAlertDeliveriesRepository(ctx: RepositoryContext): AlertDe
           updated_at: now,
         }))
         .where('id', '=', id)
-        .where('lease_owner', '=', owner)
+        .where('lease_owner', '=', token)
         .where('state', '=', 'in_flight')
         .executeTakeFirst()
       return Number(res.numUpdatedRows) > 0
     },
-    async release(id, owner) {
+    async release(id, token) {
       await db
         .updateTable('alert_deliveries')
         .set({ state: 'pending', lease_owner: null, lease_until: null, updated_at: ctx.now() })
         .where('id', '=', id)
-        .where('lease_owner', '=', owner)
+        .where('lease_owner', '=', token)
         .where('state', '=', 'in_flight')
         .execute()
     },

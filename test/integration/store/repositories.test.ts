@@ -122,7 +122,7 @@ storeEngineTests('store repositories', {
       a.map((d) => d.id),
       ids.slice(0, 2),
     )
-    assert.ok(a.every((d) => d.state === 'in_flight' && d.leaseOwner === 'w1'))
+    assert.ok(a.every((d) => d.state === 'in_flight' && d.leaseOwner?.startsWith('w1#')))
     const b = await store.alertDeliveries.claimDue('w2', 10_000, 10)
     assert.deepEqual(
       b.map((d) => d.id),
@@ -133,16 +133,17 @@ storeEngineTests('store repositories', {
     clock.now += 10_001
     const c = await store.alertDeliveries.claimDue('w3', 10_000, 10)
     assert.deepEqual(c.map((d) => d.id).sort(), [...ids].sort())
+    const w3 = new Map(c.map((d) => [d.id, d.leaseOwner!]))
     assert.equal(
-      await store.alertDeliveries.complete(ids[0]!, 'w1', { state: 'delivered', status: 202 }),
+      await store.alertDeliveries.complete(ids[0]!, a[0]!.leaseOwner!, { state: 'delivered', status: 202 }),
       false,
     )
     assert.equal(
-      await store.alertDeliveries.complete(ids[0]!, 'w3', { state: 'delivered', status: 202 }),
+      await store.alertDeliveries.complete(ids[0]!, w3.get(ids[0]!)!, { state: 'delivered', status: 202 }),
       true,
     )
     assert.equal(
-      await store.alertDeliveries.complete(ids[1]!, 'w3', {
+      await store.alertDeliveries.complete(ids[1]!, w3.get(ids[1]!)!, {
         state: 'pending',
         status: 503,
         error: 'x'.repeat(2000),
@@ -150,7 +151,10 @@ storeEngineTests('store repositories', {
       }),
       true,
     )
-    assert.equal(await store.alertDeliveries.complete(ids[2]!, 'w3', { state: 'dead', status: 400 }), true)
+    assert.equal(
+      await store.alertDeliveries.complete(ids[2]!, w3.get(ids[2]!)!, { state: 'dead', status: 400 }),
+      true,
+    )
     const byEvent = await store.alertDeliveries.listForEvents([1, 2, 3])
     const d1 = byEvent.get(1)![0]!
     assert.equal(d1.state, 'delivered')
@@ -166,6 +170,43 @@ storeEngineTests('store repositories', {
     assert.equal((await store.alertDeliveries.claimDue('w3', 10_000, 10)).length, 0)
     assert.equal(await store.alertDeliveries.requeue(ids[2]!), true)
     assert.equal((await store.alertDeliveries.claimDue('w3', 10_000, 10)).length, 1)
+  },
+
+  'a claim taken over, even by the same owner after its lease lapsed, can neither renew nor record': async (
+    store,
+    clock,
+  ) => {
+    const [id] = await store.alertDeliveries.insertMany([
+      {
+        eventId: 1,
+        tenant: 'acme',
+        channelId: 'c',
+        channelType: 'webhook',
+        action: 'trigger',
+        dedupKey: 'k',
+      },
+    ])
+    const [first] = await store.alertDeliveries.claimDue('w1', 10_000, 1)
+    // Renewed while in flight, the claim outlives its first lease.
+    clock.now += 8_000
+    assert.equal(await store.alertDeliveries.renew(id!, first!.leaseOwner!, 10_000), true)
+    clock.now += 8_000
+    assert.equal((await store.alertDeliveries.claimDue('w1', 10_000, 1)).length, 0)
+    // Not renewed (the process stalled), it lapses and the same owner's next round takes it again.
+    clock.now += 10_001
+    const [second] = await store.alertDeliveries.claimDue('w1', 10_000, 1)
+    assert.equal(second?.id, id)
+    assert.notEqual(second!.leaseOwner, first!.leaseOwner)
+    assert.equal(await store.alertDeliveries.renew(id!, first!.leaseOwner!, 10_000), false)
+    assert.equal(
+      await store.alertDeliveries.complete(id!, first!.leaseOwner!, { state: 'delivered', status: 202 }),
+      false,
+    )
+    assert.equal(
+      await store.alertDeliveries.complete(id!, second!.leaseOwner!, { state: 'delivered', status: 202 }),
+      true,
+    )
+    assert.equal((await store.alertDeliveries.get(id!))!.attempts, 1)
   },
 
   'a delivery for the same event, channel and action cannot be enqueued twice': async (store) => {

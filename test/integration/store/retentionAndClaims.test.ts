@@ -43,7 +43,7 @@ storeEngineTests('store retention and concurrent claims', {
     ])
     const claimed = await store.alertDeliveries.claimDue('w', 1000, 1)
     assert.equal(claimed[0]!.id, d1)
-    await store.alertDeliveries.complete(d1!, 'w', { state: 'delivered', status: 202 })
+    await store.alertDeliveries.complete(d1!, claimed[0]!.leaseOwner!, { state: 'delivered', status: 202 })
     await store.alertIdempotency.claim('old-key')
     await store.healthSamples.insertMany([{ component: 'api', status: 'operational', sampledAt: old }])
     await store.sloBuckets.add([{ tenant: 'acme', slo: 'a', bucketStart: old, good: 1, total: 1 }])

@@ -4,6 +4,8 @@
 //   POST /webhook                                       generic webhook (HMAC signature with `webhookSecret`)
 //   POST /slack/:token                                  Slack incoming webhook
 // `fail(fn)` decides per request whether to answer 429/5xx (or 400) instead — to test retries.
+// Like the real services, it accepts a repeat of an idempotency key (the `idempotency-key` header) again but marks it
+// `repeat` and counts each key once (`delivered()`): a retry of something already accepted is dropped, not paged.
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -26,6 +28,10 @@ export interface ReceivedRequest {
   readonly problems: readonly string[]
   /** When it arrived (epoch ms). */
   readonly at: number
+  /** The `idempotency-key` header, if any. */
+  readonly idempotencyKey: string | undefined
+  /** Accepted, and its idempotency key had been accepted before (dropped as a retry). */
+  readonly repeat: boolean
 }
 
 /** An override answer: status and optional headers. */
@@ -39,6 +45,8 @@ export interface AlertReceiver {
   readonly requests: ReceivedRequest[]
   /** Requests answered 2xx. */
   accepted(kind?: ReceivedRequest['kind']): ReceivedRequest[]
+  /** Requests answered 2xx that were not repeats of an idempotency key: what a person would be paged for. */
+  delivered(kind?: ReceivedRequest['kind']): ReceivedRequest[]
   /** Decides per request whether to fail it (return an answer) or process it normally (undefined). */
   fail(
     fn: ((req: { kind: ReceivedRequest['kind']; count: number }) => FailAnswer | undefined) | undefined,
@@ -53,6 +61,7 @@ export async function startAlertReceiver(options: { webhookSecret?: string } = {
   let failFn: Parameters<AlertReceiver['fail']>[0]
   const waiters = new Set<() => void>()
   let count = 0
+  const acceptedKeys = new Set<string>()
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
     for await (const c of req) chunks.push(c as Buffer)
@@ -139,7 +148,14 @@ export async function startAlertReceiver(options: { webhookSecret?: string } = {
     } else {
       status = 404
     }
+    const keyHeader = req.headers['idempotency-key']
+    const idempotencyKey = typeof keyHeader === 'string' ? `${kind}|${keyHeader}` : undefined
+    const ok = status >= 200 && status < 300
+    const repeat = ok && idempotencyKey !== undefined && acceptedKeys.has(idempotencyKey)
+    if (ok && idempotencyKey !== undefined) acceptedKeys.add(idempotencyKey)
     requests.push({
+      idempotencyKey: typeof keyHeader === 'string' ? keyHeader : undefined,
+      repeat,
       kind,
       method: req.method ?? '',
       path,
@@ -167,6 +183,10 @@ export async function startAlertReceiver(options: { webhookSecret?: string } = {
     requests,
     accepted: (kind) =>
       requests.filter((r) => r.status >= 200 && r.status < 300 && (kind === undefined || r.kind === kind)),
+    delivered: (kind) =>
+      requests.filter(
+        (r) => r.status >= 200 && r.status < 300 && !r.repeat && (kind === undefined || r.kind === kind),
+      ),
     fail(fn) {
       failFn = fn
     },

@@ -2,9 +2,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { opsgenieRequest } from '../../../src/alerting/channels/opsgenieRequest.ts'
 import { pagerdutyRequest } from '../../../src/alerting/channels/pagerdutyRequest.ts'
+import { renderChannelRequest } from '../../../src/alerting/channels/renderChannelRequest.ts'
 import { signWebhook } from '../../../src/alerting/channels/webhookRequest.ts'
+import { IDEMPOTENCY_KEY_HEADER } from '../../../src/alerting/conventions.ts'
 import { classifyAttempt, retryDelay } from '../../../src/alerting/deliveryPolicy.ts'
 import { alertFingerprint, dedupKey } from '../../../src/alerting/fingerprint.ts'
+import { alertIdempotencyKey } from '../../../src/alerting/idempotencyKey.ts'
 import { normalizeSeverity } from '../../../src/alerting/normalizeSeverity.ts'
 import { matchChannels, validateRoutingConfig } from '../../../src/alerting/routingConfig.ts'
 import { parseRetryAfter } from '../../../src/alerting/sendChannelRequest.ts'
@@ -118,6 +121,11 @@ const message = {
   eventId: 1,
   action: 'trigger' as const,
   dedupKey: 'acme/HighErrors/0123456789abcdef',
+  idempotencyKey: alertIdempotencyKey({
+    dedupKey: 'acme/HighErrors/0123456789abcdef',
+    eventId: 1,
+    action: 'trigger',
+  }),
   tenant: 'acme',
   fingerprint: '0123456789abcdef0123456789abcdef',
   alertname: 'HighErrors',
@@ -165,4 +173,39 @@ test('a webhook signature verifies, and fails for another body, secret or a stal
   assert.equal(verifyWebhookSignature('s'.repeat(16), '{"a":2}', sig, 1000), false)
   assert.equal(verifyWebhookSignature('x'.repeat(16), body, sig, 1000), false)
   assert.equal(verifyWebhookSignature('s'.repeat(16), body, sig, 1000 + 301), false)
+})
+
+test('every channel request carries the action idempotency key: the same per event and action, new for another', () => {
+  const channels = [
+    { id: 'pd', type: 'pagerduty', routingKey: 'R0123456789abcdef0123456789abcde' },
+    { id: 'og', type: 'opsgenie', apiKey: 'k'.repeat(16), region: 'us' },
+    { id: 'hook', type: 'webhook', url: 'https://hooks.example.com/a', secret: 's'.repeat(16) },
+    { id: 'slack', type: 'slack', url: 'https://hooks.slack.com/services/T/B/X' },
+  ] as const
+  const keyOf = (eventId: number, action: 'trigger' | 'resolve') =>
+    alertIdempotencyKey({ dedupKey: message.dedupKey, eventId, action })
+  assert.equal(keyOf(1, 'trigger'), keyOf(1, 'trigger'))
+  assert.notEqual(keyOf(1, 'trigger'), keyOf(1, 'resolve'))
+  assert.notEqual(keyOf(1, 'trigger'), keyOf(2, 'trigger'))
+  for (const channel of channels) {
+    for (const [eventId, action] of [
+      [1, 'trigger'],
+      [2, 'resolve'],
+    ] as const) {
+      const key = keyOf(eventId, action)
+      const req = renderChannelRequest(channel, { ...message, eventId, action, idempotencyKey: key }, ctx)
+      assert.equal(req.headers[IDEMPOTENCY_KEY_HEADER], key, `${channel.type} ${action} header`)
+      const body = JSON.parse(req.body) as Record<string, unknown>
+      const inBody = {
+        pagerduty: body.dedup_key,
+        opsgenie: action === 'trigger' ? body.alias : 'n/a',
+        webhook: body.idempotencyKey,
+        slack: body.idempotency_key,
+      }
+      if (channel.type === 'webhook' || channel.type === 'slack') assert.equal(inBody[channel.type], key)
+      // PagerDuty and Opsgenie deduplicate on the alert's dedup key / alias, which every action shares.
+      if (channel.type === 'pagerduty') assert.equal(inBody.pagerduty, message.dedupKey)
+      if (channel.type === 'opsgenie' && action === 'trigger') assert.equal(inBody.opsgenie, message.dedupKey)
+    }
+  }
 })
