@@ -1,3 +1,4 @@
+import { singleFlight } from '../core/singleFlight.ts'
 import { type BurnSeverity, SLO_ALERT_NAME, SLO_LABELS } from './conventions.ts'
 import type { SloFigures } from './evaluateSlo.ts'
 import type { SloService } from './sloService.ts'
@@ -61,7 +62,6 @@ const SEVERITY: Readonly<Record<BurnSeverity, string>> = { page: 'critical', tic
  */
 export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): BurnAlertEvaluator {
   const firing = new Set<string>()
-  let running: Promise<void> | undefined
 
   const link = (template: string | undefined, tenant: string, slo: string) =>
     template?.replaceAll('{slo}', encodeURIComponent(slo)).replaceAll('{tenant}', encodeURIComponent(tenant))
@@ -135,24 +135,19 @@ export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): Bu
 
   return {
     firing,
-    evaluate() {
-      running ??= (async () => {
-        try {
-          if (options.isLeader !== undefined && !(await options.isLeader())) return
-          for (const tenant of await options.service.tenants()) {
-            try {
-              await evaluateTenant(tenant)
-            } catch (err) {
-              options.onError?.(err, tenant)
-            }
+    evaluate: singleFlight(async () => {
+      try {
+        if (options.isLeader !== undefined && !(await options.isLeader())) return
+        for (const tenant of await options.service.tenants()) {
+          try {
+            await evaluateTenant(tenant)
+          } catch (err) {
+            options.onError?.(err, tenant)
           }
-        } catch (err) {
-          options.onError?.(err, undefined)
-        } finally {
-          running = undefined
         }
-      })()
-      return running
-    },
+      } catch (err) {
+        options.onError?.(err, undefined)
+      }
+    }),
   }
 }

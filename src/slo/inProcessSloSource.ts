@@ -1,3 +1,4 @@
+import { singleFlight } from '../core/singleFlight.ts'
 import type { LifecycleRequest } from '../http/lifecycleRequest.ts'
 import type { RequestObserver } from '../http/requestObserver.ts'
 import type { SloBucket } from '../store/repositories/sloBucketsRepository.ts'
@@ -103,7 +104,6 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
     { tenant: string; slo: string; bucketStart: number; good: number; total: number }
   >()
   let flushing: typeof pending | undefined
-  let flushPromise: Promise<void> | undefined
 
   function admit(tenant: string | undefined): string {
     const t = tenant === undefined || tenant === '' ? SLO_NO_TENANT : tenant
@@ -197,6 +197,31 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
     return { good: stored.good + mem.good, total: stored.total + mem.total }
   }
 
+  const flush = singleFlight(async () => {
+    if (pending.size === 0) return
+    flushing = pending
+    pending = new Map()
+    const rows: SloBucket[] = [...flushing.values()]
+    try {
+      await persistence.sloBuckets.add(rows)
+    } catch (err) {
+      // Put them back (bounded): counts are kept until the store answers again.
+      let dropped = 0
+      for (const [k, b] of flushing) {
+        const hit = pending.get(k)
+        if (hit !== undefined) {
+          hit.good += b.good
+          hit.total += b.total
+        } else if (pending.size < maxPending) pending.set(k, b)
+        else dropped++
+      }
+      if (dropped > 0) options.onDropped?.(dropped)
+      throw err
+    } finally {
+      flushing = undefined
+    }
+  })
+
   return {
     kind: 'in-process',
     observer,
@@ -208,37 +233,7 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
       if (tenant === undefined) compiled.clear()
       else compiled.delete(tenant)
     },
-    flush() {
-      flushPromise ??= (async () => {
-        try {
-          if (pending.size === 0) return
-          flushing = pending
-          pending = new Map()
-          const rows: SloBucket[] = [...flushing.values()]
-          try {
-            await persistence.sloBuckets.add(rows)
-          } catch (err) {
-            // Put them back (bounded): counts are kept until the store answers again.
-            let dropped = 0
-            for (const [k, b] of flushing) {
-              const hit = pending.get(k)
-              if (hit !== undefined) {
-                hit.good += b.good
-                hit.total += b.total
-              } else if (pending.size < maxPending) pending.set(k, b)
-              else dropped++
-            }
-            if (dropped > 0) options.onDropped?.(dropped)
-            throw err
-          } finally {
-            flushing = undefined
-          }
-        } finally {
-          flushPromise = undefined
-        }
-      })()
-      return flushPromise
-    },
+    flush,
     async counts(tenant, slo, nowMs): Promise<WindowCounts> {
       // Windows end with the current (partial) bucket: [end − w, end).
       const end = Math.floor(nowMs / bucketMs) * bucketMs + bucketMs
