@@ -1,6 +1,7 @@
-import type { Lookout } from '../core/createLookout.ts'
+import type { LookoutHost } from '../core/lookoutHost.ts'
 import { alertConfigInvalidError } from '../errors.ts'
 import type { Store } from '../store/createStore.ts'
+import type { StoreApi } from '../store/installStore.ts'
 import type { Delivery } from '../store/repositories/alertDeliveriesRepository.ts'
 import { createAlertingRoutes } from './alertingRoutes.ts'
 import type { AlertsApi, HistoryDelivery } from './alertsApi.ts'
@@ -22,33 +23,37 @@ export interface AlertRedactor {
 const CONFIG_CACHE_MS = 1000
 const CONFIG_CACHE_MAX = 1000
 
+/** What alerting needs from other areas. */
+export interface AlertingDeps {
+  /** The store (its outbox, config and history); its area must be added before alerting's. */
+  readonly stored: StoreApi
+  /** The instance's redactor, for everything an alert carries. */
+  readonly redactor: AlertRedactor
+}
+
 /**
- * Installs alert routing: `lookout.alerts` (fire / resolve / acknowledge / config / history), the ops routes
- * under `/observability/alerts/*`, the metrics, and the outbox worker as the `alerting` area (started after the
- * store). Requires the store area to be installed first.
+ * Installs alert routing — the ops routes under `/observability/alerts/*`, the metrics, and the outbox worker as
+ * the `alerting` area (started after the store) — and returns `lookout.alerts` (fire / resolve / acknowledge /
+ * config / history).
  *
  * @example
- * installStore(lookout)
- * installAlerting(lookout)
+ * const stored = installStore(host, { health })
+ * const alerts = installAlerting(host, { stored, redactor })
  */
-export function installAlerting(lookout: Lookout, redactor?: AlertRedactor): void {
+export function installAlerting(lookout: LookoutHost, { stored, redactor }: AlertingDeps): AlertsApi {
   const cfg = lookout.config.alerting
   if (cfg.worker.leaseMs <= cfg.worker.timeoutMs) {
     throw alertConfigInvalidError(
       `alerting.worker.leaseMs (${cfg.worker.leaseMs}) must exceed alerting.worker.timeoutMs (${cfg.worker.timeoutMs}), or a slow send could be repeated by another worker`,
     )
   }
-  // The instance's redactor (installed by the logging area); looked up per call so install order does not matter.
-  const redact = (v: unknown) => {
-    const r = redactor ?? (lookout as { redactor?: AlertRedactor }).redactor
-    return r === undefined ? v : r.redact(v)
-  }
+  const redact = (v: unknown) => redactor.redact(v)
   const redactText = (t: string) => String(redact(t))
   let started = false
   const store = (): Store | undefined => {
     if (!started) return undefined
     try {
-      return lookout.store
+      return stored.store
     } catch {
       return undefined
     }
@@ -79,7 +84,7 @@ export function installAlerting(lookout: Lookout, redactor?: AlertRedactor): voi
   const worker = createDeliveryWorker({
     store,
     loadConfig,
-    owner: lookout.storeOwner,
+    owner: stored.owner,
     ...cfg.worker,
     context: {
       service: lookout.config.service,
@@ -118,7 +123,7 @@ export function installAlerting(lookout: Lookout, redactor?: AlertRedactor): voi
     deliveredAt: iso(d.deliveredAt),
   })
 
-  const requireStore = (): Store => lookout.store
+  const requireStore = (): Store => stored.store
 
   const api: AlertsApi = {
     fire: (input) => router.fire(input),
@@ -184,8 +189,7 @@ export function installAlerting(lookout: Lookout, redactor?: AlertRedactor): voi
     return s === undefined ? undefined : s.alertDeliveries.countPending()
   })
 
-  Object.defineProperty(lookout, 'alerts', { enumerable: true, value: api })
-  if (!cfg.enabled) return
+  if (!cfg.enabled) return api
   for (const route of createAlertingRoutes(api, cfg.alertmanager)) lookout.addRoute(route)
   lookout.addArea({
     name: 'alerting',
@@ -198,4 +202,5 @@ export function installAlerting(lookout: Lookout, redactor?: AlertRedactor): voi
       started = false
     },
   })
+  return api
 }

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici'
-import { lazyRequire } from '../core/lazyRequire.ts'
+import { lazyRequire } from '../shared/lazyRequire.ts'
 import type { ChannelRequest } from './channels/channelRequest.ts'
 
 // Loaded on the first delivery, not when Lookout is imported (see lazyRequire).

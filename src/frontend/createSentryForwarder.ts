@@ -1,4 +1,4 @@
-import { lazyRequire } from '../core/lazyRequire.ts'
+import { lazyRequire } from '../shared/lazyRequire.ts'
 import { PASSED_BACK_HEADERS, type TunnelOutcome } from './conventions.ts'
 
 /** What the upstream said, already shaped for the browser. */

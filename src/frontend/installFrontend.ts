@@ -1,7 +1,6 @@
-import type { Lookout } from '../core/createLookout.ts'
+import type { LookoutHost } from '../core/lookoutHost.ts'
 import { frontendConfigError } from '../errors.ts'
 import type { CounterChild } from '../metrics/counterFamily.ts'
-import { getDefaultRedactor } from '../redact/index.ts'
 import {
   EVENT_REJECT_REASONS,
   type EventRejectReason,
@@ -34,6 +33,12 @@ export interface FrontendApi {
   idle(): Promise<void>
 }
 
+/** What the front-end area needs from other areas. */
+export interface FrontendDeps {
+  /** The instance's redactor, for reports and event properties. */
+  readonly redactor: FrontendRedactor
+}
+
 /**
  * Installs the front-end area from `config.frontend`: each route is mounted only when configured — the config
  * route when `sentry.dsn` is set, the tunnel when the allow-list (with `dsn`) is non-empty, the report route when
@@ -41,15 +46,12 @@ export interface FrontendApi {
  * Misconfiguration throws `LOOKOUT_ERR_FRONTEND_CONFIG` here, at start-up.
  *
  * @example
- * // in createLookout's Areas block
- * installFrontend(lookout)
- * lookout.frontend.paths // ['/observability/sentry/config', '/observability/sentry/envelope', …]
+ * const frontend = installFrontend(host, { redactor })
+ * frontend.paths // ['/observability/sentry/config', '/observability/sentry/envelope', …]
  */
-export function installFrontend(lookout: Lookout): FrontendApi {
+export function installFrontend(lookout: LookoutHost, { redactor }: FrontendDeps): FrontendApi {
   const { config, registry, logger } = lookout
   const fe = config.frontend
-  const redactor: FrontendRedactor =
-    (lookout as unknown as { redactor?: FrontendRedactor }).redactor ?? getDefaultRedactor()
   const cors = createCors(fe.cors)
   const paths: string[] = []
   const preflights: string[] = []
@@ -206,6 +208,5 @@ export function installFrontend(lookout: Lookout): FrontendApi {
       await reportForwarder?.idle()
     },
   }
-  ;(lookout as unknown as { frontend: FrontendApi }).frontend = api
   return api
 }

@@ -1,4 +1,4 @@
-import type { Lookout } from '../core/createLookout.ts'
+import type { LookoutHost } from '../core/lookoutHost.ts'
 import type { AdmissionRejection } from '../http/lifecycleCore.ts'
 import { type CheckRegistry, createCheckRegistry } from './checkRegistry.ts'
 import { eventLoopDelayCheck } from './checks/eventLoopDelayCheck.ts'
@@ -39,18 +39,18 @@ export interface Health {
 /**
  * Installs the health area: check registry (with `memory` and `eventloop` by default), probe routes, load
  * shedding, `/observability/config`, and the lifecycle area that runs the background refresh and installs the
- * signal handlers. Install it early, so later areas can `lookout.health.addCheck(...)`.
+ * signal handlers; returns `lookout.health`. Install it early, so later areas can add checks.
  *
  * @param handleSignals install SIGTERM/SIGINT handlers at start (resolved by `createLookout` from
  *   `health.shutdown.handleSignals`, else the adapter's default)
  * @example
- * installHealth(lookout, orchestrator, false)
+ * const health = installHealth(host, orchestrator, false)
  */
 export function installHealth(
-  lookout: Lookout,
+  lookout: LookoutHost,
   orchestrator: ShutdownOrchestrator,
   handleSignals: boolean,
-): void {
+): Health {
   const config = lookout.config.health
   const checks: CheckRegistry = createCheckRegistry({
     intervalMs: config.intervalMs,
@@ -109,7 +109,6 @@ export function installHealth(
       orchestrator.handleSignals()
     },
   }
-  ;(lookout as { health: Health }).health = health
 
   if (config.enabled) {
     const routes = createProbeRoutes(
@@ -152,11 +151,12 @@ export function installHealth(
       await checks.stop()
     },
   })
+  return health
 }
 
-type SheddingConfig = Lookout['config']['health']['shedding']
+type SheddingConfig = LookoutHost['config']['health']['shedding']
 
-function createShedding(lookout: Lookout, shedding: SheddingConfig): PressureMonitor | undefined {
+function createShedding(lookout: LookoutHost, shedding: SheddingConfig): PressureMonitor | undefined {
   const limits = {
     maxEventLoopDelayMs: shedding.maxEventLoopDelayMs,
     maxEventLoopUtilization: shedding.maxEventLoopUtilization,

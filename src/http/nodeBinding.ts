@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Lookout } from '../core/createLookout.ts'
+import type { Lookout } from '../core/lookout.ts'
 import { createInFlightTracker } from './connectionState.ts'
 import type { LifecycleCore } from './lifecycleCore.ts'
 import type { LifecycleRequest } from './lifecycleRequest.ts'

@@ -1,5 +1,5 @@
 import { createContextObserver } from '../context/contextObserver.ts'
-import type { Lookout } from '../core/createLookout.ts'
+import type { LookoutHost } from '../core/lookoutHost.ts'
 import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
 import { LOG_EVENTS, LOGGING_METRIC_NAMES } from './conventions.ts'
 import { type LookoutLogger, loggerInternals } from './createLogger.ts'
@@ -7,7 +7,7 @@ import { createInstrumentLogHooks } from './instrumentLogHooks.ts'
 import { createRequestLogObserver } from './requestLogObserver.ts'
 import { createLokiCounters, type LokiShipping, startLokiShipping } from './startLokiShipping.ts'
 
-/** What the logging area adds to a Lookout instance. */
+/** What the logging area offers: the shared redactor and named child loggers. */
 export interface LoggingApi {
   /** The instance's redactor (config `redact`), shared with tracing, alerting and error reports. */
   readonly redactor: Redactor
@@ -15,18 +15,31 @@ export interface LoggingApi {
   getLogger(name: string): LookoutLogger
 }
 
+/** What logging needs from other areas. */
+export interface LoggingDeps {
+  /** The instance's redactor (see {@link instanceRedactor}). */
+  readonly redactor: Redactor
+}
+
 /**
- * Installs request context, the request log, instrument event lines, startup/shutdown events and Loki shipping
- * on a Lookout instance.
+ * The redactor of an instance: the one inside a logger Lookout created (so logs and everything else agree),
+ * or a new one from `config.redact`.
+ */
+export function instanceRedactor(logger: LookoutLogger, config: LookoutHost['config']): Redactor {
+  return loggerInternals(logger)?.redactor ?? createRedactor(config.redact)
+}
+
+/**
+ * Installs request context, the request log, instrument event lines, startup/shutdown events and Loki shipping;
+ * returns the logging API.
  *
  * @example
- * installLogging(lookout) // from createLookout's Areas block
+ * const logging = installLogging(host, { redactor })
  */
-export function installLogging(lookout: Lookout): void {
+export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps): LoggingApi {
   const { config, logger, core } = lookout
   const logging = config.logging
   const internals = loggerInternals(logger)
-  const redactor = internals?.redactor ?? createRedactor(config.redact)
   const onLokiEvent = logging.loki.url !== undefined ? createLokiCounters(lookout.registry) : undefined
   const lines = internals?.lineDestination
   if (lines !== undefined) {
@@ -112,7 +125,7 @@ export function installLogging(lookout: Lookout): void {
     },
   })
 
-  Object.assign(lookout as object, { redactor, getLogger } satisfies LoggingApi)
+  return { redactor, getLogger }
 }
 
 /** Config sections switched on: `enabled: true`, plus log shipping and the request log. */

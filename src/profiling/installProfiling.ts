@@ -1,4 +1,4 @@
-import type { Lookout } from '../core/createLookout.ts'
+import type { LookoutHost } from '../core/lookoutHost.ts'
 import { createContinuousProfiler } from './continuousProfiler.ts'
 import { createProfiler, type Profiler } from './createProfiler.ts'
 import { createProfileRoutes } from './profileRoutes.ts'
@@ -21,10 +21,10 @@ export interface ProfilingApi extends Pick<Profiler, 'cpu' | 'heap'> {
  * `lookout_profiles_total`, `lookout_profile_pushes_total`, `lookout_profile_push_queue_size`.
  *
  * @example
- * installProfiling(lookout) // in createLookout's Areas block
- * const { body } = await lookout.profiling.cpu({ seconds: 5 })
+ * const profiling = installProfiling(host)
+ * const { body } = await profiling.cpu({ seconds: 5 })
  */
-export function installProfiling(lookout: Lookout): void {
+export function installProfiling(lookout: LookoutHost): ProfilingApi {
   const config = lookout.config
   const settings = config.profiling
   const profiler = createProfiler(config)
@@ -35,8 +35,7 @@ export function installProfiling(lookout: Lookout): void {
     cpu: (request) => profiler.cpu(request),
     heap: () => profiler.heap(),
   }
-  ;(lookout as { profiling: ProfilingApi }).profiling = api
-  if (!settings.enabled) return
+  if (!settings.enabled) return api
 
   const metrics = createProfilingMetrics(lookout.registry)
   for (const route of createProfileRoutes({ config, profiler, metrics, logger: lookout.logger })) {
@@ -112,4 +111,5 @@ export function installProfiling(lookout: Lookout): void {
       await profiler.stop()
     },
   })
+  return api
 }

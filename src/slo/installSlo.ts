@@ -1,6 +1,9 @@
-import type { Lookout } from '../core/createLookout.ts'
+import type { AlertsApi } from '../alerting/alertsApi.ts'
+import type { LookoutHost } from '../core/lookoutHost.ts'
 import { configInvalidError } from '../errors.ts'
-import { type BurnAlertEvaluator, createBurnAlertEvaluator, type SloAlertSink } from './burnAlertEvaluator.ts'
+import type { StatusApi } from '../status/installStatus.ts'
+import type { StoreApi } from '../store/installStore.ts'
+import { type BurnAlertEvaluator, createBurnAlertEvaluator } from './burnAlertEvaluator.ts'
 import { SLO_ALERT_NAME, SLO_METRIC_NAMES } from './conventions.ts'
 import { effectiveBuckets } from './effectiveBuckets.ts'
 import type { SloFigures } from './evaluateSlo.ts'
@@ -19,13 +22,18 @@ import type { SloPersistence } from './sloPersistence.ts'
 import { createSloRoutes } from './sloRoutes.ts'
 import { createSloService, type SloBurndown, type SloService } from './sloService.ts'
 
-/** The status area's alert hook (see src/status/installStatus.ts), read late: status installs after SLO. */
-interface StatusAlertHook {
-  handleAlert(alert: { alertname: string; severity: string; firing: boolean }): Promise<unknown>
-}
-
 /** Lease that elects the replica evaluating burn alerts when several share a store. */
 export const SLO_EVALUATOR_LEASE = 'lookout:slo-evaluator'
+
+/** What the SLO area needs from other areas. */
+export interface SloDeps {
+  /** The store (buckets, configs, measurements, the evaluator lease); its area must be added before SLO's. */
+  readonly stored: StoreApi
+  /** Where burn alerts go. */
+  readonly alerts: AlertsApi
+  /** The status page, told about page-level burn (`status.sloIncidents`); `undefined` when it is off. */
+  readonly status: Pick<StatusApi, 'handleAlert'> | undefined
+}
 
 /**
  * The SLO API on a Lookout instance (`lookout.slo`; `undefined` when `slo.enabled` is false).
@@ -61,12 +69,15 @@ export interface LookoutSlo {
  * without URL).
  *
  * @example
- * installSlo(lookout) // in createLookout's Areas block, after installStore
+ * const slo = installSlo(host, { stored, alerts, status })
  */
-export function installSlo(lookout: Lookout): void {
+export function installSlo(
+  lookout: LookoutHost,
+  { stored, alerts, status }: SloDeps,
+): LookoutSlo | undefined {
   const config = lookout.config
   const c = config.slo
-  if (!c.enabled) return
+  if (!c.enabled) return undefined
   const model = loadSloModel(config)
   const buckets = lookout.httpMetrics?.buckets ?? effectiveBuckets(config)
   const usePrometheus = c.source === 'prometheus' || (c.source === 'auto' && c.prometheusUrl !== undefined)
@@ -103,13 +114,13 @@ export function installSlo(lookout: Lookout): void {
   // The store opens at start(); the observer only touches memory before then.
   const persistence: SloPersistence = {
     get sloBuckets() {
-      return lookout.store.sloBuckets
+      return stored.store.sloBuckets
     },
     get sloConfigs() {
-      return lookout.store.sloConfigs
+      return stored.store.sloConfigs
     },
     get sloMeasurements() {
-      return lookout.store.sloMeasurements
+      return stored.store.sloMeasurements
     },
   }
   let service: SloService | undefined
@@ -166,13 +177,16 @@ export function installSlo(lookout: Lookout): void {
   }))
     lookout.addRoute(route)
 
-  const owner = () => (lookout as { storeOwner?: string }).storeOwner ?? config.instance
   const paging = new Set<string>()
   const evaluator: BurnAlertEvaluator = createBurnAlertEvaluator({
     service: svc,
-    sink: () => (lookout as { alerts?: SloAlertSink }).alerts,
+    sink: () => alerts,
     isLeader: () =>
-      lookout.store.acquireLease(SLO_EVALUATOR_LEASE, owner(), Math.max(c.evaluateIntervalMs * 3, 30_000)),
+      stored.store.acquireLease(
+        SLO_EVALUATOR_LEASE,
+        stored.owner,
+        Math.max(c.evaluateIntervalMs * 3, 30_000),
+      ),
     serviceName: config.service,
     runbookUrl: c.runbookUrl,
     dashboardUrl: c.dashboardUrl,
@@ -192,7 +206,6 @@ export function installSlo(lookout: Lookout): void {
         if (firing) paging.add(key)
         else paging.delete(key)
         if ((before === 0) !== (paging.size === 0)) {
-          const status = (lookout as { status?: StatusAlertHook }).status
           status
             ?.handleAlert({ alertname: SLO_ALERT_NAME, severity: 'critical', firing: paging.size > 0 })
             .catch((err: unknown) => failed('slo_status_incident_failed', err, tenant))
@@ -224,7 +237,6 @@ export function installSlo(lookout: Lookout): void {
     evaluate: () => (c.alerts ? evaluator.evaluate() : Promise.resolve()),
     rules: (overrides = {}) => generateSloRules(model, { ...sloRuleOptions(config), ...overrides }),
   }
-  Object.defineProperty(lookout, 'slo', { enumerable: true, value: api })
 
   lookout.addArea({
     name: 'slo',
@@ -251,10 +263,11 @@ export function installSlo(lookout: Lookout): void {
       await flush()
       started = false
       try {
-        await lookout.store.releaseLease(SLO_EVALUATOR_LEASE, owner())
+        await stored.store.releaseLease(SLO_EVALUATOR_LEASE, stored.owner)
       } catch {
         // The store never opened, or is closing: the lease expires by itself.
       }
     },
   })
+  return api
 }

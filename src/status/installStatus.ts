@@ -1,8 +1,10 @@
-import type { Lookout } from '../core/createLookout.ts'
+import type { LookoutHost } from '../core/lookoutHost.ts'
 import { createCheckRegistry } from '../health/checkRegistry.ts'
 import { httpCheck } from '../health/checks/httpCheck.ts'
+import type { Health } from '../health/installHealth.ts'
 import type { CounterChild } from '../metrics/counterFamily.ts'
 import type { GaugeChild } from '../metrics/gaugeFamily.ts'
+import type { StoreApi } from '../store/installStore.ts'
 import type { PublicStatusBody } from './buildStatusBody.ts'
 import {
   type ComponentStatus,
@@ -53,20 +55,28 @@ export interface StatusApi {
   invalidate(): void
 }
 
+/** What the status page needs from other areas. */
+export interface StatusDeps {
+  /** Health: its checks are the page's components. */
+  readonly health: Health
+  /** The store (samples, incidents, the sampler lease); its area must be added before the status area. */
+  readonly stored: StoreApi
+}
+
 /**
  * Installs the status page from `config.status`: the leader-only sampler (area `status`, after the store and
  * health), automatic incidents, `lookout_status_*` metrics, the public API (`/public/status`,
  * `/public/status/incidents`), the page (`/status`) and the operator routes under `/observability/status/*`.
- * Assigns `lookout.status` (left `undefined` when `status.enabled` is false).
+ * Returns `lookout.status` (`undefined` when `status.enabled` is false).
  *
  * @example
- * installStatus(lookout) // in createLookout's Areas block, after installHealth and installStore
+ * const status = installStatus(host, { health, stored })
  * await lookout.start()
- * await lookout.status?.sampleNow()
+ * await status?.sampleNow()
  */
-export function installStatus(lookout: Lookout): void {
+export function installStatus(lookout: LookoutHost, { health, stored }: StatusDeps): StatusApi | undefined {
   const config = lookout.config.status
-  if (!config.enabled) return
+  if (!config.enabled) return undefined
   const { logger } = lookout
   const slo = config.sloIncidents
   const metricsOn = lookout.config.metrics.enabled
@@ -87,7 +97,7 @@ export function installStatus(lookout: Lookout): void {
 
   const components = () =>
     resolveComponents(
-      lookout.health.results().map((r) => r.name),
+      health.results().map((r) => r.name),
       config,
     )
   const knownComponents = () => {
@@ -147,9 +157,9 @@ export function installStatus(lookout: Lookout): void {
   }
 
   async function observe(list: readonly StatusComponent[]): Promise<Map<string, Observation>> {
-    if (list.some((c) => c.source === 'check')) await lookout.health.check()
+    if (list.some((c) => c.source === 'check')) await health.check()
     if (list.some((c) => c.source === 'external')) await external.refresh()
-    const states = new Map(lookout.health.results().map((s) => [s.name, s]))
+    const states = new Map(health.results().map((s) => [s.name, s]))
     const ext = new Map(external.results().map((s) => [s.name, s]))
     const out = new Map<string, Observation>()
     for (const c of list) {
@@ -166,8 +176,8 @@ export function installStatus(lookout: Lookout): void {
   }
 
   const sampler = createStatusSampler({
-    store: () => lookout.store,
-    owner: lookout.storeOwner,
+    store: () => stored.store,
+    owner: stored.owner,
     intervalMs: config.intervalMs,
     openAfter: config.openAfter,
     resolveAfter: config.resolveAfter,
@@ -193,7 +203,7 @@ export function installStatus(lookout: Lookout): void {
   })
 
   const reader = createStatusReader({
-    store: () => lookout.store,
+    store: () => stored.store,
     components,
     title: config.page.title ?? `${lookout.config.service} status`,
     description: config.page.description,
@@ -242,7 +252,7 @@ export function installStatus(lookout: Lookout): void {
   }))
     lookout.addRoute(route)
   for (const route of createStatusAdminRoutes({
-    store: () => lookout.store,
+    store: () => stored.store,
     knownComponents,
     onChange(event, id, req) {
       logger.info({ event, id, operatorKey: req.operator?.keyIndex }, 'status page changed by an operator')
@@ -291,7 +301,7 @@ export function installStatus(lookout: Lookout): void {
         return undefined
       }
       try {
-        const store = lookout.store
+        const store = stored.store
         const open = (await store.incidents.list({ open: true, limit: 1000 })).filter((i) =>
           i.components.includes(slo.component),
         )
@@ -332,7 +342,6 @@ export function installStatus(lookout: Lookout): void {
       }
     },
   }
-  Object.defineProperty(lookout, 'status', { enumerable: true, value: api })
 
   let timer: NodeJS.Timeout | undefined
   let first: NodeJS.Timeout | undefined
@@ -359,4 +368,5 @@ export function installStatus(lookout: Lookout): void {
       await external.stop()
     },
   })
+  return api
 }

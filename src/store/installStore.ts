@@ -1,26 +1,37 @@
 import { randomUUID } from 'node:crypto'
-import type { Lookout } from '../core/createLookout.ts'
+import type { LookoutHost } from '../core/lookoutHost.ts'
 import { storeNotStartedError } from '../errors.ts'
+import type { Health } from '../health/installHealth.ts'
 import { createStore, type Store } from './createStore.ts'
 import { pruneHistory } from './retentionJob.ts'
 
 /** Name of the lease that elects the replica running retention. */
 export const RETENTION_LEASE = 'lookout:retention'
 
+/** The store area's API: the store once open, and this instance's lease owner id. */
+export interface StoreApi {
+  /** The open store; throws `LOOKOUT_ERR_STORE_NOT_STARTED` before the `store` area started and after it stopped. */
+  readonly store: Store
+  /** This instance's lease owner id (`<instance>:<pid>:<random>`), for `store.acquireLease(name, owner, ttl)`. */
+  readonly owner: string
+}
+
+/** What the store needs from other areas. */
+export interface StoreDeps {
+  /** Health, for the non-critical `lookout-store` check. */
+  readonly health: Health
+}
+
 /**
- * Installs the ops store on a Lookout instance: `lookout.store` (available once `lookout.start()` resolved),
- * opened and migrated by the `store` area's start, closed by shutdown. A leader-only retention job prunes history
- * every `store.retention.intervalSeconds`.
- *
- * `lookout.storeOwner` is this instance's lease owner id (`<instance>:<pid>:<random>`), for other areas'
- * `lookout.store.acquireLease(name, lookout.storeOwner, ttl)`.
+ * Installs the ops store: opened and migrated by the `store` area's start, closed by shutdown. A leader-only
+ * retention job prunes history every `store.retention.intervalSeconds`.
  *
  * @example
- * installStore(lookout)
+ * const stored = installStore(host, { health })
  * await lookout.start()
- * await lookout.store.incidents.list({ open: true })
+ * await stored.store.incidents.list({ open: true })
  */
-export function installStore(lookout: Lookout): void {
+export function installStore(lookout: LookoutHost, { health }: StoreDeps): StoreApi {
   const config = lookout.config.store
   const owner = `${lookout.config.instance}:${process.pid}:${randomUUID().slice(0, 8)}`
   let store: Store | undefined
@@ -45,18 +56,9 @@ export function installStore(lookout: Lookout): void {
     })()
   }
 
-  Object.defineProperty(lookout, 'store', {
-    enumerable: true,
-    get() {
-      if (store === undefined) throw storeNotStartedError()
-      return store
-    },
-  })
-  Object.defineProperty(lookout, 'storeOwner', { enumerable: true, value: owner })
-
   // Lookout's own state: non-critical (the app can serve without it; alerts wait in their outbox), so a store
   // outage degrades /health to `warn` and shows on the status page without failing readiness.
-  lookout.health?.addCheck({
+  health.addCheck({
     name: 'lookout-store',
     componentType: 'datastore',
     critical: false,
@@ -104,6 +106,14 @@ export function installStore(lookout: Lookout): void {
       await s.close()
     },
   })
+
+  return {
+    get store() {
+      if (store === undefined) throw storeNotStartedError()
+      return store
+    },
+    owner,
+  }
 }
 
 /** Host[:port] of a PostgreSQL store URL, or `sqlite` — never credentials. */

@@ -1,8 +1,7 @@
 import { ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/api'
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
-import type { Lookout } from '../core/createLookout.ts'
+import type { LookoutHost } from '../core/lookoutHost.ts'
 import { createRouteExclusion } from '../http/routeExclusion.ts'
-import { getDefaultRedactor } from '../redact/index.ts'
 import type { BatchObserver } from './boundedBatchSpanProcessor.ts'
 import { SPAN_DROP_REASONS, TRACING_METRIC_NAMES } from './conventions.ts'
 import { createTracing, type TracingRuntime } from './createTracing.ts'
@@ -40,20 +39,25 @@ export interface RegisteredTracing {
   attach(observer: BatchObserver): void
 }
 
+/** What tracing needs from other areas. */
+export interface TracingDeps {
+  /** The instance's redactor: every span attribute from every span source goes through it. */
+  readonly redactor: SpanRedactor
+}
+
 /**
- * Installs tracing on a Lookout instance: the server-span request observer, the `instrument()` span hook,
- * outbound HTTP tracing (while started), span pipeline counters, optional OTLP metric push, and
- * `lookout.tracing`. When `lookout/register` already set tracing up in this process, its provider is reused
- * (one pipeline, one set of instrumentations) and only flushed — not shut down — by this instance.
+ * Installs tracing: the server-span request observer, the `instrument()` span hook, outbound HTTP tracing
+ * (while started), span pipeline counters and optional OTLP metric push; returns `lookout.tracing`. When
+ * `lookout/register` already set tracing up in this process, its provider is reused (one pipeline, one set of
+ * instrumentations) and only flushed — not shut down — by this instance.
  *
  * @example
- * installTracing(lookout)
- * lookout.tracing.withSpan('work', () => doWork())
+ * const tracing = installTracing(host, { redactor })
+ * tracing.withSpan('work', () => doWork())
  */
-export function installTracing(lookout: Lookout): void {
+export function installTracing(lookout: LookoutHost, { redactor }: TracingDeps): LookoutTracing {
   const config = lookout.config
   const logger = lookout.logger
-  const redactor: SpanRedactor = (lookout as { redactor?: SpanRedactor }).redactor ?? getDefaultRedactor()
   const registry = lookout.registry
 
   const dropped = registry.counter({
@@ -133,7 +137,6 @@ export function installTracing(lookout: Lookout): void {
       await runtime?.forceFlush(timeoutMs)
     },
   }
-  ;(lookout as { tracing: LookoutTracing }).tracing = api
 
   if (runtime !== undefined) {
     const rt = runtime
@@ -207,4 +210,5 @@ export function installTracing(lookout: Lookout): void {
       ])
     },
   })
+  return api
 }

@@ -2,8 +2,8 @@ import { type Attributes, context, type HrTime, ValueType } from '@opentelemetry
 import type { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http'
 import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics'
 import type { ResolvedConfig } from '../config/schema.ts'
-import { lazyRequire } from '../core/lazyRequire.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
+import { lazyRequire } from '../shared/lazyRequire.ts'
 import { createResource } from './createTracing.ts'
 import type { TracingSettings } from './resolveTracingSettings.ts'
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { LookoutOptions } from '../../config/schema.ts'
-import { createLookout, type Lookout } from '../../core/createLookout.ts'
+import { createLookout } from '../../core/createLookout.ts'
+import type { Lookout } from '../../core/lookout.ts'
 import { adapterMisuseError } from '../../errors.ts'
 import type { LifecycleRequest } from '../lifecycleRequest.ts'
 import { serveOpsRoute, startNodeRequest } from '../nodeBinding.ts'

@@ -1,5 +1,5 @@
 import { type FastifyServerOptions, LogController } from 'fastify'
-import type { Lookout } from '../../core/createLookout.ts'
+import type { Lookout } from '../../core/lookout.ts'
 
 /**
  * The Fastify server options that wire Fastify to a Lookout instance: its logger (so app and Fastify lines share
