@@ -106,7 +106,8 @@ export interface AlertRouter {
 /**
  * Creates the router. Fingerprint = tenant + alertname + sorted labels. A fire whose fingerprint passed less than
  * the cooldown ago (and was not resolved since) is suppressed: written to history with `suppressed`, counted,
- * not delivered. Resolves always pass and go to the same channels as PagerDuty `resolve` / Opsgenie close with
+ * not delivered. The decision holds across replicas sharing the store: each passing action inserts, if absent, a
+ * key naming the last passed event it decided from, so of N replicas handling the same alert at once one passes. Resolves always pass and go to the same channels as PagerDuty `resolve` / Opsgenie close with
  * the same dedup key. The event and its deliveries are written in one transaction, so an alert is either
  * recorded and queued, or the call fails (and Alertmanager, say, retries).
  *
@@ -145,18 +146,30 @@ export function createAlertRouter(o: AlertRouterOptions): AlertRouter {
   }
   const cleanText = (t: string | undefined): string => (t === undefined ? '' : String(o.redact(t)))
 
+  /**
+   * Writes the event and its deliveries. `passKey` names the state this call decided from (the alert's last passed
+   * event): it is inserted if absent in the same transaction, so of several replicas deciding from the same state at
+   * once, one passes and the others `lose` — a fire is then recorded as suppressed, a resolve or acknowledge dropped.
+   */
   async function record(
     store: Store,
     base: Omit<AlertEvent, 'id' | 'createdAt' | 'suppressed'>,
-    suppressed: boolean,
+    suppressedByCooldown: boolean,
     action: DeliveryAction,
     channelIds: { id: string; type: string }[],
     key: string,
     idempotencyKey: string | undefined,
-  ): Promise<{ eventId: number | undefined; duplicate: boolean }> {
+    passKey: string,
+    lose: 'suppress' | 'drop',
+  ): Promise<{ eventId: number | undefined; duplicate: boolean; suppressed: boolean }> {
     return store.transaction(async (tx) => {
       if (idempotencyKey !== undefined && !(await tx.alertIdempotency.claim(idempotencyKey))) {
-        return { eventId: undefined, duplicate: true }
+        return { eventId: undefined, duplicate: true, suppressed: false }
+      }
+      let suppressed = suppressedByCooldown
+      if (!suppressed && !(await tx.alertIdempotency.claim(passKey))) {
+        if (lose === 'drop') return { eventId: undefined, duplicate: true, suppressed: false }
+        suppressed = true
       }
       const eventId = await tx.alertEvents.insert({ ...base, suppressed, createdAt: now() })
       if (!suppressed && channelIds.length > 0) {
@@ -171,7 +184,7 @@ export function createAlertRouter(o: AlertRouterOptions): AlertRouter {
           })),
         )
       }
-      return { eventId, duplicate: false }
+      return { eventId, duplicate: false, suppressed }
     })
   }
 
@@ -185,13 +198,13 @@ export function createAlertRouter(o: AlertRouterOptions): AlertRouter {
       const cooldownMs = (config?.cooldownSeconds ?? o.cooldownSeconds) * 1000
       const last = await store.alertEvents.latestPassed(input.tenant, fp)
       const severity = normalizeSeverity(input.severity)
-      const suppressed =
+      const inCooldown =
         last !== undefined &&
         last.status !== 'resolved' &&
         cooldownMs > 0 &&
         now() - last.createdAt < cooldownMs
-      const channels = suppressed || config === undefined ? [] : matchChannels(config, severity, labels)
-      const { eventId, duplicate } = await record(
+      const channels = inCooldown || config === undefined ? [] : matchChannels(config, severity, labels)
+      const { eventId, duplicate, suppressed } = await record(
         store,
         {
           tenant: input.tenant,
@@ -204,11 +217,13 @@ export function createAlertRouter(o: AlertRouterOptions): AlertRouter {
           annotations: clean(input.annotations),
           source: input.source ?? 'code',
         },
-        suppressed,
+        inCooldown,
         'trigger',
         channels,
         key,
         input.idempotencyKey,
+        passKey('trigger', input.tenant, fp, last?.id),
+        'suppress',
       )
       if (!duplicate) {
         if (suppressed) o.metrics?.suppressed()
@@ -221,7 +236,7 @@ export function createAlertRouter(o: AlertRouterOptions): AlertRouter {
         dedupKey: key,
         suppressed,
         duplicate,
-        channels: channels.map((c) => c.id),
+        channels: suppressed ? [] : channels.map((c) => c.id),
       }
     })
   }
@@ -235,6 +250,18 @@ export function createAlertRouter(o: AlertRouterOptions): AlertRouter {
       const alertname = last?.alertname ?? ref.alertname ?? 'unknown'
       const key = dedupKey(ref.tenant, alertname, fp)
       const firing = last !== undefined && last.status !== 'resolved'
+      // Another replica (or an earlier call) resolved it already: a second resolve would be a second notification.
+      if (action === 'resolve' && last?.status === 'resolved') {
+        return {
+          eventId: undefined,
+          fingerprint: fp,
+          dedupKey: key,
+          suppressed: false,
+          duplicate: true,
+          channels: [],
+          firing,
+        }
+      }
       if (action === 'acknowledge' && !firing) {
         return {
           eventId: undefined,
@@ -268,6 +295,8 @@ export function createAlertRouter(o: AlertRouterOptions): AlertRouter {
         channels,
         key,
         ref.idempotencyKey,
+        passKey(action, ref.tenant, fp, last?.id),
+        'drop',
       )
       if (!duplicate && channels.length > 0) o.onEnqueued()
       return {
@@ -287,6 +316,16 @@ export function createAlertRouter(o: AlertRouterOptions): AlertRouter {
     resolve: (ref) => settle(ref, 'resolved', 'resolve'),
     acknowledge: (ref) => settle(ref, 'acknowledged', 'acknowledge'),
   }
+}
+
+/** The pass key of an action decided from the alert's last passed event (see `record`). */
+function passKey(
+  action: DeliveryAction,
+  tenant: string,
+  fingerprint: string,
+  lastPassed: number | undefined,
+) {
+  return `pass|${action}|${tenant}|${fingerprint}|${lastPassed ?? 'none'}`
 }
 
 /** Deliveries grouped for history output. */
