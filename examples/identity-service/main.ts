@@ -50,6 +50,9 @@ const lookout = createLookout(
         },
       },
     },
+    // The demo's alert sink (below) listens on loopback; the outbound policy refuses loopback and private-network
+    // targets unless an on-premises set-up opts in like this.
+    alerting: { allowPrivateTargets: true },
     ...(generatedKey ? { operator: { keys: [generatedKey] } } : {}),
   },
   { handleSignalsByDefault: true },

@@ -141,13 +141,18 @@ export function createAlertingRoutes(
         }
         return guard(async () =>
           json(200, {
-            ...(await api.history(req.params.tenant!, {
-              limit,
-              before,
-              status: status as 'firing' | undefined,
-              fingerprint: q.get('fingerprint') ?? undefined,
-              alertname: q.get('alertname') ?? undefined,
-            })),
+            ...(await api.history(
+              req.params.tenant!,
+              {
+                limit,
+                before,
+                status: status as 'firing' | undefined,
+                fingerprint: q.get('fingerprint') ?? undefined,
+                alertname: q.get('alertname') ?? undefined,
+              },
+              // A receiver's response body is for the operators of the whole service, not for a tenant.
+              { errorDetails: req.operator !== undefined && req.operator.tenant === undefined },
+            )),
           }),
         )
       },

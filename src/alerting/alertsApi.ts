@@ -1,6 +1,7 @@
 import type { Delivery } from '../store/repositories/alertDeliveriesRepository.ts'
 import type { AlertEventQuery } from '../store/repositories/alertEventsRepository.ts'
 import type { AlertRef, AlertResult, FireInput } from './createAlertRouter.ts'
+import type { DeliveryFailureReason } from './deliveryFailure.ts'
 import type { AlertRoutingConfig, RoutingProblem } from './routingConfig.ts'
 
 /** One delivery as shown in history. */
@@ -12,7 +13,14 @@ export interface HistoryDelivery {
   readonly dedupKey: string
   readonly state: Delivery['state']
   readonly attempts: number
+  /** HTTP status of the last attempt (`null` when no response arrived). */
   readonly lastStatus: number | null
+  /** Failure class of the last attempt (`http_5xx`, `timeout`, `refused_by_policy` …); `null` when none failed. */
+  readonly lastReason: DeliveryFailureReason | null
+  /**
+   * Detail of the last failure (status line, start of the response body, network error), redacted and cut to
+   * 500 characters; `null` unless the history was read with `errorDetails` (global operators).
+   */
   readonly lastError: string | null
   readonly nextAttemptAt: string | null
   readonly deliveredAt: string | null
@@ -68,7 +76,11 @@ export interface AlertsApi {
   ): Promise<
     { ok: true; version: number; config: AlertRoutingConfig } | { ok: false; problems: RoutingProblem[] }
   >
-  history(tenant: string, query?: AlertEventQuery): Promise<HistoryPage>
+  /**
+   * A page of history. `errorDetails` (default `true`) includes each failure's detail, which can carry a
+   * receiver's response body; the ops route sets it only for global operator keys.
+   */
+  history(tenant: string, query?: AlertEventQuery, options?: { errorDetails?: boolean }): Promise<HistoryPage>
   /** Resolves when no delivery is pending or in flight, or after `timeoutMs` (default 30 000) with `false`. */
   drain(timeoutMs?: number): Promise<boolean>
 }

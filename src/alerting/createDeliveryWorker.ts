@@ -1,8 +1,10 @@
+import type { OutboundGuard } from '../outbound/createOutboundGuard.ts'
 import type { Store } from '../store/createStore.ts'
 import type { Delivery } from '../store/repositories/alertDeliveriesRepository.ts'
 import type { AlertMessage, ChannelContext } from './channels/channelRequest.ts'
 import { renderChannelRequest } from './channels/renderChannelRequest.ts'
 import type { AlertingMetrics } from './createAlertingMetrics.ts'
+import { failureDetail } from './deliveryFailure.ts'
 import { classifyAttempt, retryDelay } from './deliveryPolicy.ts'
 import { alertIdempotencyKey } from './idempotencyKey.ts'
 import type { AlertChannel, AlertRoutingConfig } from './routingConfig.ts'
@@ -26,6 +28,8 @@ export interface DeliveryWorkerOptions {
   /** A claim's lease; renewed every third of it while an attempt is in flight. */
   readonly leaseMs: number
   readonly context: Omit<ChannelContext, 'now'>
+  /** Checks every channel URL when it is sent and connects only to vetted addresses. */
+  readonly guard: OutboundGuard
   readonly metrics: AlertingMetrics | undefined
   /** Redacts text written to history (error details). */
   readonly redactText: (text: string) => string
@@ -133,7 +137,10 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
     if (event === undefined || channel === undefined) {
       const applied = await store.alertDeliveries.complete(d.id, token, {
         state: 'dead',
-        error: event === undefined ? 'event no longer exists' : 'channel no longer configured',
+        error:
+          event === undefined
+            ? failureDetail('event_removed', 'event no longer exists')
+            : failureDetail('channel_removed', 'channel no longer configured'),
       })
       if (applied) o.metrics?.delivery(d.channelType, 'dead')
       return
@@ -174,9 +181,14 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
     let result: SendResult
     try {
       const req = renderChannelRequest(channel, message, { ...o.context, now: started })
-      result = await send(req, { timeoutMs: o.timeoutMs, now, signal: lost.signal })
+      result = await send(req, { timeoutMs: o.timeoutMs, now, signal: lost.signal, guard: o.guard })
     } catch (err) {
-      result = { status: undefined, retryAfterMs: undefined, detail: `render: ${(err as Error).name}` }
+      result = {
+        status: undefined,
+        retryAfterMs: undefined,
+        detail: failureDetail('render_error', (err as Error).name),
+        reason: 'render_error',
+      }
     } finally {
       clearInterval(renewal)
     }

@@ -4,14 +4,16 @@ import type { SendResult } from './sendChannelRequest.ts'
 export type AttemptVerdict = 'delivered' | 'retry' | 'dead'
 
 /**
- * Classifies an attempt: 2xx delivered; no response, 408, 429 and 5xx retried; every other status (other 4xx,
- * and 3xx since redirects are not followed) is permanent — retrying the same request cannot succeed.
+ * Classifies an attempt: 2xx delivered; no response, 408, 429 and 5xx retried; a refusal by the outbound policy
+ * and every other status (other 4xx, and 3xx since redirects are not followed) is permanent — retrying the same
+ * request cannot succeed.
  *
  * @example
  * classifyAttempt({ status: 429, retryAfterMs: 1000, detail: '' }) // 'retry'
  */
 export function classifyAttempt(result: SendResult): AttemptVerdict {
   const s = result.status
+  if (result.reason === 'refused_by_policy') return 'dead'
   if (s === undefined) return 'retry'
   if (s >= 200 && s < 300) return 'delivered'
   if (s === 408 || s === 429 || s >= 500) return 'retry'

@@ -1,5 +1,6 @@
 import type { LookoutHost } from '../core/lookoutHost.ts'
 import { alertConfigInvalidError } from '../errors.ts'
+import { createOutboundGuard } from '../outbound/createOutboundGuard.ts'
 import type { Store } from '../store/createStore.ts'
 import type { StoreApi } from '../store/installStore.ts'
 import type { Delivery } from '../store/repositories/alertDeliveriesRepository.ts'
@@ -8,9 +9,11 @@ import type { AlertsApi, HistoryDelivery } from './alertsApi.ts'
 import { createAlertingMetrics } from './createAlertingMetrics.ts'
 import { createAlertRouter } from './createAlertRouter.ts'
 import { createDeliveryWorker } from './createDeliveryWorker.ts'
+import { failureReasonOf } from './deliveryFailure.ts'
 import {
   type AlertRoutingConfig,
   maskRoutingConfig,
+  type RoutingProblem,
   routingConfigSchema,
   validateRoutingConfig,
 } from './routingConfig.ts'
@@ -81,6 +84,11 @@ export function installAlerting(lookout: LookoutHost, { stored, redactor }: Aler
     lookout.logger.warn({ event, err }, 'alert delivery problem (further ones muted for 10 s)')
   }
 
+  const guard = createOutboundGuard({
+    allowPrivate: cfg.allowPrivateTargets,
+    allowedHostsOption: 'alerting.webhookHosts',
+    connectTimeoutMs: cfg.worker.timeoutMs,
+  })
   const worker = createDeliveryWorker({
     store,
     loadConfig,
@@ -90,7 +98,9 @@ export function installAlerting(lookout: LookoutHost, { stored, redactor }: Aler
       service: lookout.config.service,
       instance: lookout.config.instance,
       endpoints: cfg.endpoints,
+      webhookHosts: cfg.webhookHosts,
     },
+    guard,
     metrics,
     redactText,
     onError,
@@ -109,7 +119,7 @@ export function installAlerting(lookout: LookoutHost, { stored, redactor }: Aler
   })
 
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
-  const toHistoryDelivery = (d: Delivery): HistoryDelivery => ({
+  const toHistoryDelivery = (d: Delivery, errorDetails: boolean): HistoryDelivery => ({
     id: d.id,
     channelId: d.channelId,
     channelType: d.channelType,
@@ -118,12 +128,26 @@ export function installAlerting(lookout: LookoutHost, { stored, redactor }: Aler
     state: d.state,
     attempts: d.attempts,
     lastStatus: d.lastStatus,
-    lastError: d.lastError,
+    lastReason: failureReasonOf(d.lastStatus, d.lastError),
+    lastError: errorDetails ? d.lastError : null,
     nextAttemptAt: d.state === 'pending' ? iso(d.nextAttemptAt) : null,
     deliveredAt: iso(d.deliveredAt),
   })
 
   const requireStore = (): Store => stored.store
+
+  // The names of webhook and Slack URLs, resolved when saved: a name pointing inside the network is a 422 now,
+  // not only a refused delivery later.
+  const vetChannelUrls = async (config: AlertRoutingConfig): Promise<RoutingProblem[]> => {
+    const found = await Promise.all(
+      config.channels.map(async (c, i): Promise<RoutingProblem | undefined> => {
+        if (c.type !== 'webhook' && c.type !== 'slack') return undefined
+        const vetted = await guard.vet(c.url, cfg.webhookHosts)
+        return vetted.ok ? undefined : { path: `channels.${i}.url`, message: `refused: ${vetted.reason}` }
+      }),
+    )
+    return found.filter((p) => p !== undefined)
+  }
 
   const api: AlertsApi = {
     fire: (input) => router.fire(input),
@@ -140,13 +164,18 @@ export function installAlerting(lookout: LookoutHost, { stored, redactor }: Aler
       const s = requireStore()
       const row = await s.alertRoutes.get(tenant)
       const stored = row === undefined ? undefined : routingConfigSchema.safeParse(row.config)
-      const r = validateRoutingConfig(input, stored?.success ? stored.data : undefined, cfg.webhookHosts)
+      const r = validateRoutingConfig(input, stored?.success ? stored.data : undefined, {
+        webhookHosts: cfg.webhookHosts,
+        allowPrivateTargets: cfg.allowPrivateTargets,
+      })
       if (!r.ok) return r
+      const problems = await vetChannelUrls(r.config)
+      if (problems.length > 0) return { ok: false, problems }
       const version = await s.alertRoutes.put(tenant, r.config)
       cache.delete(tenant)
       return { ok: true, version, config: maskRoutingConfig(r.config) }
     },
-    async history(tenant, query = {}) {
+    async history(tenant, query = {}, options = {}) {
       const s = requireStore()
       const limit = query.limit ?? 50
       const events = await s.alertEvents.list(tenant, { ...query, limit })
@@ -166,7 +195,9 @@ export function installAlerting(lookout: LookoutHost, { stored, redactor }: Aler
           annotations: e.annotations,
           source: e.source,
           createdAt: new Date(e.createdAt).toISOString(),
-          deliveries: (deliveries.get(e.id) ?? []).map(toHistoryDelivery),
+          deliveries: (deliveries.get(e.id) ?? []).map((d) =>
+            toHistoryDelivery(d, options.errorDetails !== false),
+          ),
         })),
         nextCursor: events.length === limit ? events[events.length - 1]!.id : null,
         suppressedLast24h,
@@ -199,6 +230,7 @@ export function installAlerting(lookout: LookoutHost, { stored, redactor }: Aler
     },
     async stop() {
       await worker.stop()
+      await guard.close()
       started = false
     },
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checkOutboundUrl } from '../outbound/checkOutboundUrl.ts'
 import { SECRET_MASK, SEVERITIES } from './conventions.ts'
 
 const maskMessage = 'the mask keeps the stored secret only for an existing channel with the same id and type'
@@ -153,19 +154,29 @@ const SECRET_FIELDS: Readonly<Record<AlertChannel['type'], readonly string[]>> =
   slack: ['url'],
 }
 
+/** What channel URLs may target (config `alerting.webhookHosts` and `alerting.allowPrivateTargets`). */
+export interface ChannelUrlPolicy {
+  /** Hosts webhook and Slack channels may post to; `undefined` = any host. */
+  readonly webhookHosts?: readonly string[] | undefined
+  /** Loopback and private-network targets are accepted. Default `false`. */
+  readonly allowPrivateTargets?: boolean
+}
+
 /**
  * Validates a routing config as sent by an operator. Masked secrets (`********`) are replaced by the stored
  * config's secret of the channel with the same id and type; anything else must be valid on its own. Also
- * checks that channel ids are unique, routes name existing channels, and webhook/Slack hosts are allowed.
+ * checks that channel ids are unique, routes name existing channels, and that webhook and Slack URLs pass the
+ * outbound policy: an allowed host, no credentials, and no loopback, private, link-local or metadata target
+ * (unless private targets are allowed). Names are resolved and checked again at every delivery.
  *
  * @example
- * const r = validateRoutingConfig(body, stored, ['hooks.slack.com'])
+ * const r = validateRoutingConfig(body, stored, { webhookHosts: ['hooks.slack.com'] })
  * if (!r.ok) return problem(422, 'invalid_config', 'routing config is invalid', r.problems)
  */
 export function validateRoutingConfig(
   input: unknown,
   stored: AlertRoutingConfig | undefined,
-  webhookHosts?: readonly string[],
+  policy: ChannelUrlPolicy = {},
 ): { ok: true; config: AlertRoutingConfig } | { ok: false; problems: RoutingProblem[] } {
   const withSecrets = restoreSecrets(input, stored)
   const parsed = routingConfigSchema.safeParse(withSecrets)
@@ -184,14 +195,13 @@ export function validateRoutingConfig(
   config.channels.forEach((c, i) => {
     if (ids.has(c.id)) problems.push({ path: `channels.${i}.id`, message: `duplicate channel id "${c.id}"` })
     ids.add(c.id)
-    if ((c.type === 'webhook' || c.type === 'slack') && webhookHosts !== undefined) {
-      const host = new URL(c.url).hostname.toLowerCase()
-      if (!hostAllowed(host, webhookHosts)) {
-        problems.push({
-          path: `channels.${i}.url`,
-          message: `host "${host}" is not in alerting.webhookHosts`,
-        })
-      }
+    if (c.type === 'webhook' || c.type === 'slack') {
+      const checked = checkOutboundUrl(c.url, {
+        allowPrivate: policy.allowPrivateTargets === true,
+        allowedHosts: policy.webhookHosts,
+        allowedHostsOption: 'alerting.webhookHosts',
+      })
+      if (!checked.ok) problems.push({ path: `channels.${i}.url`, message: `refused: ${checked.reason}` })
     }
   })
   config.routes.forEach((r, i) => {
@@ -201,13 +211,6 @@ export function validateRoutingConfig(
     })
   })
   return problems.length > 0 ? { ok: false, problems } : { ok: true, config }
-}
-
-function hostAllowed(host: string, allowed: readonly string[]): boolean {
-  return allowed.some((a) => {
-    const p = a.toLowerCase()
-    return p.startsWith('*.') ? host.endsWith(p.slice(1)) : host === p
-  })
 }
 
 function restoreSecrets(input: unknown, stored: AlertRoutingConfig | undefined): unknown {

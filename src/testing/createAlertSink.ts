@@ -39,10 +39,11 @@ export interface AlertSink {
 /**
  * A loopback webhook receiver for tests and demos: it verifies Lookout's HMAC signature (401 otherwise), keeps
  * what it receives in memory, and can be told to fail. Use it as an alert channel instead of a real on-call
- * tool.
+ * tool; the Lookout under test needs `alerting.allowPrivateTargets: true`, since the sink listens on loopback.
  *
  * @example
  * import { createAlertSink } from 'lookout/testing'
+ * // createLookout({ alerting: { allowPrivateTargets: true }, ... })
  * const sink = await createAlertSink()
  * await lookout.alerts.setConfig('acme', { channels: [sink.channel], routes: [{ match: {}, channels: [sink.channel.id] }] })
  * await lookout.alerts.fire({ tenant: 'acme', alertname: 'Test', severity: 'warning', summary: 'hello' })

@@ -113,6 +113,8 @@ test('the generated stack works end to end: every generated query has data, and 
     health: { intervalMs: 500 },
     alerting: {
       cooldownSeconds: 0,
+      // The PagerDuty receiver and the demo's sink listen on loopback.
+      allowPrivateTargets: true,
       endpoints: { pagerduty: receiver.url },
       worker: { pollIntervalMs: 50, backoffBaseMs: 50, backoffMaxMs: 500, timeoutMs: 2000 },
     },

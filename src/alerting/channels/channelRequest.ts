@@ -28,6 +28,8 @@ export interface ChannelContext {
   readonly instance: string
   /** Vendor base URLs (config `alerting.endpoints`). */
   readonly endpoints: { readonly pagerduty: string; readonly opsgenie: string; readonly opsgenieEu: string }
+  /** Hosts webhook and Slack channels may post to (config `alerting.webhookHosts`); `undefined` = any host. */
+  readonly webhookHosts?: readonly string[] | undefined
   /** Current time, epoch ms (webhook signatures). */
   readonly now: number
 }
@@ -37,6 +39,8 @@ export interface ChannelRequest {
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: string
+  /** Hosts the URL may name, checked when the request is sent; `undefined` = any host. */
+  readonly allowedHosts?: readonly string[] | undefined
 }
 
 /** Cuts a string to `max` code points (never splitting a surrogate pair). */

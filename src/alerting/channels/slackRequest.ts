@@ -22,7 +22,7 @@ function esc(text: string): string {
  * @example
  * JSON.parse(slackRequest(channel, message, ctx).body).text // ':rotating_light: [CRITICAL] HighErrors — …'
  */
-export function slackRequest(channel: SlackChannel, m: AlertMessage, _ctx: ChannelContext): ChannelRequest {
+export function slackRequest(channel: SlackChannel, m: AlertMessage, ctx: ChannelContext): ChannelRequest {
   const state =
     m.action === 'trigger' ? m.severity.toUpperCase() : m.action === 'resolve' ? 'RESOLVED' : 'ACKNOWLEDGED'
   const headline = `${ICON[m.action]} [${state}] ${esc(m.alertname)} — ${esc(m.summary || m.alertname)} (${esc(m.tenant)})`
@@ -32,6 +32,7 @@ export function slackRequest(channel: SlackChannel, m: AlertMessage, _ctx: Chann
   const text = truncate(headline, 3000)
   return {
     url: channel.url,
+    allowedHosts: ctx.webhookHosts,
     headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: m.idempotencyKey },
     body: JSON.stringify({
       text,

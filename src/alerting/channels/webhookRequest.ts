@@ -53,6 +53,7 @@ export function webhookRequest(
   })
   return {
     url: channel.url,
+    allowedHosts: ctx.webhookHosts,
     headers: {
       'content-type': 'application/json',
       [WEBHOOK_HEADERS.signature]: signWebhook(channel.secret, body, Math.floor(ctx.now / 1000)),

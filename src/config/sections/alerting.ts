@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { checkOutboundUrl } from '../../outbound/checkOutboundUrl.ts'
 import type { EnvBinding } from '../envBinding.ts'
 
 const httpUrl = z
@@ -39,10 +40,17 @@ export const alertingSchema = z
       .default({}),
     /**
      * Hosts webhook and Slack channels may post to (exact host names, or `*.example.com`). Default: any host.
-     * Set it where tenants' operators should not be able to make the service call internal addresses.
+     * Checked when a config is saved and again at every delivery, so tightening it stops channels saved before.
      * Env `LOOKOUT_ALERT_WEBHOOK_HOSTS`.
      */
     webhookHosts: z.array(z.string().min(1)).optional(),
+    /**
+     * Let channels and `endpoints` target loopback, private-network (RFC 1918, fc00::/7), link-local and CGNAT
+     * addresses, for on-premises receivers. Off, every delivery is refused (and recorded as `refused_by_policy`)
+     * when its host is, or resolves to, such an address. Cloud metadata endpoints are refused either way.
+     * Default `false`. Env `LOOKOUT_ALERT_ALLOW_PRIVATE_TARGETS`.
+     */
+    allowPrivateTargets: z.boolean().default(false),
     /** The delivery worker. */
     worker: z
       .object({
@@ -82,6 +90,21 @@ export const alertingSchema = z
       .default({}),
   })
   .strict()
+  .superRefine((a, ctx) => {
+    for (const [name, url] of Object.entries(a.endpoints)) {
+      const checked = checkOutboundUrl(url, { allowPrivate: a.allowPrivateTargets })
+      if (!checked.ok) {
+        const hint = a.allowPrivateTargets
+          ? ''
+          : ' (set alerting.allowPrivateTargets for an on-premises receiver)'
+        ctx.addIssue({
+          code: 'custom',
+          path: ['endpoints', name],
+          message: `refused: ${checked.reason}${hint}`,
+        })
+      }
+    }
+  })
   .default({})
 
 export const alertingEnv: readonly EnvBinding[] = [
@@ -91,5 +114,6 @@ export const alertingEnv: readonly EnvBinding[] = [
   { env: 'LOOKOUT_OPSGENIE_URL', path: 'alerting.endpoints.opsgenie', parse: 'string' },
   { env: 'LOOKOUT_OPSGENIE_EU_URL', path: 'alerting.endpoints.opsgenieEu', parse: 'string' },
   { env: 'LOOKOUT_ALERT_WEBHOOK_HOSTS', path: 'alerting.webhookHosts', parse: 'list' },
+  { env: 'LOOKOUT_ALERT_ALLOW_PRIVATE_TARGETS', path: 'alerting.allowPrivateTargets', parse: 'bool' },
   { env: 'LOOKOUT_ALERT_MAX_ATTEMPTS', path: 'alerting.worker.maxAttempts', parse: 'int' },
 ]

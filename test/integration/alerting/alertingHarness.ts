@@ -17,7 +17,14 @@ export const ROUTING_KEY = 'R0123456789abcdef0123456789abcde'
 
 export async function alertingHarness(
   t: TestContext,
-  options: { storeUrl?: string; cooldownSeconds?: number; maxAttempts?: number; backoffMaxMs?: number } = {},
+  options: {
+    storeUrl?: string
+    cooldownSeconds?: number
+    maxAttempts?: number
+    backoffMaxMs?: number
+    allowPrivateTargets?: boolean
+    webhookHosts?: string[]
+  } = {},
 ) {
   const receiver: AlertReceiver = await startAlertReceiver({ webhookSecret: WEBHOOK_SECRET })
   t.after(() => receiver.close())
@@ -34,7 +41,14 @@ export async function alertingHarness(
       store: { url },
       alerting: {
         cooldownSeconds: options.cooldownSeconds ?? 300,
-        endpoints: { pagerduty: receiver.url, opsgenie: receiver.url, opsgenieEu: `${receiver.url}/` },
+        // The receiver listens on loopback, which the outbound policy refuses unless allowed.
+        allowPrivateTargets: options.allowPrivateTargets ?? true,
+        ...(options.webhookHosts !== undefined ? { webhookHosts: options.webhookHosts } : {}),
+        ...(options.allowPrivateTargets === false
+          ? {}
+          : {
+              endpoints: { pagerduty: receiver.url, opsgenie: receiver.url, opsgenieEu: `${receiver.url}/` },
+            }),
         worker: {
           pollIntervalMs: 50,
           backoffBaseMs: 50,

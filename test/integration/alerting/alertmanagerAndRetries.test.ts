@@ -113,13 +113,15 @@ test('a 429 with Retry-After is retried after the delay, a 400 is dead-lettered 
     state: string
     attempts: number
     lastStatus: number
+    lastReason: string
     lastError: string
   }[]
   const pd = deliveries.find((d) => d.channelId === 'pd')!
   const hook = deliveries.find((d) => d.channelId === 'hook')!
   assert.deepEqual([pd.state, pd.attempts, pd.lastStatus], ['delivered', 2, 202])
   assert.deepEqual([hook.state, hook.attempts, hook.lastStatus], ['dead', 1, 400])
-  assert.match(hook.lastError, /^HTTP 400/)
+  assert.equal(hook.lastReason, 'http_4xx')
+  assert.match(hook.lastError, /^http_4xx: HTTP 400/)
   assert.equal(receiver.requests.filter((r) => r.kind === 'webhook').length, 1)
   const metrics = await instance.registry.expose()
   assert.match(metrics, /lookout_alert_deliveries_total\{channel="pagerduty",outcome="retry"\} 1/)

@@ -9,6 +9,7 @@ import { type TestContext, test } from 'node:test'
 import { createDeliveryWorker } from '../../../src/alerting/createDeliveryWorker.ts'
 import { routingConfigSchema } from '../../../src/alerting/routingConfig.ts'
 import { sendChannelRequest } from '../../../src/alerting/sendChannelRequest.ts'
+import { createOutboundGuard } from '../../../src/outbound/createOutboundGuard.ts'
 import { createStore, type Store } from '../../../src/store/createStore.ts'
 import { waitFor } from '../../support/binaries.ts'
 import { startAlertReceiver } from '../../support/receivers/alertReceiver.ts'
@@ -60,6 +61,8 @@ function worker(
   send: typeof sendChannelRequest,
   now: () => number,
 ) {
+  // The receiver listens on loopback, which the outbound policy refuses unless allowed.
+  const guard = createOutboundGuard({ allowPrivate: true })
   const w = createDeliveryWorker({
     store: () => store,
     loadConfig: async () => config as never,
@@ -80,6 +83,7 @@ function worker(
         opsgenieEu: 'http://127.0.0.1:9',
       },
     },
+    guard,
     metrics: undefined,
     redactText: (s) => s,
     onError: () => {},
@@ -87,7 +91,13 @@ function worker(
     send,
   })
   w.start()
-  return w
+  const stopWorker = w.stop
+  return Object.assign(w, {
+    stop: async () => {
+      await stopWorker()
+      await guard.close()
+    },
+  })
 }
 
 test('a send slower than the lease keeps its claim: the receiver gets it once and it is recorded delivered', async (t) => {

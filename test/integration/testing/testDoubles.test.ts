@@ -12,7 +12,11 @@ test('the alert sink receives a fired alert through a real webhook channel, sign
     {
       service: 'doubles',
       store: { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'lookout-doubles-')), 'ops.db')}` },
-      alerting: { worker: { pollIntervalMs: 50, backoffBaseMs: 20, backoffMaxMs: 100 } },
+      // The sink listens on loopback, which the outbound policy refuses unless allowed.
+      alerting: {
+        allowPrivateTargets: true,
+        worker: { pollIntervalMs: 50, backoffBaseMs: 20, backoffMaxMs: 100 },
+      },
       status: { enabled: false },
       health: { shutdown: { drainDelayMs: 0 } },
     } as never,

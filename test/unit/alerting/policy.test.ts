@@ -111,7 +111,7 @@ test('webhook and Slack hosts outside alerting.webhookHosts are refused', () => 
       channels: [{ id: 'h', type: 'webhook', url: 'http://169.254.169.254/latest', secret: 's'.repeat(16) }],
     },
     undefined,
-    ['*.example.com'],
+    { webhookHosts: ['*.example.com'] },
   )
   assert.equal(r.ok, false)
 })
