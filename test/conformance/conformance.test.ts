@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { describe, test } from 'node:test'
+import { waitFor } from '../support/binaries.ts'
 import { ADAPTERS, startApp } from './adapters.ts'
 
 const TOKEN = 'conformance-scrape-token-123'
@@ -62,7 +63,10 @@ for (const adapter of ADAPTERS) {
       req.end()
       await app.slowEntered()
       req.destroy()
-      await new Promise((r) => setTimeout(r, 30))
+      // The server sees the disconnect when the response closes; release the handler only after that.
+      await waitFor('the disconnect to be counted', async () =>
+        /http_requests_total\{method="GET",route="\/slow",status="499"\} 1/.test(await metrics(app.url)),
+      )
       app.release()
       await app.lookout.core.idle()
       const text = await metrics(app.url)

@@ -7,6 +7,7 @@ import Fastify, { type FastifyReply } from 'fastify'
 import { createLookout, type LookoutOptions } from 'lookout'
 import { logControllerOf, lookout, replyHeadersOf, routeOf } from 'lookout/fastify'
 import pino from 'pino'
+import { waitFor } from '../../support/binaries.ts'
 
 const silent = pino({ level: 'silent' })
 
@@ -500,7 +501,12 @@ describe('hostile input on a real socket', () => {
     req.end()
     await inHandler
     req.destroy()
-    await new Promise((r) => setTimeout(r, 50))
+    // The server sees the disconnect when the response closes; release the handler only after that.
+    await waitFor('the disconnect to be counted', async () =>
+      /http_requests_total\{method="GET",route="\/slow",status="499"\} 1/.test(
+        await instance.registry.expose(),
+      ),
+    )
     release()
     await instance.core.idle()
     const text = await instance.registry.expose()

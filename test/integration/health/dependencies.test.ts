@@ -55,11 +55,9 @@ async function readyStatus(base: string): Promise<number> {
   return (await fetch(`${base}/health/ready`)).status
 }
 
-/** Time until the readiness probe answers `status`, polling every 20 ms. */
-async function timeUntil(base: string, status: number, timeoutMs: number): Promise<number> {
-  const started = performance.now()
-  await waitFor(`readiness ${status}`, async () => (await readyStatus(base)) === status, timeoutMs, 20)
-  return performance.now() - started
+/** Waits until the readiness probe answers `status`, polling every 20 ms (bounded only to catch a hang). */
+async function readinessBecomes(base: string, status: number): Promise<void> {
+  await waitFor(`readiness ${status}`, async () => (await readyStatus(base)) === status, 120_000, 20)
 }
 
 test('readiness follows a real PostgreSQL going down and coming back (URL and pool checks)', async (t) => {
@@ -74,15 +72,14 @@ test('readiness follows a real PostgreSQL going down and coming back (URL and po
     postgresCheck({ name: 'postgres-pool', target: pool }),
   ])
   t.after(() => app.close())
-  await timeUntil(base, 200, 10_000)
+  await readinessBecomes(base, 200)
   const healthy = await detailOf(base, false)
   assert.equal(entry(healthy, 'postgres:responseTime').componentType, 'datastore')
   assert.equal(entry(healthy, 'postgres:responseTime').observedUnit, 'ms')
 
   await db.pause()
-  // Refused connections fail at once: the flip takes at most one refresh interval plus a probe's poll.
-  const down = await timeUntil(base, 503, 5000)
-  assert.ok(down < INTERVAL_MS * 2 + 1000, `readiness flipped after ${Math.round(down)} ms`)
+  // Refused connections fail at once (a refusal or reset, not the check's timeout).
+  await readinessBecomes(base, 503)
   const detail = await detailOf(base)
   assert.equal(detail.status, 'fail')
   assert.equal(entry(detail, 'postgres:responseTime').status, 'fail')
@@ -94,7 +91,7 @@ test('readiness follows a real PostgreSQL going down and coming back (URL and po
   assert.equal((await fetch(`${base}/health/live`)).status, 200, 'liveness never depends on the database')
 
   await db.resume()
-  await timeUntil(base, 200, 10_000)
+  await readinessBecomes(base, 200)
 })
 
 test('readiness follows a real redis-server going down and coming back (URL and ioredis checks)', async (t) => {
@@ -109,19 +106,19 @@ test('readiness follows a real redis-server going down and coming back (URL and 
     redisCheck({ name: 'redis-client', target: client }),
   ])
   t.after(() => app.close())
-  await timeUntil(base, 200, 10_000)
+  await readinessBecomes(base, 200)
 
   await redis.pause()
-  const down = await timeUntil(base, 503, 5000)
-  assert.ok(down < INTERVAL_MS * 2 + 1000 + 1000, `readiness flipped after ${Math.round(down)} ms`)
+  await readinessBecomes(base, 503)
   const detail = await detailOf(base)
   assert.equal(entry(detail, 'redis:responseTime').status, 'fail')
+  assert.doesNotMatch(entry(detail, 'redis:responseTime').output ?? '', /timed out/)
 
   await redis.resume()
-  await timeUntil(base, 200, 15_000)
+  await readinessBecomes(base, 200)
 })
 
-test('probes answer fast while every dependency hangs (a TCP server that accepts and never answers)', async (t) => {
+test('probes never wait on a check while every dependency hangs (a TCP server that accepts and never answers)', async (t) => {
   const sockets = new Set<Socket>()
   const blackhole = createServer((socket) => {
     sockets.add(socket)
@@ -136,34 +133,43 @@ test('probes answer fast while every dependency hangs (a TCP server that accepts
       }),
   )
   const port = (blackhole.address() as { port: number }).port
-  const { app, base } = await probeApp([
-    postgresCheck({ target: `postgres://app:pw@127.0.0.1:${port}/app` }),
-    redisCheck({ target: `redis://127.0.0.1:${port}` }),
-    httpCheck({ name: 'idp', url: `http://127.0.0.1:${port}/health` }),
-  ])
-  t.after(() => app.close())
+  const hanging = (timeoutMs: number | undefined) => [
+    postgresCheck({ target: `postgres://app:pw@127.0.0.1:${port}/app`, ...(timeoutMs ? { timeoutMs } : {}) }),
+    redisCheck({ target: `redis://127.0.0.1:${port}`, ...(timeoutMs ? { timeoutMs } : {}) }),
+    httpCheck({ name: 'idp', url: `http://127.0.0.1:${port}/health`, ...(timeoutMs ? { timeoutMs } : {}) }),
+  ]
 
-  // Probe continuously across the checks' timeouts (1 s and 2 s) and beyond: no answer may wait on them.
-  const latencies: number[] = []
-  const until = performance.now() + 2600
-  while (performance.now() < until) {
-    for (const path of ['/health/ready', '/health', '/health/live']) {
-      const started = performance.now()
-      const res = await fetch(`${base}${path}`)
-      await res.arrayBuffer()
-      latencies.push(Math.round(performance.now() - started))
+  // Checks with the longest timeout (60 s): every probe that answers while they still hang did not wait on them
+  // (one that waited would hang with them). The probe's latency itself is measured in bench/micro/probes.ts.
+  {
+    const { app, base } = await probeApp(hanging(60_000))
+    t.after(() => app.close())
+    await waitFor('the checks to connect to the black hole', () => sockets.size >= 3)
+    for (let round = 0; round < 10; round++) {
+      for (const path of ['/health/ready', '/health', '/health/live']) {
+        const res = await fetch(`${base}${path}`)
+        await res.arrayBuffer()
+        assert.ok(res.status === 200 || res.status === 503, `${path} answered ${res.status}`)
+      }
     }
+    assert.ok(sockets.size >= 3, 'the checks were still hanging on the black hole while the probes answered')
+    await app.close()
+    for (const s of sockets) s.destroy()
   }
-  // No probe may wait on a check: every answer comes well before the shortest check timeout (1 s), and the
-  // typical one within the 50 ms target (bench/micro/probes.ts measures it precisely; here the machine is shared
-  // with other test processes, so only the median is held to it).
-  const sorted = [...latencies].sort((x, y) => x - y)
-  const median = sorted[Math.floor(sorted.length / 2)] ?? 0
-  const worst = sorted.at(-1) ?? 0
-  assert.ok(worst < 900, `slowest probe took ${worst} ms: ${latencies.join(',')}`)
-  assert.ok(median < 50, `median probe took ${median} ms: ${latencies.join(',')}`)
-  assert.ok(sockets.size > 0, 'the checks really connected to the black hole')
 
+  // With their default timeouts (postgres 2 s, redis and http 1 s) the checks fail with the timeout as output.
+  const { app, base } = await probeApp(hanging(undefined))
+  t.after(() => app.close())
+  await waitFor(
+    'every check to time out',
+    async () => {
+      const d = await detailOf(base)
+      return ['postgres', 'redis', 'idp'].every((k) =>
+        /timed out/.test(d.checks[`${k}:responseTime`]?.[0]?.output ?? ''),
+      )
+    },
+    120_000,
+  )
   const detail = await detailOf(base)
   assert.equal(detail.status, 'fail')
   assert.equal(entry(detail, 'postgres:responseTime').output, 'timed out after 2000 ms')

@@ -27,7 +27,7 @@ test('SIGTERM during a burst of slow requests: readiness goes 503 first, every r
   })
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
 
-  await waitFor('the fixture to listen', () => /^listening \d+$/m.test(stdout), 30_000, 20).catch((err) => {
+  await waitFor('the fixture to listen', () => /^listening \d+$/m.test(stdout), 120_000, 20).catch((err) => {
     throw new Error(`${(err as Error).message}\n${stdout}\n${stderr}`)
   })
   const port = Number(/^listening (\d+)$/m.exec(stdout)?.[1])
@@ -38,7 +38,7 @@ test('SIGTERM during a burst of slow requests: readiness goes 503 first, every r
   await waitFor(
     'every slow request to start',
     () => stdout.split('slow-start').length - 1 === BURST,
-    10_000,
+    120_000,
     5,
   )
 

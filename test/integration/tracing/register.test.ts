@@ -81,7 +81,7 @@ for (const app of ['esm-app.mjs', 'cjs-app.cjs']) {
         if (child.exitCode === null) child.kill('SIGKILL')
       })
       const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`app did not start: ${stderr}`)), 30_000)
+        const timer = setTimeout(() => reject(new Error(`app did not start: ${stderr}`)), 120_000)
         let out = ''
         child.stdout.on('data', (d) => {
           out += d
