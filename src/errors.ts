@@ -164,6 +164,47 @@ export function storeUnavailableError(engine: string, reason: string, cause?: un
   )
 }
 
+/**
+ * The SQLite file of the store cannot be created or opened (an unwritable or missing directory, a path through a
+ * file). Names the option the path came from.
+ */
+export function storePathError(option: string, path: string, reason: string, cause?: unknown): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_STORE_PATH',
+    `The ops store file cannot be opened: ${option} is ${JSON.stringify(path)} (${reason}); point it at a writable location`,
+    { option, path, reason },
+    cause === undefined ? undefined : { cause },
+  )
+}
+
+/** An area that keeps its state in the ops store is on while `store.enabled` is false. */
+export function storeDisabledError(area: string): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_STORE_DISABLED',
+    `${area} keeps its state in the ops store, but store.enabled is false: enable the store or set ${area}.enabled to false`,
+    { area },
+  )
+}
+
+/** An optional package Lookout needs for a configured feature is not installed. */
+export function dependencyMissingError(pkg: string, feature: string, cause?: unknown): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_DEPENDENCY_MISSING',
+    `${feature} needs the package "${pkg}": install it next to Lookout (npm install ${pkg})`,
+    { package: pkg, feature },
+    cause === undefined ? undefined : { cause },
+  )
+}
+
+/** The application's framework is a version the adapter does not support. */
+export function frameworkVersionError(framework: string, version: string, supported: string): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_FRAMEWORK_VERSION',
+    `Lookout's ${framework} adapter supports ${framework} ${supported}; this application uses ${framework} ${version}`,
+    { framework, version, supported },
+  )
+}
+
 /** An alert routing config or channel definition that cannot be used. */
 export function alertConfigInvalidError(reason: string, problems?: readonly unknown[]): LookoutError {
   return new LookoutError('LOOKOUT_ERR_ALERT_CONFIG', `Invalid alert routing config: ${reason}`, {

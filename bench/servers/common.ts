@@ -3,11 +3,11 @@
  * "realistic" route that parses a JSON body and runs a small SQLite query), and the start-up handshake with the
  * runner (the server prints `LISTENING <port>` on stdout).
  */
-import Database from 'better-sqlite3'
+import { DatabaseSync } from 'node:sqlite'
 
 /** A small SQLite table the realistic route queries. */
 export function openBenchDb(): { lookup(id: number): unknown } {
-  const db = new Database(':memory:')
+  const db = new DatabaseSync(':memory:')
   db.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, price REAL)')
   const insert = db.prepare('INSERT INTO items (name, price) VALUES (?, ?)')
   for (let i = 0; i < 1000; i++) insert.run(`item-${i}`, i * 1.5)

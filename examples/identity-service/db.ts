@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3'
+import { DatabaseSync } from 'node:sqlite'
 
 /** A user row as the API returns it (never the password hash). */
 export interface User {
@@ -25,7 +25,7 @@ export interface IdentityDb {
   consumeRefreshToken(jti: string): { userId: string; tenant: string } | undefined
   ping(): boolean
   close(): void
-  readonly raw: Database.Database
+  readonly raw: DatabaseSync
 }
 
 /**
@@ -35,8 +35,8 @@ export interface IdentityDb {
  * const db = openIdentityDb('.lookout/identity.db')
  */
 export function openIdentityDb(path: string): IdentityDb {
-  const db = new Database(path)
-  db.pragma('journal_mode = WAL')
+  const db = new DatabaseSync(path)
+  db.exec('PRAGMA journal_mode = WAL')
   db.exec(`
     CREATE TABLE IF NOT EXISTS users (
       id TEXT PRIMARY KEY, tenant TEXT NOT NULL, email TEXT NOT NULL, role TEXT NOT NULL,
@@ -74,13 +74,13 @@ export function openIdentityDb(path: string): IdentityDb {
     raw: db,
     findByEmail: (tenant, email) => byEmail.get(tenant, email) as ReturnType<IdentityDb['findByEmail']>,
     findById: (tenant, id) => byId.get(tenant, id) as User | undefined,
-    list: (tenant, limit) => list.all(tenant, limit) as User[],
+    list: (tenant, limit) => list.all(tenant, limit) as unknown as User[],
     create(user) {
       const createdAt = new Date().toISOString()
       insert.run(user.id, user.tenant, user.email, user.role, user.passwordHash, createdAt)
       return { id: user.id, tenant: user.tenant, email: user.email, role: user.role, createdAt }
     },
-    remove: (tenant, id) => del.run(tenant, id).changes > 0,
+    remove: (tenant, id) => Number(del.run(tenant, id).changes) > 0,
     recordFailedLogin(tenant, email, lockAfter, lockMs) {
       const row = fail.get(lockAfter, Date.now() + lockMs, tenant, email) as
         | { n: number; until: number }

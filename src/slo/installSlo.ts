@@ -18,7 +18,7 @@ import { loadSloModel } from './loadSloModel.ts'
 import { createPrometheusSloSource } from './prometheusSloSource.ts'
 import { createSloGauges } from './sloGauges.ts'
 import type { SloModel } from './sloModel.ts'
-import type { SloPersistence } from './sloPersistence.ts'
+import { createMemorySloPersistence, type SloPersistence } from './sloPersistence.ts'
 import { createSloRoutes } from './sloRoutes.ts'
 import { createSloService, type SloBurndown, type SloService } from './sloService.ts'
 
@@ -111,18 +111,21 @@ export function installSlo(
     maxTenants: config.metrics.cardinality.maxTenants,
   })
 
-  // The store opens at start(); the observer only touches memory before then.
-  const persistence: SloPersistence = {
-    get sloBuckets() {
-      return stored.store.sloBuckets
-    },
-    get sloConfigs() {
-      return stored.store.sloConfigs
-    },
-    get sloMeasurements() {
-      return stored.store.sloMeasurements
-    },
-  }
+  // The store opens at start(); the observer only touches memory before then. Without the store the counts stay
+  // in this process's memory.
+  const persistence: SloPersistence = stored.enabled
+    ? {
+        get sloBuckets() {
+          return stored.store.sloBuckets
+        },
+        get sloConfigs() {
+          return stored.store.sloConfigs
+        },
+        get sloMeasurements() {
+          return stored.store.sloMeasurements
+        },
+      }
+    : createMemorySloPersistence()
   let service: SloService | undefined
   let opsPaths: Set<string> | undefined
   const inProcess = usePrometheus
@@ -181,7 +184,8 @@ export function installSlo(
   const evaluator: BurnAlertEvaluator = createBurnAlertEvaluator({
     service: svc,
     sink: () => alerts,
-    isLeader: () =>
+    isLeader: async () =>
+      !stored.enabled ||
       stored.store.acquireLease(
         SLO_EVALUATOR_LEASE,
         stored.owner,

@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
-import { storeUnavailableError } from '../errors.ts'
+import { dirname, resolve } from 'node:path'
+import type { Kysely, Migrator } from 'kysely'
+import { dependencyMissingError, storePathError, storeUnavailableError } from '../errors.ts'
 import { lazyRequire } from '../shared/lazyRequire.ts'
+import { kysely } from './kyselyModule.ts'
 import { createMigrationProvider, type StoreEngine } from './migrations.ts'
+import { nodeSqliteDatabase } from './nodeSqliteDatabase.ts'
 import { parseStoreUrl, type StoreTarget } from './parseStoreUrl.ts'
 import {
   type AlertDeliveriesRepository,
@@ -41,8 +42,10 @@ import {
 import { inTransaction, type RepositoryContext, type StoreDb } from './storeDb.ts'
 import type { StoreSchema } from './storeSchema.ts'
 
-// Loaded when the store is PostgreSQL, not when Lookout is imported (see lazyRequire).
+// Loaded when the store is PostgreSQL, not when Lookout is imported (see lazyRequire); `pg` is an optional peer.
 const pgModule = lazyRequire<typeof import('pg')>('pg')
+// Built in from Node 22.13; loaded when a SQLite store opens.
+const sqliteModule = lazyRequire<typeof import('node:sqlite')>('node:sqlite')
 
 /** Every repository, bound to one handle (the pool, or one transaction). */
 export interface StoreRepositories {
@@ -86,8 +89,12 @@ export interface Store extends StoreRepositories {
 
 /** Options of {@link createStore}. */
 export interface CreateStoreOptions {
-  /** `sqlite:<path>`, `postgres://…`; unset → SQLite at `.lookout/lookout.db`. */
+  /** `sqlite:<path>`, `postgres://…`; unset (and no `path`) → SQLite in memory. */
   readonly url?: string | undefined
+  /** SQLite file (the alternative to `url`), relative to `cwd`. */
+  readonly path?: string | undefined
+  /** The option `path` / `url` came from, named in errors. Default `store.path` / `store.url`. */
+  readonly option?: string
   /** PostgreSQL pool size. Default 10. */
   readonly poolMax?: number
   /** SQLite busy timeout (ms). Default 5000. */
@@ -111,7 +118,10 @@ export interface CreateStoreOptions {
  * await store.close()
  */
 export function createStore(options: CreateStoreOptions = {}): Store {
-  const target = parseStoreUrl(options.url, options.cwd)
+  const target: StoreTarget =
+    options.path === undefined
+      ? parseStoreUrl(options.url, options.cwd)
+      : { engine: 'sqlite', path: resolve(options.cwd ?? process.cwd(), options.path) }
   const now = options.now ?? Date.now
   const { db, closeDriver } = openKysely(target, options)
   const engine = target.engine
@@ -141,7 +151,7 @@ export function createStore(options: CreateStoreOptions = {}): Store {
       return inTransaction(db, (tx) => fn(repos(tx)))
     },
     async migrate() {
-      const migrator = new Migrator({ db, provider: createMigrationProvider(engine) })
+      const migrator = new (kysely().Migrator)({ db, provider: createMigrationProvider(engine) })
       let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>
       try {
         outcome = await migrator.migrateToLatest()
@@ -154,7 +164,7 @@ export function createStore(options: CreateStoreOptions = {}): Store {
       }
     },
     async ping() {
-      await sql`select 1`.execute(db)
+      await kysely().sql`select 1`.execute(db)
     },
     acquireLease: (name, owner, ttlMs) => base.leases.acquire(name, owner, ttlMs),
     releaseLease: (name, owner) => base.leases.release(name, owner),
@@ -175,27 +185,23 @@ function openKysely(
   target: StoreTarget,
   options: CreateStoreOptions,
 ): { db: Kysely<StoreSchema>; closeDriver: () => void } {
+  const { Kysely, PostgresDialect, SqliteDialect } = kysely()
   if (target.engine === 'sqlite') {
-    let database: Database.Database
-    try {
-      if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true })
-      database = new Database(target.path, { timeout: options.busyTimeoutMs ?? 5000 })
-      database.pragma('journal_mode = WAL')
-      // NORMAL in WAL mode: a committed transaction survives a killed process (not an OS crash / power loss).
-      database.pragma('synchronous = NORMAL')
-      database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`)
-    } catch (err) {
-      throw storeUnavailableError('sqlite', `cannot open ${target.path}`, err)
-    }
+    const database = openSqlite(target.path, options)
     const db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database }) })
     return {
       db,
       closeDriver() {
-        if (database.open) database.close()
+        database.close()
       },
     }
   }
-  const pg = pgModule()
+  let pg: typeof import('pg')
+  try {
+    pg = pgModule()
+  } catch (err) {
+    throw dependencyMissingError('pg', 'A PostgreSQL store', err)
+  }
   const int8 = (text: string) => Number(text)
   const pool = new pg.Pool({
     connectionString: target.connectionString,
@@ -224,4 +230,29 @@ function openKysely(
   })
   const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) })
   return { db, closeDriver() {} }
+}
+
+/** Opens (creating if needed) the SQLite file in WAL mode; a path that cannot be used is `LOOKOUT_ERR_STORE_PATH`. */
+function openSqlite(path: string, options: CreateStoreOptions): ReturnType<typeof nodeSqliteDatabase> {
+  const option = options.option ?? (options.path === undefined ? 'store.url' : 'store.path')
+  const busy = Math.trunc(options.busyTimeoutMs ?? 5000)
+  let database: InstanceType<typeof import('node:sqlite').DatabaseSync> | undefined
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    database = new (sqliteModule().DatabaseSync)(path)
+    database.exec(`PRAGMA busy_timeout = ${busy}`)
+    database.exec('PRAGMA journal_mode = WAL')
+    // NORMAL in WAL mode: a committed transaction survives a killed process (not an OS crash / power loss).
+    database.exec('PRAGMA synchronous = NORMAL')
+  } catch (err) {
+    try {
+      database?.close()
+    } catch {
+      // already closed
+    }
+    const code = (err as NodeJS.ErrnoException).code
+    const reason = code !== undefined && code !== 'ERR_SQLITE_ERROR' ? code : (err as Error).message
+    throw storePathError(option, path, reason, err)
+  }
+  return nodeSqliteDatabase(database)
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
+import { dependencyMissingError } from '../errors.ts'
 import type { TracingSettings } from './resolveTracingSettings.ts'
 
 const require = createRequire(import.meta.url)
@@ -27,11 +28,14 @@ export function createOtlpSpanExporter(otlp: NonNullable<TracingSettings['otlp']
     })
   }
   if (otlp.protocol === 'grpc') {
-    const grpcExporter =
-      require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')
-    const grpcBase = require.resolve('@opentelemetry/otlp-grpc-exporter-base')
-    const grpc = createRequire(grpcBase)('@grpc/grpc-js') as {
-      Metadata: new () => { set(key: string, value: string): void }
+    // An optional peer dependency: the gRPC stack is only installed by applications that export over gRPC.
+    let grpcExporter: typeof import('@opentelemetry/exporter-trace-otlp-grpc')
+    let grpc: { Metadata: new () => { set(key: string, value: string): void } }
+    try {
+      grpcExporter = require('@opentelemetry/exporter-trace-otlp-grpc')
+      grpc = createRequire(require.resolve('@opentelemetry/otlp-grpc-exporter-base'))('@grpc/grpc-js')
+    } catch (err) {
+      throw dependencyMissingError('@opentelemetry/exporter-trace-otlp-grpc', 'OTLP export over gRPC', err)
     }
     const metadata = new grpc.Metadata()
     for (const [k, v] of Object.entries(otlp.headers)) metadata.set(k.toLowerCase(), v)

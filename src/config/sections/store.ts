@@ -4,20 +4,35 @@ import { secret } from '../secret.ts'
 
 /**
  * The ops store: where alert routes, alert history, the delivery outbox, SLO buckets, health samples,
- * incidents and leases live.
+ * incidents and leases live. It opens only when an area that keeps state is on (alerting, the status page) or
+ * when `path` / `url` is set, and writes nothing to disk unless told where:
  *
- * - `url` unset → SQLite file `.lookout/lookout.db` (relative to the working directory).
- * - `sqlite:path/to/file.db` (or `sqlite::memory:`) → that SQLite file.
- * - `postgres://user:pass@host:5432/db` (or `postgresql://`) → PostgreSQL through a `pg` pool.
+ * - neither `path` nor `url` → SQLite in memory (state is lost on restart; a warning says so at start-up).
+ * - `path: '/var/lib/app/lookout.db'` (or `url: 'sqlite:/var/lib/app/lookout.db'`) → that SQLite file, through
+ *   Node's built-in `node:sqlite` (no native build). Its directory is created if missing.
+ * - `url: 'postgres://user:pass@host:5432/db'` (or `postgresql://`) → PostgreSQL through a `pg` pool (install
+ *   `pg` next to Lookout); the choice for several replicas.
  *
  * The URL may carry a password, so it is secret (masked in `/observability/config`).
  *
  * @example
+ * { store: { path: '/var/lib/identity/lookout.db' } }
  * { store: { url: 'postgres://lookout:secret@db:5432/lookout', retention: { alertHistoryDays: 30 } } }
  */
 export const storeSchema = z
   .object({
-    /** Store URL. Default: SQLite at `.lookout/lookout.db`. Env `LOOKOUT_STORE_URL`. */
+    /**
+     * Open the store: `false` keeps it closed (areas that need it then refuse to start), `true` opens it even
+     * when no area needs it. Default: open when alerting or the status page is on, or `path` / `url` is set.
+     * Env `LOOKOUT_STORE_ENABLED`.
+     */
+    enabled: z.boolean().optional(),
+    /**
+     * SQLite file of the store (relative paths against the working directory). Default: none (in memory).
+     * Env `LOOKOUT_STORE_PATH`.
+     */
+    path: z.string().min(1).optional(),
+    /** Store URL (`sqlite:<path>` or `postgres://…`); the alternative to `path`. Default: none. Env `LOOKOUT_STORE_URL`. */
     url: secret(
       z
         .string()
@@ -54,6 +69,8 @@ export const storeSchema = z
   .default({})
 
 export const storeEnv: readonly EnvBinding[] = [
+  { env: 'LOOKOUT_STORE_ENABLED', path: 'store.enabled', parse: 'bool' },
+  { env: 'LOOKOUT_STORE_PATH', path: 'store.path', parse: 'string' },
   { env: 'LOOKOUT_STORE_URL', path: 'store.url', parse: 'string' },
   { env: 'LOOKOUT_STORE_MIGRATE', path: 'store.migrate', parse: 'bool' },
   { env: 'LOOKOUT_STORE_POOL_MAX', path: 'store.poolMax', parse: 'int' },

@@ -1,13 +1,14 @@
+import { existsSync } from 'node:fs'
 import type { HealthCheck } from '../healthCheck.ts'
 
-/** Anything with better-sqlite3's `prepare(sql).get()`. */
+/** Anything with `prepare(sql).get()`: a `node:sqlite` `DatabaseSync`, a better-sqlite3 `Database`. */
 export interface SqliteDatabase {
   prepare(sql: string): { get(...params: unknown[]): unknown }
 }
 
 /** Options of {@link sqliteCheck}. */
 export interface SqliteCheckOptions {
-  /** A better-sqlite3 `Database`, or a file path (opened read-only per run, must exist). */
+  /** An open database handle, or a file path (opened read-only per run with `node:sqlite`, must exist). */
   readonly target: SqliteDatabase | string
   /** Default `sqlite`. */
   readonly name?: string
@@ -18,25 +19,27 @@ export interface SqliteCheckOptions {
 }
 
 /**
- * SQLite check: `SELECT 1` on the handle (or on the file, opened read-only) and its latency. better-sqlite3 is
+ * SQLite check: `SELECT 1` on the handle (or on the file, opened read-only) and its latency. SQLite drivers are
  * synchronous, so a run cannot be interrupted; it is fast unless the file is locked for long.
  *
  * @example
- * import Database from 'better-sqlite3'
- * const db = new Database('app.db')
+ * import { DatabaseSync } from 'node:sqlite'
+ * const db = new DatabaseSync('app.db')
  * createLookout({ health: { checks: [sqliteCheck({ target: db })] } })
  */
 export function sqliteCheck(options: SqliteCheckOptions): HealthCheck {
   const target = options.target
   // Loaded at configuration time, so the first run does not block the loop evaluating it.
-  const driver = typeof target === 'string' ? import('better-sqlite3') : undefined
+  const driver = typeof target === 'string' ? import('node:sqlite') : undefined
   driver?.catch(() => {})
   const run =
     typeof target === 'string'
       ? async function sqliteFileCheck() {
-          const { default: Database } = await driver!
-          const db = new Database(target, { readonly: true, fileMustExist: true, timeout: 500 })
+          const { DatabaseSync } = await driver!
+          if (!existsSync(target)) throw new Error(`${target} does not exist`)
+          const db = new DatabaseSync(target, { readOnly: true })
           try {
+            db.exec('PRAGMA busy_timeout = 500')
             db.prepare('SELECT 1').get()
           } finally {
             db.close()

@@ -9,6 +9,7 @@ import type { RouteBinding } from '../lifecycleCore.ts'
 import type { LifecycleRequest } from '../lifecycleRequest.ts'
 import type { MountedOpsRoute } from '../opsDispatcher.ts'
 import type { OpsResponse } from '../opsRoute.ts'
+import { assertSupportedFastify } from './supportedFrameworks.ts'
 
 /** Options of the Fastify plugin: Lookout options, or an existing instance to share. */
 export type FastifyLookoutOptions = LookoutOptions & {
@@ -145,6 +146,7 @@ declare module 'fastify' {
  * default because it begins earlier (before the app's own hooks) and also sees framework errors.
  */
 async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptions): Promise<void> {
+  assertSupportedFastify(app.version)
   const { lookout: instance, startIn = 'auto', ...lookoutOptions } = options
   if (instance !== undefined && Object.keys(lookoutOptions).length > 0) {
     throw adapterMisuseError(
@@ -367,4 +369,5 @@ function sendOps(reply: FastifyReply, out: OpsResponse): FastifyReply {
  * const app = Fastify()
  * await app.register(lookout, { service: 'identity' })
  */
-export const lookout = fp(lookoutFastify, { fastify: '5.x', name: 'lookout' })
+// The version is checked by the plugin itself (LOOKOUT_ERR_FRAMEWORK_VERSION), not by fastify-plugin's range.
+export const lookout = fp(lookoutFastify, { name: 'lookout' })

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { kysely } from '../kyselyModule.ts'
 import type { RepositoryContext } from '../storeDb.ts'
 
 /** One health sample of one component. */
@@ -128,6 +128,7 @@ export function createHealthSamplesRepository(ctx: RepositoryContext): HealthSam
       const size = bucketMs === undefined ? 0 : Math.max(1, Math.trunc(bucketMs))
       // Integer division on both engines (bigint / bigint on PostgreSQL, integer / integer on SQLite). The
       // literals are inlined as validated integers so PostgreSQL need not infer parameter types in GROUP BY.
+      const { sql } = kysely()
       const bucket =
         size === 0 ? sql<number>`0` : sql<number>`((sampled_at - ${sql.lit(start)}) / ${sql.lit(size)})`
       const rows = await db

@@ -18,19 +18,28 @@ const DEFERRED = [
   'yaml',
   'pg',
   'pino-pretty',
+  'kysely',
+  'node:sqlite',
 ]
 
 /**
  * Runs `body` (an ES module body) in a fresh Node process against the built package, then prints which of the
- * deferred packages ended up in the CommonJS module cache.
+ * deferred packages were resolved by `import` or `require` (module resolution hooks see both).
  */
 function loadedAfter(body: string): string[] {
   const script = `
-import { createRequire } from 'node:module'
+import { registerHooks } from 'node:module'
+const seen = new Set()
+registerHooks({
+  resolve(specifier, context, next) {
+    const result = next(specifier, context)
+    seen.add(result.url)
+    return result
+  },
+})
 ${body}
-const cache = Object.keys(createRequire(import.meta.url).cache)
 const deferred = ${JSON.stringify(DEFERRED)}
-console.log(JSON.stringify(deferred.filter((p) => cache.some((f) => f.includes('/node_modules/' + p + '/')))))
+console.log(JSON.stringify(deferred.filter((p) => [...seen].some((u) => p.startsWith('node:') ? u === p : u.includes('/node_modules/' + p + '/')))))
 process.exit(0)
 `
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -47,18 +56,15 @@ test('importing lookout and lookout/fastify loads none of the tracing SDK, expor
   assert.deepEqual(loadedAfter(`await import('lookout'); await import('lookout/fastify')`), [])
 })
 
-test('a Fastify service with tracing off serves a request without loading any deferred package', (t) => {
+test('a Fastify service with tracing off and no area that keeps state loads no deferred package, no store driver', (t) => {
   if (!requireBuilt(t, 'dist/index.js')) return
   const loaded = loadedAfter(`
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import Fastify from 'fastify'
-import { lookout } from 'lookout/fastify'
+const { default: Fastify } = await import('fastify')
+const { lookout } = await import('lookout/fastify')
 const app = Fastify()
 await app.register(lookout, {
   service: 'lazy', tracing: { enabled: false }, logging: { level: 'silent' },
-  store: { url: 'sqlite:' + join(mkdtempSync(join(tmpdir(), 'lookout-lazy-')), 'ops.db') },
+  alerting: { enabled: false }, status: { enabled: false },
 })
 app.get('/hello', async () => ({ hello: 'world' }))
 await app.ready()
@@ -71,12 +77,27 @@ await app.close()
   assert.deepEqual(loaded, [])
 })
 
+test('a configured store loads Kysely and node:sqlite, nothing else deferred', (t) => {
+  if (!requireBuilt(t, 'dist/index.js')) return
+  const loaded = loadedAfter(`
+const { createLookout } = await import('lookout')
+const lookout = createLookout(
+  { service: 'lazy', tracing: { enabled: false }, logging: { level: 'silent' }, store: { url: 'sqlite::memory:' } },
+  { env: {} },
+)
+await lookout.start()
+await lookout.store.ping()
+await lookout.shutdown()
+`)
+  assert.deepEqual(loaded.sort(), ['kysely', 'node:sqlite'])
+})
+
 test('tracing on loads the tracing SDK, and no OTLP exporter while no endpoint is configured', (t) => {
   if (!requireBuilt(t, 'dist/index.js')) return
   const loaded = loadedAfter(`
-import { createLookout } from 'lookout'
+const { createLookout } = await import('lookout')
 const lookout = createLookout(
-  { service: 'lazy', tracing: { enabled: true }, logging: { level: 'silent' }, store: { url: 'sqlite::memory:' } },
+  { service: 'lazy', tracing: { enabled: true }, logging: { level: 'silent' }, store: { enabled: false }, alerting: { enabled: false }, status: { enabled: false } },
   { env: {} },
 )
 await lookout.tracing.withSpan('work', async () => {})

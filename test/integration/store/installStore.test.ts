@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -60,4 +60,70 @@ test('a store that cannot be reached fails start-up with a coded error and no pa
       !JSON.stringify(e.details).includes('hunter2'),
   )
   await lookout.shutdown()
+})
+
+test('store.path (or LOOKOUT_STORE_PATH) puts the SQLite store in that file', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-path-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'state', 'ops.db')
+  const lookout = createLookout({}, { env: { LOOKOUT_STORE_PATH: file }, logger: silent })
+  await lookout.start()
+  assert.equal(lookout.store.engine, 'sqlite')
+  await lookout.store.alertRoutes.put('acme', { routes: [] })
+  await lookout.shutdown()
+  assert.ok(existsSync(file), `${file} was created`)
+})
+
+test('an unusable store.path stops start-up with LOOKOUT_ERR_STORE_PATH naming the option', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-path-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const blocker = join(dir, 'a-file')
+  writeFileSync(blocker, '')
+  const lookout = createLookout({ store: { path: join(blocker, 'ops.db') } }, { logger: silent })
+  await assert.rejects(
+    lookout.start(),
+    (e: unknown) =>
+      e instanceof LookoutError &&
+      e.code === 'LOOKOUT_ERR_STORE_PATH' &&
+      e.message.includes('store.path') &&
+      e.message.includes('LOOKOUT_STORE_PATH'),
+  )
+  await lookout.shutdown()
+})
+
+test('with no store location nothing is written to the working directory, even with alerting and status on', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-cwd-'))
+  const before = process.cwd()
+  process.chdir(dir)
+  t.after(() => {
+    process.chdir(before)
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const lookout = createLookout(
+    { alerting: { enabled: true }, status: { enabled: true } },
+    { env: {}, logger: silent },
+  )
+  await lookout.start()
+  await lookout.store.alertRoutes.put('acme', { routes: [] })
+  assert.deepEqual((await lookout.store.alertRoutes.get('acme'))?.config, { routes: [] })
+  await lookout.shutdown()
+  assert.deepEqual(readdirSync(dir), [])
+})
+
+test('store.enabled: false is accepted when no area keeps state, and refused with alerting on', async () => {
+  const off = createLookout(
+    { store: { enabled: false }, alerting: { enabled: false }, status: { enabled: false } },
+    { env: {}, logger: silent },
+  )
+  await off.start()
+  assert.throws(
+    () => off.store,
+    (e: unknown) => e instanceof LookoutError,
+  )
+  await off.shutdown()
+  assert.throws(
+    () =>
+      createLookout({ store: { enabled: false }, alerting: { enabled: true } }, { env: {}, logger: silent }),
+    (e: unknown) => e instanceof LookoutError && e.code === 'LOOKOUT_ERR_STORE_DISABLED',
+  )
 })

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { test } from 'node:test'
-import Database from 'better-sqlite3'
 import { createCheckRegistry } from '../../../src/health/checkRegistry.ts'
 import { diskCheck } from '../../../src/health/checks/diskCheck.ts'
 import { eventLoopDelayCheck } from '../../../src/health/checks/eventLoopDelayCheck.ts'
@@ -26,7 +26,7 @@ test('sqlite: a handle and an existing file pass; a missing file fails', async (
   const dir = mkdtempSync(join(tmpdir(), 'lookout-health-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'app.db')
-  const db = new Database(file)
+  const db = new DatabaseSync(file)
   t.after(() => db.close())
   db.exec('CREATE TABLE t (x INTEGER)')
   assert.equal((await runOnce(sqliteCheck({ target: db }))).status, 'pass')

@@ -6,11 +6,7 @@ import { LookoutError } from '../../../src/errors.ts'
 import { parseStoreUrl } from '../../../src/store/parseStoreUrl.ts'
 
 const cases: [string, string | undefined, unknown][] = [
-  [
-    'no URL means the SQLite file under .lookout/',
-    undefined,
-    { engine: 'sqlite', path: '/srv/.lookout/lookout.db' },
-  ],
+  ['no URL means SQLite in memory: nothing is written', undefined, { engine: 'sqlite', path: ':memory:' }],
   [
     'a relative sqlite: path resolves against the working directory',
     'sqlite:data/x.db',
