@@ -2,5 +2,6 @@ export { createRedactor, type Redactor, type RedactorOptions } from './createRed
 export { getDefaultRedactor, redactUrl } from './defaultRedactor.ts'
 export { isCardNumber, luhnValid } from './luhn.ts'
 export { REDACTION_MARKERS } from './markers.ts'
+export type { ScanWork } from './scanWork.ts'
 export { createKeyMatcher, DEFAULT_SENSITIVE_KEYS, normalizeKey } from './sensitiveKeys.ts'
 export { createStringRedactor, type EmailMode, type StringRedactorOptions } from './valuePatterns.ts'

@@ -1,5 +1,9 @@
 import { isCardNumber } from './luhn.ts'
 import { REDACTION_MARKERS as M, truncatedSuffix } from './markers.ts'
+import { redactEmails } from './redactEmails.ts'
+import { redactKeyValues } from './redactKeyValues.ts'
+import { redactUrlUserinfo } from './redactUrlUserinfo.ts'
+import type { ScanWork } from './scanWork.ts'
 
 /** How emails are replaced: a marker, or masked to the first letter (`j***@example.com`). */
 export type EmailMode = 'redact' | 'mask'
@@ -12,6 +16,8 @@ export interface StringRedactorOptions {
   readonly emailMode?: EmailMode
   /** Strings longer than this are cut before scanning. Default 16 384. */
   readonly maxStringLength?: number
+  /** Counts the characters the hand-written scanners visit (tests and benchmarks). Default none. */
+  readonly work?: ScanWork
 }
 
 // Measured (bench/micro/redaction.ts, 2-core VM): one combined 9-way alternation cost ~4 µs on a 111-char user
@@ -19,27 +25,23 @@ export interface StringRedactorOptions {
 // own pre-check hits: a one-class scan for `@ : = %` (~90 ns on that user agent), `indexOf('eyJ')`, a literal scan
 // for Bearer/Basic (~40 ns), the AWS shape (~50 ns) and a "7 digits with separators" scan that starts at two
 // adjacent digits (~210 ns; starting at one digit cost ~390 ns). A clean string is returned as is, unallocated.
-// Every pattern starts with a look-behind so it is tried only at token starts (no quadratic re-scans of long
-// words) and every quantifier is bounded.
+// URL userinfo, key=value pairs and emails are scanned in one pass each (redactUrlUserinfo, redactKeyValues,
+// redactEmails): as plain regular expressions they re-read up to 4 KB after every non-sensitive key, or tried a
+// match at every local-part start. Every remaining pattern starts with a
+// look-behind so it is tried only at token starts, and every quantifier is bounded.
 const SPECIAL = /[@:=%]/
 const BEARER_OR_BASIC = /[Bb](?:earer|EARER|asic|ASIC)/
 const AWS_SHAPE = /A[SKGIRNBC][A-Z]{2}[A-Z0-9]{16}/
 const DIGITS = /\d{2}(?:[ ().+-]{0,2}\d){5}/
 
-// 1 scheme, 2 user, 3 password — URL userinfo
-const URL_USERINFO = /([a-z][a-z0-9+.-]{1,20}:\/\/)([^\s/?#@:"'<>]{0,256})(?::([^\s/?#@"'<>]{0,256}))?@/gi
 // JWT (three base64url segments, header starting with "eyJ")
 const JWT = /(?<![\w-])eyJ[\w-]{6,4096}\.[\w-]{6,8192}\.[\w-]{0,4096}/g
-// 1 scheme, 2 space, 3 credential — Authorization-style credentials
-const CREDENTIAL = /(?<![\w-])(bearer|basic)(\s+)([\w.~+/=-]{8,4096})/gi
-// 1 name, 2 separator, 3 "value", 4 'value', 5 bare value — key=value / key: value / "key":"value"
-const KEY_VALUE =
-  /(?<![\w.[\]-])([\w.[\]-]{1,64})(["']?\s*[:=]\s*)(?:"([^"\n]{0,4096})"|'([^'\n]{0,4096})'|((?:(?:bearer|basic|digest|token)\s+)?[^\s"'&,;#<>]{1,4096}))/gi
+// Authorization-style credentials: scheme, whitespace, credential (split by hand: capture groups cost more than
+// the scan on text dense with them)
+const CREDENTIAL = /(?<![\w-])(?:bearer|basic)\s+[\w.~+/=-]{8,4096}/gi
 // AWS access key id
 const AWS_KEY =
   /(?<![A-Za-z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g
-// 1 local, 2 at, 3 domain — email (also URL-encoded %40)
-const EMAIL = /(?<![\w.%+-])([\w.%+-]{1,64})(@|%40)((?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,24})(?![\w-])/gi
 // 1 SSN, 2 phone, 3 card candidate. SSN and phone shapes come first: a 4-4-4-4 card never fits them.
 const NUMBERS = new RegExp(
   [
@@ -53,7 +55,6 @@ const NUMBERS = new RegExp(
   'g',
 )
 const TOKENISH = /[\d._~+/=-]/
-const LINE_END_KEYS = new Set(['cookie', 'setcookie', 'authorization', 'proxyauthorization'])
 const SEPARATORS = /[ -]/g
 
 /**
@@ -69,6 +70,7 @@ export function createStringRedactor(options: StringRedactorOptions): (text: str
   const isSensitiveKey = options.isSensitiveKey
   const mask = options.emailMode === 'mask'
   const maxLength = options.maxStringLength ?? 16_384
+  const work = options.work
 
   function truncate(text: string): string {
     let cut = maxLength
@@ -80,17 +82,25 @@ export function createStringRedactor(options: StringRedactorOptions): (text: str
     return text.slice(0, cut) + truncatedSuffix(text.length - cut)
   }
 
-  function onUserinfo(_m: string, scheme: string, user: string, password: string | undefined): string {
-    return password !== undefined ? `${scheme}${user}:${M.password}@` : `${scheme}${M.userinfo}@`
-  }
-  function onCredential(m: string, scheme: string, space: string, cred: string): string {
-    if (TOKENISH.test(cred) || cred.length >= 24 || (scheme.toLowerCase() === 'basic' && isBasic(cred))) {
-      return `${scheme}${space}${M.token}`
+  function credentials(text: string): string {
+    CREDENTIAL.lastIndex = 0
+    let out = ''
+    let last = 0
+    let m = CREDENTIAL.exec(text)
+    while (m !== null) {
+      const match = m[0]
+      const basic = (match.charCodeAt(1) | 0x20) === 97
+      const schemeEnd = basic ? 5 : 6
+      let credStart = schemeEnd
+      while (/\s/.test(match[credStart]!)) credStart++
+      const cred = match.slice(credStart)
+      if (TOKENISH.test(cred) || cred.length >= 24 || (basic && isBasic(cred))) {
+        out += `${text.slice(last, m.index)}${match.slice(0, credStart)}${M.token}`
+        last = CREDENTIAL.lastIndex
+      }
+      m = CREDENTIAL.exec(text)
     }
-    return m
-  }
-  function onEmail(_m: string, local: string, _at: string, domain: string): string {
-    return mask ? `${local[0]}***@${domain}` : M.email
+    return last === 0 ? text : out + text.slice(last)
   }
   function onNumber(m: string, ssn: string | undefined, phone: string | undefined): string {
     if (ssn !== undefined) return M.ssn
@@ -105,57 +115,26 @@ export function createStringRedactor(options: StringRedactorOptions): (text: str
     return isCardNumber(m.replace(SEPARATORS, '')) ? M.card : m
   }
 
-  function keyValues(text: string): string {
-    KEY_VALUE.lastIndex = 0
-    let m = KEY_VALUE.exec(text)
-    if (m === null) return text
-    let out = ''
-    let last = 0
-    while (m !== null) {
-      const name = m[1]!
-      const sep = m[2]!
-      const start = m.index
-      if (isSensitiveKey(name)) {
-        let end = start + m[0].length
-        let replacement: string
-        if (m[3] !== undefined) replacement = `${name}${sep}"${M.key}"`
-        else if (m[4] !== undefined) replacement = `${name}${sep}'${M.key}'`
-        else {
-          replacement = `${name}${sep}${M.key}`
-          // Cookie and Authorization values run to the end of the line (`a=1; b=2`, `Digest a="..", b=".."`).
-          if (LINE_END_KEYS.has(name.toLowerCase().replace(SEPARATORS, '').replace(/_/g, ''))) {
-            const nl = text.indexOf('\n', end)
-            end = nl === -1 ? text.length : nl
-          }
-        }
-        out += text.slice(last, start) + replacement
-        last = end
-        KEY_VALUE.lastIndex = end
-      } else {
-        // Not a secret: keep going right after the separator (the value may itself hold `name=value`).
-        KEY_VALUE.lastIndex = start + name.length + sep.length
-      }
-      m = KEY_VALUE.exec(text)
-    }
-    return last === 0 ? text : out + text.slice(last)
-  }
-
   function scan(text: string): string {
     if (text.length < 5) return text
     let t = text
-    if (SPECIAL.test(t)) {
-      const hasAt = t.indexOf('@') !== -1
-      if (hasAt && t.indexOf('://') !== -1) t = t.replace(URL_USERINFO, onUserinfo)
-      if (t.indexOf('eyJ') !== -1) t = t.replace(JWT, M.jwt)
-      if (BEARER_OR_BASIC.test(t)) t = t.replace(CREDENTIAL, onCredential)
-      if (t.indexOf('=') !== -1 || t.indexOf(':') !== -1) t = keyValues(t)
-      if (hasAt || t.indexOf('%40') !== -1) t = t.replace(EMAIL, onEmail)
+    // Markers hold no pattern's anchor (`eyJ`, bearer/basic, `=`, `:`, `%40`, digits, key ids) and replacements
+    // keep the characters around them, so each family's pre-check reads the input, never the longer output.
+    const jwt = text.indexOf('eyJ') !== -1
+    const credential = BEARER_OR_BASIC.test(text)
+    if (SPECIAL.test(text)) {
+      const hasAt = text.indexOf('@') !== -1
+      if (hasAt && text.indexOf('://') !== -1) t = redactUrlUserinfo(t, work)
+      if (jwt) t = t.replace(JWT, M.jwt)
+      if (credential) t = credentials(t)
+      if (text.indexOf('=') !== -1 || text.indexOf(':') !== -1) t = redactKeyValues(t, isSensitiveKey, work)
+      if (hasAt || text.indexOf('%40') !== -1) t = redactEmails(t, mask, work)
     } else {
-      if (t.indexOf('eyJ') !== -1) t = t.replace(JWT, M.jwt)
-      if (BEARER_OR_BASIC.test(t)) t = t.replace(CREDENTIAL, onCredential)
+      if (jwt) t = t.replace(JWT, M.jwt)
+      if (credential) t = credentials(t)
     }
-    if (AWS_SHAPE.test(t)) t = t.replace(AWS_KEY, M.awsKey)
-    if (DIGITS.test(t)) t = t.replace(NUMBERS, onNumber as (m: string, ...a: string[]) => string)
+    if (AWS_SHAPE.test(text)) t = t.replace(AWS_KEY, M.awsKey)
+    if (DIGITS.test(text)) t = t.replace(NUMBERS, onNumber as (m: string, ...a: string[]) => string)
     return t
   }
 
