@@ -28,7 +28,7 @@ export interface BurnAlertEvaluatorOptions {
   readonly service: SloService
   /** The alert router, looked up per run (it may be installed later); `undefined` → nothing is sent. */
   readonly sink: () => SloAlertSink | undefined
-  /** Leader election: `true` when this replica should evaluate now. Default: always. */
+  /** Leader election: `true` when this replica should evaluate now; asked again before acting on a tenant. Default: always. */
   readonly isLeader?: () => Promise<boolean>
   /** Service name put on alert labels. */
   readonly serviceName: string
@@ -98,6 +98,8 @@ export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): Bu
 
   async function evaluateTenant(tenant: string): Promise<void> {
     const figures = await options.service.measure(tenant)
+    // Measuring can outlast the lease (a stopped or starved process): act only while still leader.
+    if (options.isLeader !== undefined && !(await options.isLeader())) return
     const sink = options.sink()
     for (const f of figures) {
       for (const severity of ['page', 'ticket'] as const) {

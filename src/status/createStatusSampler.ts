@@ -69,7 +69,8 @@ export interface StatusSampler {
 }
 
 /**
- * Creates the status sampler: per run, takes/renews the `lookout:status-sampler` lease, observes each component,
+ * Creates the status sampler: per run, takes/renews the `lookout:status-sampler` lease (and renews it again after
+ * observing, so a replica that lost it meanwhile writes nothing), observes each component,
  * records `operational | degraded | outage` (or `maintenance` inside a maintenance window, with the observed
  * status kept as private detail) with its latency, and applies {@link decideIncident} to each component's stored
  * history. State lives in the store only, so a new leader continues where the old one stopped.
@@ -92,6 +93,10 @@ export function createStatusSampler(options: StatusSamplerOptions): StatusSample
     }
     const components = options.components()
     const observed = await options.observe(components)
+    // Observing can outlast the lease (slow checks, a stopped or starved process): act only while still leader.
+    if (!(await store.acquireLease(STATUS_SAMPLER_LEASE, options.owner, leaseTtlMs))) {
+      return { leader: false, samples: [], actions: [] }
+    }
     const at = now()
     const windows = await store.maintenanceWindows.activeAt(at)
     const inMaintenance = new Set<string>()

@@ -68,6 +68,39 @@ storeEngineTests('status store use', {
     assert.equal(await store.maintenanceWindows.get(999), undefined)
   },
 
+  'a leader that loses the lease while observing (stopped past it) writes nothing': async (store, clock) => {
+    let stalled: (() => Promise<void>) | undefined
+    const stalling = createStatusSampler({
+      store: () => store,
+      owner: 'replica-a',
+      intervalMs: 60_000,
+      openAfter: 1,
+      resolveAfter: 3,
+      reopenWithinMs: 0,
+      now: () => clock.now,
+      components: () => components,
+      observe: async () => {
+        await stalled?.()
+        return new Map<string, Observation>([['db', { status: 'outage', latencyMs: 2 }]])
+      },
+    })
+    const b = sampler(store, clock, 'replica-b', { db: 'operational' })
+    stalled = async () => {
+      // Frozen past its lease: the other replica takes over and samples meanwhile.
+      clock.now += stalling.leaseTtlMs + 1
+      assert.equal((await b.sampleOnce()).leader, true)
+    }
+    const late = await stalling.sampleOnce()
+    assert.equal(late.leader, false)
+    assert.deepEqual(late.samples, [])
+    const written = await store.healthSamples.latest('db', 10)
+    assert.deepEqual(
+      written.map((r) => r.status),
+      ['operational'],
+    )
+    assert.equal((await store.incidents.list({ open: true, limit: 10 })).length, 0)
+  },
+
   'only the replica holding the sampler lease samples; the other takes over when it is released': async (
     store,
     clock,

@@ -102,6 +102,16 @@ test('a replica that is not the leader evaluates nothing', async () => {
   assert.equal(evaluator.firing.size, 0)
 })
 
+test('a leader that loses its lease while measuring sends nothing', async () => {
+  let asked = 0
+  // Leader when the run starts; the lease is gone by the time the figures are in.
+  const { evaluator, sent, traffic } = setup(() => Promise.resolve(++asked === 1))
+  traffic(30, 10, 10)
+  await evaluator.evaluate()
+  assert.equal(sent.length, 0)
+  assert.equal(evaluator.firing.size, 0)
+})
+
 test('a failing store is reported, not thrown, and the counts stay pending', async () => {
   const model = buildSloModel()
   const persistence = createMemorySloPersistence()
