@@ -147,7 +147,6 @@ export function installHealth(
     },
     async stop() {
       pressure?.stop()
-      orchestrator.removeSignalHandlers()
       await checks.stop()
     },
   })

@@ -16,7 +16,11 @@ export interface ShutdownSettings {
   readonly inFlightTimeoutMs: number
   readonly graceMs: number
   readonly signals: readonly NodeJS.Signals[]
-  readonly terminate?: ((code: number) => void) | undefined
+  /**
+   * Called last with the exit code after every shutdown; `false`: never. Unset: a shutdown started by a signal
+   * ends the process with its code (`exit`), other shutdowns leave the process to its event loop.
+   */
+  readonly terminate?: ((code: number) => void) | false | undefined
 }
 
 /** Options of {@link createShutdownOrchestrator}. */
@@ -30,6 +34,11 @@ export interface ShutdownOrchestratorOptions {
   readonly areas: readonly LookoutArea[]
   /** Where signal handlers go. Default `process`. */
   readonly signalTarget?: Pick<NodeJS.Process, 'on' | 'off'>
+  /**
+   * Ends the process when `terminate` is unset and a signal started the shutdown, and on a second signal. Default
+   * `process.exit` when `signalTarget` is `process`, else nothing.
+   */
+  readonly exit?: (code: number) => void
 }
 
 /** The lifecycle of one Lookout instance: its phase, and the one graceful-shutdown sequence. */
@@ -44,14 +53,17 @@ export interface ShutdownOrchestrator {
   onShutdown(hook: ShutdownHook): void
   /** Runs the shutdown sequence once; later calls return the same promise. Never rejects. */
   shutdown(reason?: string): Promise<void>
-  /** Installs SIGTERM/SIGINT handlers (idempotent); removed when shutdown begins. */
+  /**
+   * Installs SIGTERM/SIGINT handlers (idempotent). They stay while the shutdown runs — a second signal ends the
+   * process at once with code 1 — and are removed when it is over.
+   */
   handleSignals(): void
   /** Removes the signal handlers (idempotent). */
   removeSignalHandlers(): void
 }
 
 /**
- * Creates the graceful-shutdown orchestrator (PROTOCOLS.md §9). On a signal or `shutdown()`:
+ * Creates the graceful-shutdown orchestrator. On a signal or `shutdown()`:
  *
  * 1. readiness fails (phase `stopping`);
  * 2. drain delay — traffic keeps being served while load balancers notice (skipped when no attached server
@@ -61,10 +73,12 @@ export interface ShutdownOrchestrator {
  * 5. close idle keep-alive sockets (and, after a bounded wait, any left);
  * 6. stop the areas in reverse registration order — flushing logs, spans, the alert outbox, the store;
  * 7. run the user hooks;
- * 8. `terminate(code)` when one was given (0 clean, 1 when a step failed or the grace timeout hit).
+ * 8. `terminate(code)` (0 clean, 1 when a step failed or the grace timeout hit): the one given, or — after a
+ *    shutdown a signal started, unless `terminate` is `false` — `exit(code)`, so a pool or timer the app still
+ *    holds cannot keep the process alive until SIGKILL.
  *
- * The whole sequence is bounded by `graceMs`; every step is logged with its duration. Library code never exits
- * the process: without `terminate`, the process ends when its event loop is empty.
+ * The whole sequence is bounded by `graceMs`; every step is logged with its duration. A shutdown started by
+ * `shutdown()` (not a signal) without `terminate` leaves the process to its event loop.
  *
  * @example
  * const orchestrator = createShutdownOrchestrator({ settings, logger, core, servers, areas })
@@ -74,11 +88,15 @@ export interface ShutdownOrchestrator {
 export function createShutdownOrchestrator(options: ShutdownOrchestratorOptions): ShutdownOrchestrator {
   const { settings, logger, core, servers, areas } = options
   const target = options.signalTarget ?? process
+  const exit =
+    options.exit ?? (target === process ? (code: number) => process.exit(code) : (_code: number) => {})
   const hooks: ShutdownHook[] = []
   let startedListeners: (() => void)[] = []
   const handlers = new Map<NodeJS.Signals, () => void>()
   let phase: LookoutPhase = 'created'
   let running: Promise<void> | undefined
+  /** A signal started (or joined) the shutdown: the default terminate applies, a further signal forces exit. */
+  let signalled = false
 
   const logStep = (step: string, started: number, extra: Record<string, unknown> = {}) => {
     logger.info(
@@ -163,9 +181,15 @@ export function createShutdownOrchestrator(options: ShutdownOrchestratorOptions)
     return code
   }
 
+  /** The function that ends this shutdown: the configured `terminate`, else `exit` after a signal. */
+  const terminator = (bySignal: boolean): ((code: number) => void) | undefined => {
+    const configured = settings.terminate
+    if (typeof configured === 'function') return configured
+    return configured === undefined && bySignal ? exit : undefined
+  }
+
   function run(reason: string): Promise<void> {
     phase = 'stopping'
-    orchestrator.removeSignalHandlers()
     const deadline = performance.now() + settings.graceMs
     let graceTimer: NodeJS.Timeout | undefined
     // Deliberately not unref'd: while a shutdown runs, this timer keeps the process alive until the sequence
@@ -191,10 +215,12 @@ export function createShutdownOrchestrator(options: ShutdownOrchestratorOptions)
       // Steps are bounded by the remaining grace too, so the sequence may end right at the deadline.
       if (performance.now() >= deadline - 1) exceeded()
       phase = 'stopped'
+      orchestrator.removeSignalHandlers()
       logger.flush?.()
-      if (settings.terminate !== undefined) {
+      const terminate = terminator(signalled)
+      if (terminate !== undefined) {
         try {
-          settings.terminate(code)
+          terminate(code)
         } catch (err) {
           logger.error({ event: 'terminate_failed', err }, 'terminate threw')
         }
@@ -237,6 +263,16 @@ export function createShutdownOrchestrator(options: ShutdownOrchestratorOptions)
       if (handlers.size > 0 || phase === 'stopping' || phase === 'stopped') return
       for (const signal of settings.signals) {
         const handler = () => {
+          if (signalled) {
+            // A second signal while shutting down: someone wants out now.
+            logger.warn({ event: 'shutdown_forced', signal }, `received ${signal} again: exiting now`)
+            orchestrator.removeSignalHandlers()
+            logger.flush?.()
+            const configured = settings.terminate
+            ;(typeof configured === 'function' ? configured : exit)(1)
+            return
+          }
+          signalled = true
           logger.info({ event: 'shutdown_signal', signal }, `received ${signal}`)
           void orchestrator.shutdown(signal)
         }
@@ -245,7 +281,6 @@ export function createShutdownOrchestrator(options: ShutdownOrchestratorOptions)
       }
     },
     removeSignalHandlers() {
-      // Removed as soon as shutdown begins, so a second signal gets Node's default behaviour (exit).
       for (const [signal, handler] of handlers) target.off(signal, handler)
       handlers.clear()
     },

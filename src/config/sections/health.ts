@@ -74,8 +74,9 @@ export const healthSchema = z
     shutdown: z
       .object({
         /**
-         * Install SIGTERM/SIGINT handlers. Default: `true` under the Fastify plugin (when it creates the
-         * instance), `false` for `createLookout()`. Env `LOOKOUT_HANDLE_SIGNALS`.
+         * Install SIGTERM/SIGINT handlers. Default: `true` for an instance an adapter serves (the Fastify plugin,
+         * the Express middleware, `withLookout`; shared instances too), `false` for `createLookout()` used on its
+         * own. Env `LOOKOUT_HANDLE_SIGNALS`.
          */
         handleSignals: z.boolean().optional(),
         /** Signals handled. Default `SIGTERM`, `SIGINT`. */
@@ -86,9 +87,16 @@ export const healthSchema = z
         inFlightTimeoutMs: positiveMs.default(10_000),
         /** Bound on the whole shutdown (ms); below Kubernetes' 30 s default. Default 25000. */
         graceMs: z.number().int().min(100).max(600_000).default(25_000),
-        /** Called last with the exit code (0 clean, 1 failed or timed out). Default: none — Lookout never exits. */
+        /**
+         * Called last with the exit code (0 clean, 1 failed or timed out) after every shutdown. Default: after a
+         * shutdown started by a handled signal the process exits with that code (`process.exit`), so a pool or
+         * timer the app holds cannot keep it alive; `false`: Lookout never ends the process.
+         */
         terminate: z
-          .custom<(code: number) => void>((v) => typeof v === 'function', 'a function (code) => void')
+          .union([
+            z.literal(false),
+            z.custom<(code: number) => void>((v) => typeof v === 'function', 'a function (code) => void'),
+          ])
           .optional(),
       })
       .strict()

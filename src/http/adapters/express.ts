@@ -56,6 +56,9 @@ export function lookout(options: ExpressLookoutOptions = {}): LookoutMiddleware 
     )
   }
   const lk = instance ?? createLookout(lookoutOptions, { handleSignalsByDefault: true })
+  // A served instance handles SIGTERM/SIGINT unless `health.shutdown.handleSignals` is false — shared ones too.
+  if (instance !== undefined && instance.config.health.shutdown.handleSignals !== false)
+    instance.health.handleSignals()
   const router = createOpsRouter(lk.routes)
   const core = lk.core
   let attached = false

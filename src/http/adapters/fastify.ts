@@ -156,8 +156,10 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   if (startIn !== 'auto' && startIn !== 'onRequest') {
     throw adapterMisuseError(`startIn must be 'auto' or 'onRequest', got ${JSON.stringify(startIn)}`)
   }
-  // A plugin-created instance handles SIGTERM/SIGINT unless `health.shutdown.handleSignals` says otherwise.
   const lookout = instance ?? createLookout(lookoutOptions, { handleSignalsByDefault: true })
+  // A served instance handles SIGTERM/SIGINT unless `health.shutdown.handleSignals` is false — shared ones too.
+  if (instance !== undefined && instance.config.health.shutdown.handleSignals !== false)
+    instance.health.handleSignals()
   const core = lookout.core
   const idHeader = core.requestIdHeader
   // The close listener's state goes on the connection, not on the response (createInFlightTracker says why).

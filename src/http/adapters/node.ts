@@ -45,6 +45,9 @@ export function withLookout(
     )
   }
   const lookout = instance ?? createLookout(lookoutOptions, { handleSignalsByDefault: true })
+  // A served instance handles SIGTERM/SIGINT unless `health.shutdown.handleSignals` is false — shared ones too.
+  if (instance !== undefined && instance.config.health.shutdown.handleSignals !== false)
+    instance.health.handleSignals()
   const router = createOpsRouter(lookout.routes)
   const core = lookout.core
   let attached = false

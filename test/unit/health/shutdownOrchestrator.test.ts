@@ -159,23 +159,18 @@ test('app.close() runs the shutdown once, without the drain delay (the listener 
   assert.ok(lines.some((l) => l.step === 'drain_delay' && l.skipped === true))
 })
 
-test('a signal starts the shutdown, and the handlers are removed so a second signal gets the default', async () => {
+test('a signal starts the shutdown and ends it through exit; the handlers stay until it is over', async () => {
   const { logger, lines } = captureLogger()
   const target = new EventEmitter()
-  const codes: number[] = []
+  const exits: number[] = []
   const orchestrator = createShutdownOrchestrator({
-    settings: {
-      drainDelayMs: 0,
-      inFlightTimeoutMs: 100,
-      graceMs: 1000,
-      signals: ['SIGTERM', 'SIGINT'],
-      terminate: (c) => void codes.push(c),
-    },
+    settings: { drainDelayMs: 0, inFlightTimeoutMs: 100, graceMs: 1000, signals: ['SIGTERM', 'SIGINT'] },
     logger,
     core: { inFlight: 0, idle: () => Promise.resolve() },
     servers: [],
     areas: [],
     signalTarget: target as unknown as NodeJS.Process,
+    exit: (c) => void exits.push(c),
   })
   orchestrator.handleSignals()
   orchestrator.handleSignals()
@@ -183,15 +178,72 @@ test('a signal starts the shutdown, and the handlers are removed so a second sig
   assert.equal(target.listenerCount('SIGINT'), 1)
   target.emit('SIGTERM')
   assert.equal(orchestrator.phase, 'stopping')
+  assert.equal(target.listenerCount('SIGTERM'), 1, 'a second signal is still handled while shutting down')
+  await orchestrator.shutdown()
   assert.equal(target.listenerCount('SIGTERM'), 0)
   assert.equal(target.listenerCount('SIGINT'), 0)
-  await orchestrator.shutdown()
-  assert.deepEqual(codes, [0])
+  assert.deepEqual(exits, [0])
   assert.ok(lines.some((l) => l.event === 'shutdown_signal' && l.signal === 'SIGTERM'))
   assert.ok(lines.some((l) => l.event === 'shutdown_started' && l.reason === 'SIGTERM'))
 })
 
-test('createLookout installs no signal handlers unless asked; the Fastify plugin does by default', async () => {
+test('which shutdowns end the process: terminate when given, exit after a signal, nothing otherwise', async () => {
+  const cases = [
+    { terminate: undefined, bySignal: true, exits: [0], terminated: [] },
+    { terminate: undefined, bySignal: false, exits: [], terminated: [] },
+    { terminate: false, bySignal: true, exits: [], terminated: [] },
+    { terminate: 'given', bySignal: true, exits: [], terminated: [0] },
+    { terminate: 'given', bySignal: false, exits: [], terminated: [0] },
+  ] as const
+  for (const c of cases) {
+    const target = new EventEmitter()
+    const exits: number[] = []
+    const terminated: number[] = []
+    const orchestrator = createShutdownOrchestrator({
+      settings: {
+        drainDelayMs: 0,
+        inFlightTimeoutMs: 100,
+        graceMs: 1000,
+        signals: ['SIGTERM'],
+        terminate: c.terminate === 'given' ? (code) => void terminated.push(code) : c.terminate,
+      },
+      logger: captureLogger().logger,
+      core: { inFlight: 0, idle: () => Promise.resolve() },
+      servers: [],
+      areas: [],
+      signalTarget: target as unknown as NodeJS.Process,
+      exit: (code) => void exits.push(code),
+    })
+    orchestrator.handleSignals()
+    if (c.bySignal) target.emit('SIGTERM')
+    await orchestrator.shutdown()
+    assert.deepEqual({ exits, terminated }, { exits: c.exits, terminated: c.terminated }, JSON.stringify(c))
+  }
+})
+
+test('a second signal while shutting down exits at once with 1', async () => {
+  const { logger, lines } = captureLogger()
+  const target = new EventEmitter()
+  const exits: number[] = []
+  const orchestrator = createShutdownOrchestrator({
+    settings: { drainDelayMs: 0, inFlightTimeoutMs: 100, graceMs: 1000, signals: ['SIGTERM', 'SIGINT'] },
+    logger,
+    core: { inFlight: 0, idle: () => Promise.resolve() },
+    servers: [],
+    areas: [],
+    signalTarget: target as unknown as NodeJS.Process,
+    exit: (c) => void exits.push(c),
+  })
+  orchestrator.handleSignals()
+  target.emit('SIGTERM')
+  target.emit('SIGINT')
+  assert.deepEqual(exits, [1])
+  assert.ok(lines.some((l) => l.event === 'shutdown_forced' && l.signal === 'SIGINT'))
+  assert.equal(target.listenerCount('SIGTERM'), 0)
+  await orchestrator.shutdown()
+})
+
+test('createLookout alone installs no signal handlers; the Fastify plugin does, shared instances too, unless told not to', async () => {
   const before = process.listenerCount('SIGTERM')
   const plain = createLookout({ logging: { level: 'silent' } } as never, { env: {} })
   await plain.start()
@@ -207,6 +259,24 @@ test('createLookout installs no signal handlers unless asked; the Fastify plugin
   assert.equal(process.listenerCount('SIGTERM'), before + 1)
   await app.close()
   assert.equal(process.listenerCount('SIGTERM'), before, 'handlers are removed at shutdown')
+
+  for (const handleSignals of [undefined, false]) {
+    const shared = createLookout(
+      { logging: { level: 'silent' }, health: { shutdown: { drainDelayMs: 0, handleSignals } } } as never,
+      { env: {} },
+    )
+    const sharedApp = Fastify()
+    await sharedApp.register(lookoutPlugin, { lookout: shared })
+    await sharedApp.ready()
+    const expected = handleSignals === false ? before : before + 1
+    assert.equal(
+      process.listenerCount('SIGTERM'),
+      expected,
+      `shared instance, handleSignals ${handleSignals}`,
+    )
+    await sharedApp.close()
+    assert.equal(process.listenerCount('SIGTERM'), before)
+  }
 })
 
 async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -235,6 +305,7 @@ test('SIGINT (Ctrl-C) skips the drain delay; SIGTERM waits it', async (t) => {
       servers: [server],
       areas: [],
       signalTarget: target as unknown as NodeJS.Process,
+      exit: () => {},
     })
     orchestrator.handleSignals()
     target.emit(signal)
