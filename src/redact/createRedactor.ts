@@ -1,3 +1,4 @@
+import { isCredentialQueryKey } from './credentialQueryKey.ts'
 import { REDACTION_MARKERS as M } from './markers.ts'
 import { createKeyMatcher } from './sensitiveKeys.ts'
 import { createStringRedactor, type EmailMode } from './valuePatterns.ts'
@@ -36,7 +37,10 @@ export interface Redactor {
   redactString(text: string): string
   /** Whether a key name is sensitive (its value is always replaced). */
   isSensitiveKey(key: string): boolean
-  /** Redacts a URL or path: sensitive query parameters → `[REDACTED]`, PII in path/values → markers. */
+  /**
+   * Redacts a URL or path: values of sensitive and credential-like query parameters ({@link isCredentialQueryKey}:
+   * `key`, `token`, `sig`, `code`, `pass*`, `auth*` …) → `[REDACTED]`, PII in path/values → markers.
+   */
   redactUrl(url: string): string
 }
 
@@ -64,6 +68,18 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     maxStringLength: options.maxStringLength ?? DEFAULTS.maxStringLength,
   })
 
+  // Query parameter names repeat across requests: remember the verdict (bounded).
+  const queryKeyMemo = new Map<string, boolean>()
+  function isSecretQueryKey(name: string): boolean {
+    let hit = queryKeyMemo.get(name)
+    if (hit === undefined) {
+      hit = isSensitiveKey(name) || isCredentialQueryKey(name)
+      if (queryKeyMemo.size >= 4096) queryKeyMemo.clear()
+      queryKeyMemo.set(name, hit)
+    }
+    return hit
+  }
+
   function redactUrl(url: string): string {
     try {
       const q = url.indexOf('?')
@@ -79,7 +95,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
         if (eq === -1) continue
         const value = part.slice(eq + 1)
         let next: string
-        if (isSensitiveKey(safeDecode(name))) next = `${name}=${M.key}`
+        if (isSecretQueryKey(safeDecode(name))) next = `${name}=${M.key}`
         else {
           const decoded = safeDecode(value)
           const red = redactString(decoded)

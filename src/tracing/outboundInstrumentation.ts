@@ -29,6 +29,9 @@ function top(): OutboundOwner | undefined {
   return state.owners[state.owners.length - 1]
 }
 
+// Client span attributes of the http instrumentation that hold a query string.
+const URL_ATTRIBUTES = ['http.url', 'http.target', 'url.full', 'url.query']
+
 /**
  * Creates the official outbound instrumentations with Lookout's settings: CLIENT spans only inside a traced
  * request (`requireParent…` — Lookout's own background calls and the app's start-up fetches do not become root
@@ -64,6 +67,24 @@ export function createOutboundInstrumentations(
   const http = new HttpInstrumentation({
     disableIncomingRequestInstrumentation: true,
     requireParentforOutgoingSpans: true,
+    requestHook(span) {
+      if (!span.isRecording()) return
+      try {
+        // The instrumentation has set the full URL already (old and stable semantic conventions): rewrite the
+        // query part of each attribute that carries one.
+        const attributes = (span as unknown as { attributes?: Record<string, unknown> }).attributes
+        if (attributes === undefined) return
+        for (const name of URL_ATTRIBUTES) {
+          const value = attributes[name]
+          if (typeof value !== 'string') continue
+          const q = name === 'url.query' ? (value.startsWith('?') ? 0 : -1) : value.indexOf('?')
+          if (q === -1 && name !== 'url.query') continue
+          span.setAttribute(name, `${value.slice(0, q + 1)}${redactQuery(value.slice(q + 1), redactor())}`)
+        }
+      } catch {
+        // telemetry
+      }
+    },
   })
   return [undici, http]
 }

@@ -1,11 +1,9 @@
+import { isCredentialQueryKey } from '../redact/credentialQueryKey.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
 
-// Query keys whose values are credentials or one-time secrets, whatever they look like.
-const SECRET_KEY =
-  /(token|secret|password|passwd|pwd|api[_-]?key|apikey|key|sig|signature|code|auth|session|credential|ticket|otp)/i
-
 /**
- * Redacts a URL query string for `url.query`: values of credential-like keys become `REDACTED` (the OTel
+ * Redacts a URL query string for `url.query` / `url.full`: values of credential-like keys
+ * ({@link isCredentialQueryKey}) and of the redactor's sensitive keys become `REDACTED` (the OTel
  * semantic-conventions guidance), every other value goes through the redactor's value patterns. Keys are kept.
  *
  * @example
@@ -25,7 +23,7 @@ export function redactQuery(query: string, redactor: SpanRedactor): string {
     } catch {
       // keep the raw key
     }
-    if (SECRET_KEY.test(decodedKey) || redactor.isSensitiveKey?.(decodedKey) === true) {
+    if (isCredentialQueryKey(decodedKey) || redactor.isSensitiveKey?.(decodedKey) === true) {
       parts[i] = `${key}=REDACTED`
       continue
     }

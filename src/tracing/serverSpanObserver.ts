@@ -101,8 +101,9 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
     if (typeof ua === 'string') attrs[A.userAgent] = redactor.redactString(ua)
     if (req.requestBytes > 0) attrs[A.requestBodySize] = req.requestBytes
     if (req.responseBytes > 0) attrs[A.responseBodySize] = req.responseBytes
-    attrs[A.requestId] = req.requestId
-    if (req.tenant !== undefined) attrs[A.tenant] = req.tenant
+    // Client-supplied ids and tenant values go through the redactor, as on the log line.
+    attrs[A.requestId] = req.requestIdGenerated ? req.requestId : redactor.redactString(req.requestId)
+    if (req.tenant !== undefined) attrs[A.tenant] = redactor.redactString(req.tenant)
     return attrs
   }
 

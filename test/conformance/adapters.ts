@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import express from 'express'
 import Fastify from 'fastify'
-import { createLookout, type Lookout, type LookoutOptions } from 'lookout'
+import { createLookout, type Lookout, type LookoutLogger, type LookoutOptions } from 'lookout'
 import { lookout as expressLookout } from 'lookout/express'
 import { lookout as fastifyLookout } from 'lookout/fastify'
 import { withLookout } from 'lookout/http'
@@ -61,15 +61,19 @@ async function streamBody(write: (chunk: string) => void): Promise<void> {
   }
 }
 
-/** Starts the conformance app on the named adapter, listening on 127.0.0.1:0. */
-export async function startApp(adapter: AdapterName, options: LookoutOptions = {}): Promise<RunningApp> {
+/** Starts the conformance app on the named adapter, listening on 127.0.0.1:0 (silent unless given a logger). */
+export async function startApp(
+  adapter: AdapterName,
+  options: LookoutOptions = {},
+  extras: { readonly logger?: LookoutLogger } = {},
+): Promise<RunningApp> {
   const lookout = createLookout(
     {
       service: `conformance-${adapter}`,
       health: { shutdown: { drainDelayMs: 10 } },
       ...options,
     } as LookoutOptions,
-    { env: {}, logger: pino({ level: 'silent' }) },
+    { env: {}, logger: extras.logger ?? pino({ level: 'silent' }) },
   )
   const g = gate()
   let server: Server
