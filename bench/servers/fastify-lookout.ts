@@ -20,9 +20,12 @@ const lookout = createLookout(
   },
 )
 // With logging on, wired as docs/getting-started.md recommends: Fastify logs through Lookout, without its own
-// request lines. Metrics only: Fastify's defaults (no logger), as the bare server and the metrics peer run.
+// request lines. Metrics only: no logger, as the bare server and the metrics peer run, with Lookout's log
+// controller so requests start where Fastify creates them.
 const logs = f.has('log') || f.has('defaults')
-const app = Fastify(logs ? fastifyOptions(lookout) : { logger: false })
+const app = Fastify(
+  logs ? fastifyOptions(lookout) : { logger: false, logController: fastifyOptions(lookout).logController },
+)
 // `hook`: start requests in an onRequest hook instead of where Fastify creates them (the plugin's `startIn`), for
 // A/B runs of the two start paths.
 await app.register(lookoutPlugin, { lookout, startIn: f.has('hook') ? 'onRequest' : 'auto' })

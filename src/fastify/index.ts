@@ -1,3 +1,4 @@
-export type { FastifyLookoutOptions, LogControllerLike } from '../http/adapters/fastify.ts'
-export { logControllerOf, lookout, replyHeadersOf, routeOf } from '../http/adapters/fastify.ts'
+export type { FastifyLookoutOptions } from '../http/adapters/fastify.ts'
+export { lookout } from '../http/adapters/fastify.ts'
+export type { LookoutFastifyServerOptions } from '../http/adapters/fastifyOptions.ts'
 export { fastifyOptions } from '../http/adapters/fastifyOptions.ts'

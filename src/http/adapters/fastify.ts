@@ -9,6 +9,8 @@ import type { RouteBinding } from '../lifecycleCore.ts'
 import type { LifecycleRequest } from '../lifecycleRequest.ts'
 import type { MountedOpsRoute } from '../opsDispatcher.ts'
 import type { OpsResponse } from '../opsRoute.ts'
+import { createFastifyInternals, type LogControllerLike, logControllerOf } from './fastifyInternals.ts'
+import { isLookoutLogController, REQUEST_STARTER } from './fastifyOptions.ts'
 import { assertSupportedFastify } from './supportedFrameworks.ts'
 
 /** Options of the Fastify plugin: Lookout options, or an existing instance to share. */
@@ -17,105 +19,13 @@ export type FastifyLookoutOptions = LookoutOptions & {
   readonly lookout?: Lookout
   /**
    * Where a request starts. `'auto'` (default): where Fastify creates the request — its log controller's
-   * `incomingRequest` call, made for every request (routes, 404s, framework errors) before any `onRequest` hook —
-   * so no hook runs per request unless the async context or tracing needs one to wrap the rest of the request;
-   * on a Fastify version without a log controller, an `onRequest` hook. `'onRequest'`: always an `onRequest`
-   * hook, like any hook-based plugin (the request is then measured from that hook on). Default `'auto'`.
+   * `incomingRequest` call, made for every request (routes, 404s, framework errors) before any `onRequest` hook.
+   * With `fastifyOptions(lookout)` passed to `Fastify()`, no hook runs per request unless the async context or
+   * tracing needs one; otherwise an `onRequest` hook also starts any request the log controller did not (and
+   * warns once). On a Fastify without a log controller, an `onRequest` hook. `'onRequest'`: always an
+   * `onRequest` hook, like any hook-based plugin (the request is then measured from that hook on).
    */
   readonly startIn?: 'auto' | 'onRequest'
-}
-
-/**
- * Fastify's route context key (`Symbol('fastify.context')`), found on the first request; `null` when a Fastify
- * version does not have it, and then the public `routeOptions` getter is used. The getter builds a 12-field object
- * and asks the router about constraint strategies on every call (~0.16 µs per request in a server profile); the
- * context's `config.url` is the same template (a test pins the equivalence).
- */
-let contextKey: symbol | null | undefined
-
-/**
- * The matched route template of a Fastify request (`/users/:id`), `undefined` for a 404 — what
- * `request.routeOptions.url` returns, without building the options object.
- *
- * @example
- * app.addHook('onRequest', (request, _reply, done) => { console.log(routeOf(request)); done() })
- */
-export function routeOf(request: FastifyRequest): string | undefined {
-  const context = routeContextOf(request)
-  return context !== undefined ? context.config?.url : request.routeOptions.url
-}
-
-/** The part of Fastify's route context Lookout reads. */
-interface RouteContextLike {
-  readonly config?: { readonly url?: string }
-}
-
-/**
- * Fastify's route context of a request (one object per route definition, shared by its methods; one for all
- * 404s), or `undefined` when this Fastify version does not keep it under the key {@link routeOf} looks for.
- */
-function routeContextOf(request: FastifyRequest): RouteContextLike | undefined {
-  if (contextKey === undefined) {
-    contextKey =
-      Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ?? null
-  }
-  if (contextKey === null) return undefined
-  return (request as unknown as Record<symbol, RouteContextLike | undefined>)[contextKey]
-}
-
-/**
- * Finds Fastify's log controller on an instance (`Symbol('fastify.logController')`, own or inherited from the
- * parent context): the object whose `incomingRequest(request, reply)` Fastify calls once per request, right after
- * it creates the request and reply and before the `onRequest` hooks. `undefined` on a Fastify version without
- * one.
- *
- * @example
- * const found = logControllerOf(app) // { key, controller } on Fastify ≥ 5.12
- */
-export function logControllerOf(
-  app: object,
-): { readonly key: symbol; readonly controller: LogControllerLike } | undefined {
-  for (let o: object | null = app; o !== null; o = Object.getPrototypeOf(o)) {
-    const key = Object.getOwnPropertySymbols(o).find((s) => s.description === 'fastify.logController')
-    if (key === undefined) continue
-    const controller = (app as Record<symbol, unknown>)[key] as LogControllerLike | undefined
-    if (controller == null || typeof controller.incomingRequest !== 'function') return undefined
-    return { key, controller }
-  }
-  return undefined
-}
-
-/** The part of Fastify's `LogController` Lookout uses. */
-export interface LogControllerLike {
-  incomingRequest(request: FastifyRequest, reply: FastifyReply, metadata?: unknown): void
-}
-
-/**
- * Fastify's reply-headers key (`Symbol('fastify.reply.headers')`), found on the first reply; `null` when a Fastify
- * version does not have it, and then the public `reply.header()` / `reply.getHeader()` are used. Both lower-case
- * the name on every call (in a callgrind diff against bare Fastify, `toLowerCase` was ~600 of Lookout's ~7.6 k
- * instructions per request); Lookout's header names are lower-case already, and `getHeader` reads the same object
- * (a test pins the equivalence).
- */
-let replyHeadersKey: symbol | null | undefined
-
-/**
- * The object a Fastify reply keeps its headers in (what `reply.header()` writes, lower-case names), or
- * `undefined` when this Fastify version does not expose it that way.
- *
- * @example
- * const headers = replyHeadersOf(reply)
- * if (headers !== undefined) headers['x-request-id'] = id
- * else reply.header('x-request-id', id)
- */
-export function replyHeadersOf(reply: FastifyReply): Record<string, unknown> | undefined {
-  if (replyHeadersKey === undefined) {
-    replyHeadersKey =
-      Object.getOwnPropertySymbols(reply).find((s) => s.description === 'fastify.reply.headers') ?? null
-  }
-  if (replyHeadersKey === null) return undefined
-  const headers = (reply as unknown as Record<symbol, unknown>)[replyHeadersKey]
-  return typeof headers === 'object' && headers !== null ? (headers as Record<string, unknown>) : undefined
 }
 
 declare module 'fastify' {
@@ -134,16 +44,17 @@ declare module 'fastify' {
  * core; this adapter only translates.
  *
  * - start (route template known from the route context), response headers, admission: where Fastify creates the
- *   request (its log controller's `incomingRequest`, see {@link logControllerOf}), or an `onRequest` hook;
- * - `onRequest`, only when the core has observers that wrap the rest of the request (async context, tracing) or
- *   the start could not happen earlier: enter their contexts;
+ *   request (the log controller from `fastifyOptions()`, else the app's own controller wrapped), or an `onRequest`
+ *   hook;
+ * - `onRequest`, unless `fastifyOptions()`' controller starts every request and no observer wraps the rest of the
+ *   request (async context, tracing): start a request that has not started (warning once when the log
+ *   controller should have), enter the observers' contexts;
  * - `onError`: remember the error;
  * - response `close`: finish — it fires for completed *and* aborted responses; and the connection's `close` for the
  *   pipelined responses Node never closes (see createInFlightTracker), so in-flight always returns to 0.
  *
- * Measured (callgrind, 2026-12-03, metrics area only): the two start paths cost the same within run-to-run noise
- * (hello 76.9 k / 76.5 k instructions per request, orders 110.3 k / 110.3 k); the log-controller start is the
- * default because it begins earlier (before the app's own hooks) and also sees framework errors.
+ * The log-controller start is the default because it begins earlier (before the app's own hooks) and also sees
+ * framework errors; both start paths cost about the same (see docs/performance.md).
  */
 async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptions): Promise<void> {
   assertSupportedFastify(app.version)
@@ -168,6 +79,7 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   // without looking its route up in the exclusion and series maps. A route with several methods shares one
   // context; the binding holds the first method seen, the others take the look-ups.
   const bindings = new WeakMap<object, RouteBinding>()
+  const { routeContextOf, replyHeadersOf } = createFastifyInternals()
 
   /** Finishes the request of a closed response (completed or aborted), or of one its closed connection left. */
   function finishReply(reply: FastifyReply, aborted: boolean): void {
@@ -231,29 +143,57 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   app.decorate('lookout', lookout)
   app.decorateRequest('lookoutRequest', null)
 
-  // Start where Fastify creates the request: a view of the app's log controller whose incomingRequest starts the
-  // request first. Set on this instance, so it applies where a hook added here would (this context and its
-  // children, routes registered before the plugin included); another Lookout in the same context is refused by
-  // decorate('lookout') above.
-  const found = startIn === 'auto' ? logControllerOf(app) : undefined
-  if (found !== undefined) {
-    const { key, controller } = found
-    const view = Object.create(controller) as LogControllerLike
-    view.incomingRequest = function lookoutIncomingRequest(request, reply, metadata) {
-      // `== null`: requests Fastify builds outside a route (framework errors) lack the decoration.
-      if (request.lookoutRequest == null) startRequest(request, reply)
-      controller.incomingRequest.call(this, request, reply, metadata)
+  // How requests start where Fastify creates them: `public` — the log controller fastifyOptions() built starts
+  // them through REQUEST_STARTER; `wrapped` — the app's own controller, reached through Fastify's private key,
+  // is replaced on this instance by a view that starts them first; `hook` — neither is there (or startIn is
+  // 'onRequest'), the onRequest hook starts them.
+  let startPath: 'public' | 'wrapped' | 'hook' = 'hook'
+  if (startIn === 'auto') {
+    app.decorate(REQUEST_STARTER, startRequest)
+    const found = logControllerOf(app)
+    if (found !== undefined && isLookoutLogController(found.controller)) {
+      startPath = 'public'
+    } else if (found !== undefined) {
+      // Set on this instance, so it applies where a hook added here would (this context and its children,
+      // routes registered before the plugin included).
+      const { key, controller } = found
+      const view = Object.create(controller) as LogControllerLike
+      view.incomingRequest = function lookoutIncomingRequest(request, reply, metadata) {
+        if (request.lookoutRequest == null) startRequest(request, reply)
+        controller.incomingRequest.call(this, request, reply, metadata)
+      }
+      ;(app as unknown as Record<symbol, unknown>)[key] = view
+      startPath = 'wrapped'
+    } else {
+      lookout.logger.info(
+        { event: 'fastify_start_in_hook' },
+        "Fastify's log controller is not reachable: requests start in an onRequest hook (pass fastifyOptions(lookout) to Fastify() on Fastify ≥ 5.12 to start them earlier)",
+      )
     }
-    ;(app as unknown as Record<symbol, unknown>)[key] = view
   }
 
-  // Observers that wrap the rest of the request (async context, tracing) are installed when the instance is
-  // created, so whether run() has work is known here.
-  if (found === undefined || core.wraps) {
+  // The safety net: a request that reached the hooks without having started starts here. Observers that wrap
+  // the rest of the request (async context, tracing) are installed with the instance, so whether run() has work
+  // is known now.
+  let warned = startPath === 'hook'
+  const wraps = core.wraps
+  if (startPath !== 'public' || wraps) {
     app.addHook('onRequest', function lookoutOnRequest(request, reply, done) {
-      const req = request.lookoutRequest ?? startRequest(request, reply)
-      if (req === undefined) return // admission answered: skip the handler
-      core.run(req, done)
+      let req = request.lookoutRequest
+      if (req == null) {
+        if (!warned) {
+          warned = true
+          lookout.logger.warn(
+            { event: 'fastify_fast_start_off', start_path: startPath },
+            "Fastify did not call its log controller for a request: Lookout starts requests in an onRequest hook from now on; pass fastifyOptions(lookout) to Fastify() to use Fastify's public log controller",
+          )
+        }
+        const started = startRequest(request, reply)
+        if (started === undefined) return // admission answered: skip the handler
+        req = started
+      }
+      if (wraps) core.run(req, done)
+      else done()
     })
   }
 
@@ -362,7 +302,7 @@ function sendOps(reply: FastifyReply, out: OpsResponse): FastifyReply {
 }
 
 /**
- * The Fastify plugin. Register it once, before or after your routes; every route (404s and thrown errors
+ * The Fastify plugin (Fastify 5). Register it once, before or after your routes; every route (404s and thrown errors
  * included) is measured, and the ops routes (`/metrics`, and what other areas add) are mounted.
  *
  * @example

@@ -5,8 +5,9 @@ import { connect } from 'node:net'
 import { describe, test } from 'node:test'
 import Fastify, { type FastifyReply } from 'fastify'
 import { createLookout, type LookoutOptions } from 'lookout'
-import { logControllerOf, lookout, replyHeadersOf, routeOf } from 'lookout/fastify'
+import { lookout } from 'lookout/fastify'
 import pino from 'pino'
+import { createFastifyInternals, logControllerOf } from '../../../src/http/adapters/fastifyInternals.ts'
 import { waitFor } from '../../support/binaries.ts'
 
 const silent = pino({ level: 'silent' })
@@ -101,6 +102,7 @@ describe('the Fastify plugin', () => {
 
   test('the route template read from the route context equals routeOptions.url (matched, HEAD and 404)', async () => {
     const app = Fastify()
+    const { routeOf } = createFastifyInternals()
     const seen: [string | undefined, string | undefined][] = []
     app.addHook('onRequest', (request, _reply, done) => {
       seen.push([routeOf(request), request.routeOptions.url])
@@ -123,6 +125,7 @@ describe('the Fastify plugin', () => {
 
   test('the reply header store is what reply.header() writes, reply.getHeader() reads and the response carries', async () => {
     const app = Fastify()
+    const { replyHeadersOf } = createFastifyInternals()
     const seen: unknown[] = []
     app.get('/h', async (_request, reply) => {
       const stored = replyHeadersOf(reply)
