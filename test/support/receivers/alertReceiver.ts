@@ -51,6 +51,15 @@ export interface AlertReceiver {
   fail(
     fn: ((req: { kind: ReceivedRequest['kind']; count: number }) => FailAnswer | undefined) | undefined,
   ): void
+  /**
+   * Decides per request whether to hold it before answering (return a promise the answer waits for) — to catch a
+   * sender mid-send.
+   */
+  hold(
+    fn: ((req: { kind: ReceivedRequest['kind']; path: string }) => Promise<void> | undefined) | undefined,
+  ): void
+  /** Requests being held now. */
+  readonly held: number
   /** Resolves once `predicate` holds over the recorded requests (checked on each request). */
   waitFor(predicate: (r: AlertReceiver) => boolean, timeoutMs?: number): Promise<void>
   close(): Promise<void>
@@ -59,6 +68,8 @@ export interface AlertReceiver {
 export async function startAlertReceiver(options: { webhookSecret?: string } = {}): Promise<AlertReceiver> {
   const requests: ReceivedRequest[] = []
   let failFn: Parameters<AlertReceiver['fail']>[0]
+  let holdFn: Parameters<AlertReceiver['hold']>[0]
+  let held = 0
   const waiters = new Set<() => void>()
   let count = 0
   const acceptedKeys = new Set<string>()
@@ -68,16 +79,14 @@ export async function startAlertReceiver(options: { webhookSecret?: string } = {
     const raw = Buffer.concat(chunks).toString('utf8')
     const url = new URL(req.url ?? '/', 'http://x')
     const path = url.pathname
-    const kind: ReceivedRequest['kind'] =
-      path === '/v2/enqueue'
-        ? 'pagerduty'
-        : path.startsWith('/v2/alerts')
-          ? 'opsgenie'
-          : path === '/webhook'
-            ? 'webhook'
-            : path.startsWith('/slack/')
-              ? 'slack'
-              : 'unknown'
+    const holding = holdFn?.({ kind: kindOf(path), path })
+    if (holding !== undefined) {
+      held++
+      for (const w of [...waiters]) w()
+      await holding
+      held--
+    }
+    const kind = kindOf(path)
     let body: unknown
     let status = 200
     let problems: string[] = []
@@ -190,6 +199,12 @@ export async function startAlertReceiver(options: { webhookSecret?: string } = {
     fail(fn) {
       failFn = fn
     },
+    hold(fn) {
+      holdFn = fn
+    },
+    get held() {
+      return held
+    },
     waitFor(predicate, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -215,4 +230,12 @@ export async function startAlertReceiver(options: { webhookSecret?: string } = {
     },
   }
   return receiver
+}
+
+function kindOf(path: string): ReceivedRequest['kind'] {
+  if (path === '/v2/enqueue') return 'pagerduty'
+  if (path.startsWith('/v2/alerts')) return 'opsgenie'
+  if (path === '/webhook') return 'webhook'
+  if (path.startsWith('/slack/')) return 'slack'
+  return 'unknown'
 }
