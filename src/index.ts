@@ -86,6 +86,8 @@ export { REDACTION_MARKERS } from './redact/markers.ts'
 export { DEFAULT_SENSITIVE_KEYS } from './redact/sensitiveKeys.ts'
 export type { EmailMode } from './redact/valuePatterns.ts'
 export { buildSloModel, resolveTenantSlos } from './slo/buildSloModel.ts'
+export type { BurnThreshold } from './slo/burnThresholds.ts'
+export { burnThresholds } from './slo/burnThresholds.ts'
 export type { BurnAlertPair, BurnSeverity, BurnWindow } from './slo/conventions.ts'
 export {
   BURN_ALERT_PAIRS,
@@ -112,7 +114,6 @@ export type { GoodTotal } from './slo/sloMath.ts'
 export {
   budgetBurnPerHour,
   budgetRemaining,
-  burnFactor,
   burnRate,
   compliance,
   errorRatio,

@@ -103,9 +103,12 @@ function resolveOne(
     bad('kind', `cannot change the kind of the inherited SLO (${inherited.kind})`)
 
   const objectivePercent = spec.objective ?? inherited?.objectivePercent
+  const objectiveMicro = objectivePercent === undefined ? undefined : Math.round(objectivePercent * 1e6)
   if (objectivePercent === undefined) bad('objective', 'required: a percentage such as 99.9')
   else if (!(objectivePercent >= 1 && objectivePercent < 100))
     bad('objective', 'a percentage with 1 ≤ objective < 100 (99.9, not 0.999)')
+  else if (objectiveMicro! / 1e6 !== objectivePercent || objectiveMicro! >= 100_000_000)
+    bad('objective', 'a percentage with at most 6 decimals (99.999999 at most)')
 
   let periodSeconds = inherited?.periodSeconds ?? 30 * DAY
   if (spec.period !== undefined) {
@@ -151,8 +154,10 @@ function resolveOne(
   }
 
   if (problems.length > before || kind === undefined || objectivePercent === undefined) return undefined
-  const objective = round(objectivePercent / 100)
-  const budget = round(1 - objective)
+  // Parts per billion: the objective has at most 6 decimals as a percentage, so budgets are exact integers.
+  const budgetPpb = 1_000_000_000 - objectiveMicro! * 10
+  const objective = (1_000_000_000 - budgetPpb) / 1e9
+  const budget = budgetPpb / 1e9
   const description =
     spec.description ??
     (inherited !== undefined && spec.objective === undefined && spec.threshold === undefined
@@ -162,8 +167,9 @@ function resolveOne(
     name: spec.name,
     kind,
     objective,
-    objectivePercent: round(objectivePercent),
+    objectivePercent,
     budget,
+    budgetPpb,
     period: formatDuration(periodSeconds),
     periodSeconds,
     thresholdSeconds: kind === 'latency' ? thresholdSeconds : undefined,

@@ -10,7 +10,7 @@ export interface BurnWindow {
   readonly seconds: number
 }
 
-/** The standard error-ratio windows recorded for every SLO (PROTOCOLS.md §8). */
+/** The standard error-ratio windows recorded for every SLO. */
 export const BURN_WINDOWS: readonly BurnWindow[] = Object.freeze([
   Object.freeze({ name: '5m', seconds: 300 }),
   Object.freeze({ name: '30m', seconds: 1800 }),
@@ -26,22 +26,25 @@ export type BurnSeverity = 'page' | 'ticket'
 
 /** One row of the multi-window multi-burn-rate table. */
 export interface BurnAlertPair {
-  /** Share of the period's budget (percent) spent within the long window when the alert fires. */
-  readonly budgetPercent: number
+  /**
+   * Burn rate both windows must exceed for a 30-day period (the workbook's 2 %, 5 %, 10 % and 10 % of the
+   * budget in 1h, 6h, 1d and 3d). Other periods: see `burnThresholds`.
+   */
+  readonly factor: number
   readonly long: string
   readonly short: string
   readonly severity: BurnSeverity
 }
 
 /**
- * The multi-window multi-burn-rate table (Google SRE workbook, ch. 5). The factor of a row is
- * `budgetPercent / 100 · period / long` — 14.4, 6, 3 and 1 for a 30-day period.
+ * The multi-window multi-burn-rate table (Google SRE workbook, ch. 5), by its 30-day factors. A row spends
+ * `factor · long / period` of the budget within its long window; `burnThresholds` gives each period's factors.
  */
 export const BURN_ALERT_PAIRS: readonly BurnAlertPair[] = Object.freeze([
-  Object.freeze({ budgetPercent: 2, long: '1h', short: '5m', severity: 'page' as const }),
-  Object.freeze({ budgetPercent: 5, long: '6h', short: '30m', severity: 'page' as const }),
-  Object.freeze({ budgetPercent: 10, long: '1d', short: '2h', severity: 'ticket' as const }),
-  Object.freeze({ budgetPercent: 10, long: '3d', short: '6h', severity: 'ticket' as const }),
+  Object.freeze({ factor: 14.4, long: '1h', short: '5m', severity: 'page' as const }),
+  Object.freeze({ factor: 6, long: '6h', short: '30m', severity: 'page' as const }),
+  Object.freeze({ factor: 3, long: '1d', short: '2h', severity: 'ticket' as const }),
+  Object.freeze({ factor: 1, long: '3d', short: '6h', severity: 'ticket' as const }),
 ])
 
 /** Recording-rule names (sloth's convention). */

@@ -1,12 +1,12 @@
 import { BURN_WINDOWS } from './conventions.ts'
 import {
-  budgetBurnPerHour,
-  budgetRemaining,
-  burnRate,
+  budgetRemainingOf,
+  burnRateOf,
   compliance,
   errorRatio,
   type GoodTotal,
-  timeToExhaustion,
+  rawErrorRatio,
+  round12,
 } from './sloMath.ts'
 import type { SloDefinition } from './sloModel.ts'
 import { type BurningPair, burningPairs, type SloStatus, sloStatus } from './sloStatus.ts'
@@ -60,13 +60,14 @@ export interface SloFigures {
  */
 export function evaluateSlo(slo: SloDefinition, counts: WindowCounts): SloFigures {
   const burnRates: Record<string, number> = {}
+  const ratios: Record<string, number> = {}
   for (const w of BURN_WINDOWS) {
     const c = counts.windows[w.name]
-    burnRates[w.name] = c === undefined ? 0 : burnRate(errorRatio(c), slo.budget)
+    burnRates[w.name] = c === undefined ? 0 : burnRateOf(c, slo.budgetPpb)
+    ratios[w.name] = c === undefined ? 0 : rawErrorRatio(c)
   }
-  const ratio = errorRatio(counts.period)
-  const remaining = budgetRemaining(ratio, slo.budget)
-  const hourly = burnRates['1h']!
+  const remaining = budgetRemainingOf(counts.period, slo.budgetPpb)
+  const hour = counts.windows['1h'] ?? { good: 0, total: 0 }
   return {
     slo: slo.name,
     kind: slo.kind,
@@ -74,20 +75,40 @@ export function evaluateSlo(slo: SloDefinition, counts: WindowCounts): SloFigure
     budget: slo.budget,
     period: slo.period,
     compliance: compliance(counts.period),
-    errorRatio: ratio,
+    errorRatio: errorRatio(counts.period),
     budgetRemaining: remaining,
     burnRates,
-    periodBurnRate: burnRate(ratio, slo.budget),
-    burnRatePerHour: budgetBurnPerHour(hourly, slo.periodSeconds),
-    timeToExhaustionSeconds: timeToExhaustion(remaining, hourly, slo.periodSeconds),
+    periodBurnRate: burnRateOf(counts.period, slo.budgetPpb),
+    burnRatePerHour: burnPerHour(hour, slo),
+    timeToExhaustionSeconds: exhaustionSeconds(counts.period, hour, slo),
     status: sloStatus({
-      burnRates,
+      errorRatios: ratios,
+      budgetPpb: slo.budgetPpb,
       remaining,
       periodTotal: counts.period.total,
       periodSeconds: slo.periodSeconds,
     }),
-    burning: counts.period.total > 0 ? burningPairs(burnRates, slo.periodSeconds) : [],
+    burning: counts.period.total > 0 ? burningPairs(ratios, slo.periodSeconds, slo.budgetPpb) : [],
     good: counts.period.good,
     total: counts.period.total,
   }
+}
+
+const badOf = (c: GoodTotal) => Math.min(Math.max(c.total - c.good, 0), c.total)
+
+/** Share of the period's budget spent per hour at the 1h burn, from counts (rounded once). */
+function burnPerHour(hour: GoodTotal, slo: SloDefinition): number {
+  if (!(hour.total > 0)) return 0
+  return round12((badOf(hour) * 1e9 * 3600) / (hour.total * slo.budgetPpb * slo.periodSeconds))
+}
+
+/** Seconds until the remaining budget is gone at the 1h burn, from counts (rounded once). */
+function exhaustionSeconds(period: GoodTotal, hour: GoodTotal, slo: SloDefinition): number | null {
+  if (!(period.total > 0)) return null
+  const allowed = period.total * slo.budgetPpb
+  const left = allowed - badOf(period) * 1e9
+  if (left <= 0) return 0
+  if (!(hour.total > 0) || badOf(hour) === 0) return null
+  // remaining · T / burn = (left / allowed) · T · (hour.total · budget) / bad(hour)
+  return round12(((left / allowed) * slo.periodSeconds * hour.total * slo.budgetPpb) / (badOf(hour) * 1e9))
 }

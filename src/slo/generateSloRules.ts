@@ -1,17 +1,11 @@
 import type { ResolvedConfig } from '../config/schema.ts'
 import type { Conventions } from '../metrics/conventions.ts'
-import {
-  BURN_ALERT_PAIRS,
-  BURN_WINDOWS,
-  type BurnSeverity,
-  SLO_ALERT_NAME,
-  SLO_LABELS,
-  SLO_RULE_NAMES,
-} from './conventions.ts'
+import { burnThresholds, RATIO_ROUNDING } from './burnThresholds.ts'
+import { BURN_WINDOWS, type BurnSeverity, SLO_ALERT_NAME, SLO_LABELS, SLO_RULE_NAMES } from './conventions.ts'
 import { effectiveBuckets, latencyThresholds, mergeSloBuckets } from './effectiveBuckets.ts'
+import { formatPpb } from './exactDecimal.ts'
 import { oneOf, selector } from './promql.ts'
 import { sliQueries, type TenantScope } from './sliQueries.ts'
-import { burnFactor } from './sloMath.ts'
 import { type SloDefinition, type SloModel, sameSlo } from './sloModel.ts'
 
 /** A Prometheus recording rule. */
@@ -194,10 +188,14 @@ function sliRules(v: Variant, options: GenerateSloRulesOptions): RecordingRule[]
 
 function metaRules(v: Variant, options: GenerateSloRulesOptions): RecordingRule[] {
   const labels = seriesLabels(v, options)
-  const budget = String(v.slo.budget)
+  const budget = formatPpb(v.slo.budgetPpb)
   const period = recordedSelector(v, options, SLO_RULE_NAMES.errorRatio(v.slo.period))
   return [
-    { record: SLO_RULE_NAMES.objective, expr: `vector(${v.slo.objective})`, labels },
+    {
+      record: SLO_RULE_NAMES.objective,
+      expr: `vector(${formatPpb(1_000_000_000 - v.slo.budgetPpb)})`,
+      labels,
+    },
     { record: SLO_RULE_NAMES.errorBudget, expr: `vector(${budget})`, labels },
     {
       record: SLO_RULE_NAMES.currentBurnRate,
@@ -211,16 +209,23 @@ function metaRules(v: Variant, options: GenerateSloRulesOptions): RecordingRule[
 
 function alertRules(v: Variant, options: GenerateSloRulesOptions): AlertingRule[] {
   const out: AlertingRule[] = []
-  const windowSeconds = new Map(BURN_WINDOWS.map((w) => [w.name, w.seconds]))
+  const rows = burnThresholds(v.slo.periodSeconds, v.slo.budgetPpb)
+  const budget = formatPpb(v.slo.budgetPpb)
   for (const severity of ['page', 'ticket'] as BurnSeverity[]) {
-    const pairs = BURN_ALERT_PAIRS.filter((p) => p.severity === severity)
-    const clauses = pairs.map((p) => {
-      const factor = burnFactor(p.budgetPercent, windowSeconds.get(p.long)!, v.slo.periodSeconds)
-      const threshold = `(${factor} * ${v.slo.budget})`
-      const long = recordedSelector(v, options, SLO_RULE_NAMES.errorRatio(p.long))
-      const short = recordedSelector(v, options, SLO_RULE_NAMES.errorRatio(p.short))
-      return { text: `(\n  ${long} > ${threshold}\nand\n  ${short} > ${threshold}\n)`, factor, pair: p }
-    })
+    // Ratios are rounded as the in-process comparison rounds them, so both fire at the same boundary.
+    const round = (sel: string) => `round(${sel}, ${RATIO_ROUNDING})`
+    const clauses = rows
+      .filter((r) => r.pair.severity === severity)
+      .map((r) => {
+        const long = round(recordedSelector(v, options, SLO_RULE_NAMES.errorRatio(r.pair.long)))
+        const short = round(recordedSelector(v, options, SLO_RULE_NAMES.errorRatio(r.pair.short)))
+        return {
+          text: `(\n  ${long} > ${r.thresholdText}\nand\n  ${short} > ${r.thresholdText}\n)`,
+          factor: r.factorText,
+          pair: r.pair,
+        }
+      })
+    if (clauses.length === 0) continue
     const tenantRef = v.tenant ?? (options.tenantLabel === true ? '{{ $labels.tenant }}' : '')
     const link = (template: string | undefined) =>
       template?.replaceAll('{slo}', v.slo.name).replaceAll('{tenant}', tenantRef)
@@ -231,7 +236,7 @@ function alertRules(v: Variant, options: GenerateSloRulesOptions): AlertingRule[
       description:
         `${v.slo.description} over ${v.slo.period}. ` +
         `Fires when the error ratio over ${clauses.map((c) => `${c.pair.long}&${c.pair.short} > ${c.factor}×`).join(' or ')} the ` +
-        `${v.slo.budget} budget (${severity}).`,
+        `${budget} budget (${severity}).`,
     }
     const runbook = link(options.runbookUrl)
     const dashboard = link(options.dashboardUrl)

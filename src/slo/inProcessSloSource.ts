@@ -197,6 +197,8 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
     return { good: stored.good + mem.good, total: stored.total + mem.total }
   }
 
+  const windowEnd = (nowMs: number) => Math.floor(nowMs / bucketMs) * bucketMs + bucketMs
+
   const flush = singleFlight(async () => {
     if (pending.size === 0) return
     flushing = pending
@@ -234,9 +236,10 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
       else compiled.delete(tenant)
     },
     flush,
+    windowEnd,
     async counts(tenant, slo, nowMs): Promise<WindowCounts> {
       // Windows end with the current (partial) bucket: [end − w, end).
-      const end = Math.floor(nowMs / bucketMs) * bucketMs + bucketMs
+      const end = windowEnd(nowMs)
       const entries = await Promise.all(
         BURN_WINDOWS.map(
           async (w) => [w.name, await sum(tenant, slo.name, end - w.seconds * 1000, end)] as const,

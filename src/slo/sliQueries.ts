@@ -21,7 +21,7 @@ export interface SliQueryOptions {
 
 /** PromQL for one SLO's SLI. */
 export interface SliQueries {
-  /** Error ratio over a window (`5m`, `30d`): bad rate / total rate; 0 (not "no data") without errors. */
+  /** Error ratio over a window (`5m`, `30d`): bad rate / total rate; 0 (not "no data", not NaN) without errors or traffic. */
   errorRatio(window: string): string
   /** Bad events in a window (`sum(increase(…))`). */
   badIncrease(window: string): string
@@ -84,7 +84,9 @@ export function sliQueries(
         ? `(${badOf(fn, w)} or 0 * ${totalOf(fn, w)})`
         : `(${badOf(fn, w)} or on() vector(0))`
   return {
-    errorRatio: (w) => `${filled('rate', w)}\n/\n${totalOf('rate', w)}`,
+    // An idle window (total rate 0) is ratio 0, not 0/0 = NaN: the division keeps windows with traffic only.
+    errorRatio: (w) =>
+      `(\n  ${filled('rate', w)}\n/\n  (${totalOf('rate', w)} > 0)\n)\nor\n0 * ${totalOf('rate', w)}`,
     badIncrease: (w) => filled('increase', w),
     totalIncrease: (w) => totalOf('increase', w),
   }

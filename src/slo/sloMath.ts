@@ -1,5 +1,5 @@
 /**
- * The error-budget arithmetic of PROTOCOLS.md §8, as small pure functions. Zero traffic is never an error:
+ * The error-budget arithmetic, as small pure functions. Zero traffic is never an error:
  * no requests means nothing failed (error ratio 0, compliance 1, burn 0), so it can never raise an alarm.
  */
 
@@ -30,7 +30,44 @@ export function errorRatio(counts: GoodTotal): number {
  * compliance({ good: 995, total: 1000 }) // 0.995
  */
 export function compliance(counts: GoodTotal): number {
-  return round12(1 - errorRatio(counts))
+  return round12(1 - rawErrorRatio(counts))
+}
+
+/**
+ * The unrounded error ratio `(total − good) / total` clamped to [0, 1] (0 without traffic): what burn-rate
+ * comparisons use, rounded the way the generated rules round.
+ *
+ * @example
+ * rawErrorRatio({ good: 2, total: 3 }) // 0.3333333333333333
+ */
+export function rawErrorRatio(counts: GoodTotal): number {
+  if (!(counts.total > 0)) return 0
+  return Math.min(Math.max((counts.total - counts.good) / counts.total, 0), 1)
+}
+
+/**
+ * Burn rate from counts and a budget in parts per billion, rounded once: `bad / (total · budget)`.
+ *
+ * @example
+ * burnRateOf({ good: 9856, total: 10000 }, 1_000_000) // 14.4
+ */
+export function burnRateOf(counts: GoodTotal, budgetPpb: number): number {
+  if (!(counts.total > 0) || !(budgetPpb > 0)) return 0
+  const bad = Math.min(Math.max(counts.total - counts.good, 0), counts.total)
+  return round12((bad * 1e9) / (counts.total * budgetPpb))
+}
+
+/**
+ * Share of the budget left from the period's counts, rounded once: `(total · budget − bad) / (total · budget)`.
+ *
+ * @example
+ * budgetRemainingOf({ good: 9995, total: 10000 }, 1_000_000) // 0.5
+ */
+export function budgetRemainingOf(counts: GoodTotal, budgetPpb: number): number {
+  if (!(counts.total > 0) || !(budgetPpb > 0)) return 1
+  const bad = Math.min(Math.max(counts.total - counts.good, 0), counts.total)
+  const allowed = counts.total * budgetPpb
+  return round12((allowed - bad * 1e9) / allowed)
 }
 
 /**
@@ -75,17 +112,6 @@ export function timeToExhaustion(remaining: number, rate: number, periodSeconds:
   if (remaining <= 0) return 0
   if (!(rate > 0)) return null
   return round12((remaining * periodSeconds) / rate)
-}
-
-/**
- * The burn factor of a multi-window row: spending `budgetPercent` % of the budget within `longSeconds`
- * of a period `periodSeconds` — `X/100 · T / w`. 14.4 for (2 %, 1h, 30d).
- *
- * @example
- * burnFactor(2, 3600, 30 * 86400) // 14.4
- */
-export function burnFactor(budgetPercent: number, longSeconds: number, periodSeconds: number): number {
-  return round12(((budgetPercent / 100) * periodSeconds) / longSeconds)
 }
 
 /**

@@ -5,7 +5,7 @@ import type { SloKind } from './sloSpec.ts'
  *
  * @example
  * // from { name: 'latency-p95', kind: 'latency', objective: 95, threshold: '300ms' }
- * { name: 'latency-p95', kind: 'latency', objective: 0.95, objectivePercent: 95, budget: 0.05,
+ * { name: 'latency-p95', kind: 'latency', objective: 0.95, objectivePercent: 95, budget: 0.05, budgetPpb: 50000000,
  *   period: '30d', periodSeconds: 2592000, thresholdSeconds: 0.3, routes: undefined, methods: undefined,
  *   errorStatuses: [], description: 'p95 ≤ 300ms' }
  */
@@ -18,6 +18,8 @@ export interface SloDefinition {
   readonly objectivePercent: number
   /** Error budget as a ratio: `1 − objective` (0.001). */
   readonly budget: number
+  /** Error budget in parts per billion, an integer (1 000 000 for 0.001): exact arithmetic and rule text. */
+  readonly budgetPpb: number
   /** Period as a Prometheus duration (`30d`). */
   readonly period: string
   readonly periodSeconds: number

@@ -3,6 +3,7 @@ import type { SloMeasurement } from '../store/repositories/sloMeasurementsReposi
 import { resolveTenantSlos } from './buildSloModel.ts'
 import { latencyThresholds, mergeSloBuckets } from './effectiveBuckets.ts'
 import { evaluateSlo, type SloFigures } from './evaluateSlo.ts'
+import { budgetRemainingOf } from './sloMath.ts'
 import { type SloDefinition, type SloModel, sloForTenant } from './sloModel.ts'
 import type { SloPersistence } from './sloPersistence.ts'
 import type { SloSource } from './sloSource.ts'
@@ -173,18 +174,24 @@ export function createSloService(options: SloServiceOptions): SloService {
       const out = await Promise.all(
         list.map(async (slo): Promise<SloBurndown> => {
           const periodMs = slo.periodSeconds * 1000
-          const stepMs = Math.max(Math.floor(periodMs / points), 1000)
-          const from = at - stepMs * points
+          // Steps tile the period window the figures use, so the last point is the figures' remaining budget.
+          let n = Math.max(Math.min(Math.trunc(points), 1000), 1)
+          while (periodMs % n !== 0) n--
+          const stepMs = periodMs / n
+          const end = source.windowEnd?.(at) ?? at
           const [steps, counts] = await Promise.all([
-            source.steps(tenant, slo, from, at, stepMs),
+            source.steps(tenant, slo, end - periodMs, end, stepMs),
             source.counts(tenant, slo, at),
           ])
-          const total = steps.reduce((s, x) => s + x.total, 0)
-          const allowedBad = slo.budget * total
+          // Remaining budget after each step against the whole window's allowance (a burndown from 1).
+          const total = steps.reduce((sum, x) => sum + x.total, 0)
           let bad = 0
           const series: BurndownPoint[] = steps.map((s) => {
             bad += Math.max(s.total - s.good, 0)
-            return { t: s.start + stepMs, remaining: allowedBad > 0 ? round(1 - bad / allowedBad) : 1 }
+            return {
+              t: s.start + stepMs,
+              remaining: budgetRemainingOf({ good: total - bad, total }, slo.budgetPpb),
+            }
           })
           return {
             slo: slo.name,
@@ -202,10 +209,6 @@ export function createSloService(options: SloServiceOptions): SloService {
       return out
     },
   }
-}
-
-function round(n: number): number {
-  return Number(n.toPrecision(12))
 }
 
 /** Whether an error is one of the SLO area's coded validation errors (→ 422 in the API). */

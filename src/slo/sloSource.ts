@@ -29,6 +29,11 @@ export interface SloSource {
     toMs: number,
     stepMs: number,
   ): Promise<StepCounts[]>
+  /**
+   * Where the windows of `counts(…, nowMs)` end (the in-process source ends them with the current bucket).
+   * Default: `nowMs`. The burndown covers the same period window, so its last point is the period's figure.
+   */
+  windowEnd?(nowMs: number): number
   /** Tenants that had traffic recently (for the evaluator). */
   tenants(nowMs: number): Promise<string[]>
 }

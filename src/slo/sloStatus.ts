@@ -1,5 +1,5 @@
-import { BURN_ALERT_PAIRS, BURN_WINDOWS, type BurnAlertPair, type BurnSeverity } from './conventions.ts'
-import { burnFactor } from './sloMath.ts'
+import { burnThresholds, roundRatio } from './burnThresholds.ts'
+import type { BurnSeverity } from './conventions.ts'
 
 /** The state of an SLO: `critical` when a page pair burns, `warning` for a ticket pair. */
 export type SloStatus = 'ok' | 'warning' | 'critical' | 'exhausted'
@@ -16,8 +16,10 @@ export interface BurningPair {
 
 /** Inputs of {@link sloStatus}. */
 export interface SloStatusInput {
-  /** Burn rate per standard window name (`5m` … `3d`); a missing window counts as 0. */
-  readonly burnRates: Readonly<Record<string, number>>
+  /** Error ratio per standard window name (`5m` … `3d`); a missing window counts as 0. */
+  readonly errorRatios: Readonly<Record<string, number>>
+  /** Error budget in parts per billion (`SloDefinition.budgetPpb`). */
+  readonly budgetPpb: number
   /** Remaining budget over the period (1 = untouched, ≤ 0 = spent). */
   readonly remaining: number
   /** Events in the period; without any, the SLO is `ok` whatever else is passed. */
@@ -25,33 +27,32 @@ export interface SloStatusInput {
   readonly periodSeconds: number
 }
 
-const WINDOW_SECONDS = new Map(BURN_WINDOWS.map((w) => [w.name, w.seconds]))
-
 /**
- * Which multi-window rows are burning: both the long and the short window's burn rate strictly above the row's
- * factor (computed for the SLO's period). Rows whose windows are missing burn at 0.
+ * Which multi-window rows of the period are burning: both the long and the short window's error ratio, rounded
+ * as the generated rules round it (`round(ratio, 1e-12)`), strictly above the row's threshold (`factor · budget`,
+ * see `burnThresholds`). Rows whose windows are missing burn at 0.
  *
  * @example
- * burningPairs({ '1h': 15, '5m': 20 }, 30 * 86400) // [{ severity: 'page', long: '1h', short: '5m', factor: 14.4, … }]
+ * burningPairs({ '1h': 0.015, '5m': 0.02 }, 30 * 86400, 1_000_000) // [{ severity: 'page', long: '1h', short: '5m', factor: 14.4, … }]
  */
 export function burningPairs(
-  burnRates: Readonly<Record<string, number>>,
+  errorRatios: Readonly<Record<string, number>>,
   periodSeconds: number,
-  pairs: readonly BurnAlertPair[] = BURN_ALERT_PAIRS,
+  budgetPpb: number,
 ): BurningPair[] {
   const out: BurningPair[] = []
-  for (const pair of pairs) {
-    const factor = burnFactor(pair.budgetPercent, WINDOW_SECONDS.get(pair.long)!, periodSeconds)
-    const longRate = burnRates[pair.long] ?? 0
-    const shortRate = burnRates[pair.short] ?? 0
-    if (longRate > factor && shortRate > factor) {
+  const budget = budgetPpb / 1e9
+  for (const row of burnThresholds(periodSeconds, budgetPpb)) {
+    const long = roundRatio(errorRatios[row.pair.long] ?? 0)
+    const short = roundRatio(errorRatios[row.pair.short] ?? 0)
+    if (long > row.threshold && short > row.threshold) {
       out.push({
-        severity: pair.severity,
-        long: pair.long,
-        short: pair.short,
-        factor,
-        longBurnRate: longRate,
-        shortBurnRate: shortRate,
+        severity: row.pair.severity,
+        long: row.pair.long,
+        short: row.pair.short,
+        factor: row.factor,
+        longBurnRate: Number((long / budget).toPrecision(12)),
+        shortBurnRate: Number((short / budget).toPrecision(12)),
       })
     }
   }
@@ -64,12 +65,12 @@ export function burningPairs(
  * period → `ok`.
  *
  * @example
- * sloStatus({ burnRates: { '1d': 4, '2h': 5 }, remaining: 0.6, periodTotal: 1e6, periodSeconds: 2592000 }) // 'warning'
+ * sloStatus({ errorRatios: { '1d': 0.004, '2h': 0.005 }, budgetPpb: 1_000_000, remaining: 0.6, periodTotal: 1e6, periodSeconds: 2592000 }) // 'warning'
  */
 export function sloStatus(input: SloStatusInput): SloStatus {
   if (!(input.periodTotal > 0)) return 'ok'
   if (input.remaining <= 0) return 'exhausted'
-  const burning = burningPairs(input.burnRates, input.periodSeconds)
+  const burning = burningPairs(input.errorRatios, input.periodSeconds, input.budgetPpb)
   if (burning.some((b) => b.severity === 'page')) return 'critical'
   if (burning.length > 0) return 'warning'
   return 'ok'

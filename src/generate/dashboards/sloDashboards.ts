@@ -1,4 +1,5 @@
 import { BURN_ALERT_PAIRS, SLO_LABELS, SLO_RULE_NAMES } from '../../slo/conventions.ts'
+import { formatPpb } from '../../slo/exactDecimal.ts'
 import { type Matcher, oneOf, selector } from '../../slo/promql.ts'
 import type { SloDefinition } from '../../slo/sloModel.ts'
 import {
@@ -62,10 +63,10 @@ function sloDashboard(model: GenerateModel, name: string): DashboardSpec {
               ),
             ]
           : []
-      parts.push(`${rec(metric, except)} / ${base.budget}`)
+      parts.push(`${rec(metric, except)} / ${formatPpb(base.budgetPpb)}`)
     }
     for (const [tenant, def] of overrides)
-      parts.push(`${rec(metric, [oneOf(SLO_LABELS.tenant, [tenant])])} / ${def.budget}`)
+      parts.push(`${rec(metric, [oneOf(SLO_LABELS.tenant, [tenant])])} / ${formatPpb(def.budgetPpb)}`)
     return parts.length === 1 ? parts[0]! : parts.map((x) => `(${x})`).join('\nor\n')
   }
   const windows = [...new Set(BURN_ALERT_PAIRS.flatMap((p) => [p.short, p.long]))]

@@ -29,41 +29,59 @@ function rule(rules: ReturnType<typeof generateSloRules>, group: string, name: s
   return found[index] as RecordingRule & AlertingRule
 }
 
+// An error-ratio rule: bad / total where there is traffic, 0 for an idle window (never 0/0).
+const ratio = (bad: string, total: string) => `(\n  ${bad}\n/\n  (${total} > 0)\n)\nor\n0 * ${total}`
+
 const exprs: [string, Parameters<typeof generateSloRules>[1], string, string, string][] = [
   [
     'prometheus availability fills "no errors" with 0',
     { service: 'identity' },
     'lookout-slo-sli-identity-availability',
     'slo:sli_error:ratio_rate5m',
-    '(sum(rate(http_requests_total{status=~"5.."}[5m])) or on() vector(0))\n/\nsum(rate(http_requests_total[5m]))',
+    ratio(
+      '(sum(rate(http_requests_total{status=~"5.."}[5m])) or on() vector(0))',
+      'sum(rate(http_requests_total[5m]))',
+    ),
   ],
   [
     'otel availability counts through the duration histogram',
     { conventions: 'otel', selector: { job: 'identity' } },
     'lookout-slo-sli-availability',
     'slo:sli_error:ratio_rate1h',
-    '(sum(rate(http_server_request_duration_seconds_count{job="identity",http_response_status_code=~"5.."}[1h])) or on() vector(0))\n/\nsum(rate(http_server_request_duration_seconds_count{job="identity"}[1h]))',
+    ratio(
+      '(sum(rate(http_server_request_duration_seconds_count{job="identity",http_response_status_code=~"5.."}[1h])) or on() vector(0))',
+      'sum(rate(http_server_request_duration_seconds_count{job="identity"}[1h]))',
+    ),
   ],
   [
     'prometheus latency subtracts the threshold bucket from the count',
     {},
     'lookout-slo-sli-latency-p95',
     'slo:sli_error:ratio_rate30m',
-    '(sum(rate(http_request_duration_seconds_count{method="GET"}[30m])) - sum(rate(http_request_duration_seconds_bucket{method="GET",le="0.3"}[30m])))\n/\nsum(rate(http_request_duration_seconds_count{method="GET"}[30m]))',
+    ratio(
+      '(sum(rate(http_request_duration_seconds_count{method="GET"}[30m])) - sum(rate(http_request_duration_seconds_bucket{method="GET",le="0.3"}[30m])))',
+      'sum(rate(http_request_duration_seconds_count{method="GET"}[30m]))',
+    ),
   ],
   [
     'an integer threshold matches le="2" and le="2.0", and routes are exact',
     {},
     'lookout-slo-sli-export',
     'slo:sli_error:ratio_rate30d',
-    '(sum(rate(http_request_duration_seconds_count{route="/export.csv"}[30d])) - sum(rate(http_request_duration_seconds_bucket{route="/export.csv",le=~"2(\\\\.0)?"}[30d])))\n/\nsum(rate(http_request_duration_seconds_count{route="/export.csv"}[30d]))',
+    ratio(
+      '(sum(rate(http_request_duration_seconds_count{route="/export.csv"}[30d])) - sum(rate(http_request_duration_seconds_bucket{route="/export.csv",le=~"2(\\\\.0)?"}[30d])))',
+      'sum(rate(http_request_duration_seconds_count{route="/export.csv"}[30d]))',
+    ),
   ],
   [
     'with the tenant label, the default rule aggregates by tenant and excludes overridden tenants',
     { tenantLabel: true },
     'lookout-slo-sli-availability',
     'slo:sli_error:ratio_rate5m',
-    '(sum by (tenant) (rate(http_requests_total{tenant!="acme",status=~"5.."}[5m])) or 0 * sum by (tenant) (rate(http_requests_total{tenant!="acme"}[5m])))\n/\nsum by (tenant) (rate(http_requests_total{tenant!="acme"}[5m]))',
+    ratio(
+      '(sum by (tenant) (rate(http_requests_total{tenant!="acme",status=~"5.."}[5m])) or 0 * sum by (tenant) (rate(http_requests_total{tenant!="acme"}[5m])))',
+      'sum by (tenant) (rate(http_requests_total{tenant!="acme"}[5m]))',
+    ),
   ],
 ]
 for (const [what, options, group, name, expected] of exprs) {
@@ -110,7 +128,7 @@ test('generator: every SLO records the seven windows and its period, then metada
   const page = rule(rules, 'lookout-slo-alerts-identity-availability', 'SloErrorBudgetBurn', 0)
   assert.equal(
     page.expr,
-    '(\n  slo:sli_error:ratio_rate1h{slo="availability",service="identity"} > (14.4 * 0.001)\nand\n  slo:sli_error:ratio_rate5m{slo="availability",service="identity"} > (14.4 * 0.001)\n)\nor\n(\n  slo:sli_error:ratio_rate6h{slo="availability",service="identity"} > (6 * 0.001)\nand\n  slo:sli_error:ratio_rate30m{slo="availability",service="identity"} > (6 * 0.001)\n)',
+    '(\n  round(slo:sli_error:ratio_rate1h{slo="availability",service="identity"}, 1e-12) > 0.0144\nand\n  round(slo:sli_error:ratio_rate5m{slo="availability",service="identity"}, 1e-12) > 0.0144\n)\nor\n(\n  round(slo:sli_error:ratio_rate6h{slo="availability",service="identity"}, 1e-12) > 0.006\nand\n  round(slo:sli_error:ratio_rate30m{slo="availability",service="identity"}, 1e-12) > 0.006\n)',
   )
   assert.deepEqual(page.labels, {
     slo: 'availability',
@@ -171,18 +189,35 @@ test('generator: alerts carry runbook and dashboard links with the SLO and tenan
       ],
     ],
   )
-  assert.match(alerts[2]!.expr, /> \(14\.4 \* 0\.0005\)/)
+  assert.match(alerts[2]!.expr, /> 0\.0072\n/)
 })
 
-test('generator: a 28-day period scales the burn factors (13.44, 5.6, 2.8, 0.933…)', () => {
-  const m = buildSloModel({ slos: [{ name: 'a', kind: 'availability', objective: 99, period: '28d' }] })
-  const [page, ticket] = generateSloRules(m).groups[2]!.rules as AlertingRule[]
-  assert.match(page!.expr, /\(13\.44 \* 0\.01\)[\s\S]*\(5\.6 \* 0\.01\)/)
-  assert.match(ticket!.expr, /\(2\.8 \* 0\.01\)[\s\S]*\(0\.933333333333 \* 0\.01\)/)
-  assert.equal(
-    (generateSloRules(m).groups[0]!.rules[7] as RecordingRule).record,
-    'slo:sli_error:ratio_rate28d',
-  )
+const periodThresholds: [string, string, string[], string[]][] = [
+  ['30d', '99.9', ['0.0144', '0.006'], ['0.003', '0.001']],
+  ['28d', '99.9', ['0.0144', '0.006'], ['0.003', '0.001']],
+  ['7d', '99', ['0.144', '0.06'], ['0.03', '0.01']],
+  ['1d', '99.9', ['0.0144', '0.004'], ['0.001']],
+]
+for (const [period, objective, page, ticket] of periodThresholds) {
+  test(`generator: a ${period} period compares with thresholds ${[...page, ...ticket].join(', ')}`, () => {
+    const m = buildSloModel({
+      slos: [{ name: 'a', kind: 'availability', objective: Number(objective), period }],
+    })
+    const [pageRule, ticketRule] = generateSloRules(m).groups[2]!.rules as AlertingRule[]
+    const thresholds = (expr: string) => [...new Set([...expr.matchAll(/> ([0-9.]+)\n/g)].map((x) => x[1]))]
+    assert.deepEqual(thresholds(pageRule!.expr), page)
+    assert.deepEqual(thresholds(ticketRule!.expr), ticket)
+    const records = generateSloRules(m).groups[0]!.rules.map((r) => (r as RecordingRule).record)
+    assert.ok(records.includes(`slo:sli_error:ratio_rate${period}`))
+  })
+}
+
+test('generator: objectives print as clean decimals (99.999 is vector(0.00001), never float noise)', () => {
+  const m = buildSloModel({ slos: [{ name: 'a', kind: 'availability', objective: 99.999 }] })
+  const meta = generateSloRules(m).groups[1]!.rules.map((r) => r.expr)
+  assert.deepEqual(meta.slice(0, 2), ['vector(0.99999)', 'vector(0.00001)'])
+  const text = sloRulesToYaml(generateSloRules(m))
+  assert.doesNotMatch(text, /99999\d|0{6,}/)
 })
 
 test('generator: frozen buckets without the threshold fail with LOOKOUT_ERR_SLO_BUCKET', () => {

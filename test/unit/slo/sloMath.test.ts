@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { buildSloModel } from '../../../src/slo/buildSloModel.ts'
+import { burnThresholds } from '../../../src/slo/burnThresholds.ts'
 import { evaluateSlo } from '../../../src/slo/evaluateSlo.ts'
 import {
   budgetBurnPerHour,
   budgetRemaining,
-  burnFactor,
   burnRate,
   compliance,
   errorRatio,
@@ -69,41 +69,57 @@ for (const [what, rem, rate, expected] of etas) {
   test(`time to exhaustion: ${what}`, () => assert.equal(timeToExhaustion(rem, rate, MONTH), expected))
 }
 
-test('the burn factors of the multi-window table are 14.4, 6, 3 and 1 for a 30-day period', () => {
-  assert.deepEqual(
-    [
-      burnFactor(2, 3600, MONTH),
-      burnFactor(5, 6 * 3600, MONTH),
-      burnFactor(10, DAY, MONTH),
-      burnFactor(10, 3 * DAY, MONTH),
-    ],
-    [14.4, 6, 3, 1],
-  )
-  assert.equal(burnFactor(2, 3600, 28 * DAY), 13.44)
-})
+const factorTable: [string, number, number[], string[]][] = [
+  ['30 days keeps the workbook factors', MONTH, [14.4, 6, 3, 1], ['0.02', '0.05', '0.1', '0.1']],
+  ['28 days keeps the factors (slightly larger budget shares)', 28 * DAY, [14.4, 6, 3, 1], []],
+  ['7 days keeps the factors', 7 * DAY, [14.4, 6, 3, 1], []],
+  ['1 day caps 6h at the whole budget, 1d at 1, and has no 3d row', DAY, [14.4, 4, 1], []],
+  ['2 days caps 1d at 2', 2 * DAY, [14.4, 6, 2], []],
+]
+for (const [what, period, factors, shares] of factorTable) {
+  test(`burn factors per period: ${what}`, () => {
+    const rows = burnThresholds(period, 1_000_000)
+    assert.deepEqual(
+      rows.map((r) => r.factor),
+      factors,
+    )
+    if (shares.length > 0)
+      assert.deepEqual(
+        rows.map((r) => String(r.budgetFraction)),
+        shares,
+      )
+  })
+}
 
+// Error ratios against a 0.1 % budget (ratio 0.0144 is burn 14.4).
 const statuses: [string, Record<string, number>, number, number, string][] = [
-  ['no burning window is ok', { '5m': 0.5, '1h': 0.5, '3d': 0.9, '6h': 0.9 }, 0.9, 1000, 'ok'],
-  ['1h and 5m both above 14.4 is critical', { '1h': 15, '5m': 20 }, 0.9, 1000, 'critical'],
-  ['1h above 14.4 but 5m recovered is not a page', { '1h': 15, '5m': 2 }, 0.9, 1000, 'ok'],
-  ['6h and 30m above 6 is critical', { '6h': 7, '30m': 8 }, 0.9, 1000, 'critical'],
-  ['1d and 2h above 3 is a warning', { '1d': 4, '2h': 5 }, 0.9, 1000, 'warning'],
-  ['3d and 6h above 1 is a warning', { '3d': 1.2, '6h': 1.5 }, 0.9, 1000, 'warning'],
-  ['a burn exactly at the factor does not fire', { '3d': 1, '6h': 1 }, 0.9, 1000, 'ok'],
+  ['no burning window is ok', { '5m': 0.0005, '1h': 0.0005, '3d': 0.0009, '6h': 0.0009 }, 0.9, 1000, 'ok'],
+  ['1h and 5m both above 14.4 is critical', { '1h': 0.015, '5m': 0.02 }, 0.9, 1000, 'critical'],
+  ['1h above 14.4 but 5m recovered is not a page', { '1h': 0.015, '5m': 0.002 }, 0.9, 1000, 'ok'],
+  ['6h and 30m above 6 is critical', { '6h': 0.007, '30m': 0.008 }, 0.9, 1000, 'critical'],
+  ['1d and 2h above 3 is a warning', { '1d': 0.004, '2h': 0.005 }, 0.9, 1000, 'warning'],
+  ['3d and 6h above 1 is a warning', { '3d': 0.0012, '6h': 0.0015 }, 0.9, 1000, 'warning'],
+  ['a burn exactly at the factor does not fire', { '3d': 0.001, '6h': 0.001 }, 0.9, 1000, 'ok'],
   ['a spent budget is exhausted even without burn', {}, 0, 1000, 'exhausted'],
-  ['exhausted wins over critical', { '1h': 20, '5m': 20 }, -0.2, 1000, 'exhausted'],
-  ['zero traffic is ok whatever the other figures', { '1h': 20, '5m': 20 }, -1, 0, 'ok'],
+  ['exhausted wins over critical', { '1h': 0.02, '5m': 0.02 }, -0.2, 1000, 'exhausted'],
+  ['zero traffic is ok whatever the other figures', { '1h': 0.02, '5m': 0.02 }, -1, 0, 'ok'],
 ]
 for (const [what, rates, rem, total, expected] of statuses) {
   test(`status: ${what}`, () =>
     assert.equal(
-      sloStatus({ burnRates: rates, remaining: rem, periodTotal: total, periodSeconds: MONTH }),
+      sloStatus({
+        errorRatios: rates,
+        budgetPpb: 1_000_000,
+        remaining: rem,
+        periodTotal: total,
+        periodSeconds: MONTH,
+      }),
       expected,
     ))
 }
 
 test('burningPairs names each row that burns with its factor and rates', () => {
-  assert.deepEqual(burningPairs({ '1h': 15, '5m': 20, '3d': 2, '6h': 2 }, MONTH), [
+  assert.deepEqual(burningPairs({ '1h': 0.015, '5m': 0.02, '3d': 0.002, '6h': 0.002 }, MONTH, 1_000_000), [
     { severity: 'page', long: '1h', short: '5m', factor: 14.4, longBurnRate: 15, shortBurnRate: 20 },
     { severity: 'ticket', long: '3d', short: '6h', factor: 1, longBurnRate: 2, shortBurnRate: 2 },
   ])

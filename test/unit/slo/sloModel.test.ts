@@ -70,6 +70,16 @@ const invalid: [string, Parameters<typeof buildSloModel>[0], string][] = [
     'objective',
   ],
   ['an objective of 100', { slos: [{ name: 'a', kind: 'availability', objective: 100 }] }, 'objective'],
+  [
+    'an objective with more than 6 decimals (99.9999999999999 would leave a zero budget)',
+    { slos: [{ name: 'a', kind: 'availability', objective: 99.9999999999999 }] },
+    'objective',
+  ],
+  [
+    'an objective with 7 decimals',
+    { slos: [{ name: 'a', kind: 'availability', objective: 99.1234567 }] },
+    'objective',
+  ],
   ['a latency SLO without threshold', { slos: [{ name: 'a', kind: 'latency', objective: 95 }] }, 'threshold'],
   [
     'an availability SLO with a threshold',
@@ -206,3 +216,19 @@ test('latency thresholds become histogram boundaries unless the buckets are froz
   )
   assert.deepEqual(mergeSloBuckets([0.1, 0.5], [0.3, 0.5], false), [0.1, 0.3, 0.5])
 })
+
+const budgets: [number, number, number][] = [
+  [99.9, 1_000_000, 0.001],
+  [99.999, 10_000, 0.00001],
+  [99.999999, 10, 1e-8],
+  [95, 50_000_000, 0.05],
+  [33.333333, 666_666_670, 0.66666667],
+]
+for (const [objective, ppb, budget] of budgets) {
+  test(`objective ${objective} has a budget of exactly ${ppb} parts per billion (${budget})`, () => {
+    const slo = buildSloModel({ slos: [{ name: 'a', kind: 'availability', objective }] }).defaults[0]!
+    assert.equal(slo.budgetPpb, ppb)
+    assert.equal(slo.budget, budget)
+    assert.equal(slo.objectivePercent, objective)
+  })
+}
