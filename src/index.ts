@@ -48,7 +48,14 @@ export type { Health } from './health/installHealth.ts'
 export type { LookoutPhase, ShutdownHook } from './health/shutdownOrchestrator.ts'
 export type { LifecycleCore, StartInput } from './http/lifecycleCore.ts'
 export type { LifecycleRequest } from './http/lifecycleRequest.ts'
-export type { OperatorIdentity, OpsAuth, OpsRequest, OpsResponse, OpsRoute } from './http/opsRoute.ts'
+export type {
+  OperatorIdentity,
+  OpsAuth,
+  OpsRequest,
+  OpsResponse,
+  OpsRoute,
+  OpsScope,
+} from './http/opsRoute.ts'
 export type { RequestObserver } from './http/requestObserver.ts'
 export { LOGGING_METRIC_NAMES } from './logging/conventions.ts'
 export type { LookoutLogger } from './logging/createLogger.ts'

@@ -25,7 +25,7 @@ const host = process.env.HOST ?? '127.0.0.1'
 const dataDir = process.env.DEMO_DATA_DIR ?? '.lookout'
 mkdirSync(dataDir, { recursive: true })
 
-// The demo generates an operator key when none is configured, and prints it once (it is never logged).
+// The demo generates an operator key when none is configured, and prints it once on stderr (it is never logged).
 const generatedKey = process.env.LOOKOUT_OPERATOR_KEYS ? undefined : randomBytes(24).toString('base64url')
 const db = openIdentityDb(`${dataDir}/identity.db`)
 
@@ -85,7 +85,8 @@ for (const tenant of TENANTS) {
 
 const address = app.server.address()
 const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${typeof address === 'object' && address ? address.port : port}`
-process.stdout.write(
+// The banner goes to stderr: stdout carries only the JSON log lines (a log shipper must never see the key).
+process.stderr.write(
   `${[
     '',
     `  identity-service with Lookout is listening on ${base}`,

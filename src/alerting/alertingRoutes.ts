@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { json, problem } from '../http/opsResponses.ts'
 import type { OpsRequest, OpsRoute } from '../http/opsRoute.ts'
 import { parseJsonBody } from '../http/parseJsonBody.ts'
-import { alertmanagerPayloadSchema } from './alertmanagerPayload.ts'
+import { type AlertmanagerPayload, alertmanagerPayloadSchema } from './alertmanagerPayload.ts'
 import type { AlertsApi } from './alertsApi.ts'
 import { alertRefSchema, fireInputSchema } from './createAlertRouter.ts'
 import { alertFingerprint } from './fingerprint.ts'
@@ -24,7 +24,8 @@ function unavailable() {
 }
 
 /**
- * The alerting ops routes (all operator-authenticated, tenant-scoped where a tenant is in the path):
+ * The alerting ops routes (all operator-authenticated and tenant-scoped: by the path, or for the Alertmanager
+ * receiver by each alert's tenant):
  * config GET/PUT, fire, resolve, acknowledge, history, and the Alertmanager receiver.
  *
  * @example
@@ -42,12 +43,15 @@ export function createAlertingRoutes(
       return unavailable()
     }
   }
+  const alertTenants = (req: OpsRequest, body: AlertmanagerPayload) => {
+    const queryTenant = req.query.get('tenant') ?? undefined
+    return body.alerts.map((a) => a.labels[options.tenantLabel] ?? queryTenant ?? options.defaultTenant)
+  }
   return [
     {
       method: 'GET',
       path: '/observability/alerts/config/:tenant',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       description: "A tenant's alert routing config (secrets masked)",
       handler: async (req) =>
         badTenant(req) ??
@@ -61,8 +65,7 @@ export function createAlertingRoutes(
     {
       method: 'PUT',
       path: '/observability/alerts/config/:tenant',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       bodyLimit: 256 * 1024,
       description: "Replaces a tenant's alert routing config; masked secrets keep the stored ones",
       handler: async (req) => {
@@ -80,8 +83,7 @@ export function createAlertingRoutes(
     {
       method: 'POST',
       path: '/observability/alerts/fire/:tenant',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       bodyLimit: 64 * 1024,
       description: 'Fires an alert for a tenant',
       handler: async (req) => {
@@ -99,8 +101,7 @@ export function createAlertingRoutes(
       (verb): OpsRoute => ({
         method: 'POST',
         path: `/observability/alerts/${verb}/:tenant`,
-        auth: 'operator',
-        tenantParam: 'tenant',
+        scope: { kind: 'tenant', param: 'tenant' },
         bodyLimit: 16 * 1024,
         description: verb === 'resolve' ? 'Resolves an alert' : 'Acknowledges a firing alert',
         handler: async (req) => {
@@ -121,8 +122,7 @@ export function createAlertingRoutes(
     {
       method: 'GET',
       path: '/observability/alerts/history/:tenant',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       description: 'Alert history: events, suppressions and every delivery with its attempts and outcome',
       handler: async (req) => {
         const bad = badTenant(req)
@@ -160,24 +160,25 @@ export function createAlertingRoutes(
     {
       method: 'POST',
       path: '/observability/alerts/alertmanager',
-      auth: 'operator',
+      scope: {
+        kind: 'tenant',
+        source: "each alert's tenant label, else `?tenant=`, else the default tenant",
+        tenants: (req) => {
+          const parsed = parseJsonBody(req, alertmanagerPayloadSchema)
+          return parsed.ok ? alertTenants(req, parsed.value) : parsed.response
+        },
+      },
       bodyLimit: options.bodyLimit,
       description: 'Alertmanager webhook receiver (v4); idempotent per alert fingerprint + status + startsAt',
       handler: async (req) => {
         const parsed = parseJsonBody(req, alertmanagerPayloadSchema)
         if (!parsed.ok) return parsed.response
         const body = parsed.value
-        const queryTenant = req.query.get('tenant') ?? undefined
-        const alerts = body.alerts.map((a) => {
-          const tenant = a.labels[options.tenantLabel] ?? queryTenant ?? options.defaultTenant
-          return { a, tenant }
-        })
+        const tenants = alertTenants(req, body)
+        const alerts = body.alerts.map((a, i) => ({ a, tenant: tenants[i]! }))
         for (const { tenant } of alerts) {
           if (!TENANT.test(tenant))
             return problem(422, 'invalid_tenant', `tenant "${tenant.slice(0, 40)}" is invalid`)
-          if (req.operator?.tenant !== undefined && req.operator.tenant !== tenant) {
-            return problem(403, 'forbidden', 'this key is restricted to another tenant')
-          }
         }
         let processed = 0
         let duplicates = 0

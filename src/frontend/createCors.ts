@@ -62,7 +62,7 @@ export function createCors(options: CorsOptions): Cors {
       return {
         method: 'OPTIONS',
         path,
-        auth: 'public',
+        scope: { kind: 'public' },
         bodyLimit: 1024,
         // Preflights are cheap and cached by browsers (max-age); the limit only stops floods.
         rateLimit: { perMinute: 600, burst: 150 },

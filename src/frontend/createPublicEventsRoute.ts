@@ -47,7 +47,7 @@ export function createPublicEventsRoute(options: PublicEventsOptions): OpsRoute 
   return {
     method: 'POST',
     path: options.path,
-    auth: 'public',
+    scope: { kind: 'public' },
     bodyLimit: options.bodyLimit,
     rateLimit: options.rateLimit,
     description: 'Public product events (allow-listed catalog; PII refused)',

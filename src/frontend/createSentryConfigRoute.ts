@@ -40,7 +40,7 @@ export function createSentryConfigRoute(
   return {
     method: 'GET',
     path: FRONTEND_ROUTES.sentryConfig,
-    auth: 'public',
+    scope: { kind: 'public' },
     // Browsers cache the answer (max-age + ETag); the limit only stops floods.
     rateLimit: { perMinute: 600, burst: 150 },
     description: 'Public Sentry config for browser apps (DSN, environment, release, sample rates, tunnel)',

@@ -1,3 +1,4 @@
+import { context, ROOT_CONTEXT } from '@opentelemetry/api'
 import { lazyRequire } from '../shared/lazyRequire.ts'
 import { PASSED_BACK_HEADERS, type TunnelOutcome } from './conventions.ts'
 
@@ -41,11 +42,14 @@ const MAX_PASSED_BODY = 16_384
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 // Loaded when a tunnel is created, not when Lookout is imported (see lazyRequire).
 const undici = lazyRequire<typeof import('undici')>('undici')
+const otelCore = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core')
 
 /**
  * The tunnel's upstream client: its own undici `Agent` (so closing it never touches the app's connections), no
  * redirects followed (undici's `request` never follows them; a 3xx becomes a 502), no client headers — only
- * `content-type: application/x-sentry-envelope` and a user agent — and a hard timeout.
+ * `content-type: application/x-sentry-envelope`, a user agent and the caller's `headers` — and a hard timeout.
+ * Each send runs outside the browser request's context with tracing suppressed, so outbound instrumentation
+ * adds no `traceparent`, `baggage` or request id from the client to the upstream call.
  *
  * @example
  * const forwarder = createSentryForwarder({ timeoutMs: 10_000 })
@@ -54,6 +58,7 @@ const undici = lazyRequire<typeof import('undici')>('undici')
  */
 export function createSentryForwarder(options: SentryForwarderOptions): SentryForwarder {
   const { Agent, request } = undici()
+  const detached = otelCore().suppressTracing(ROOT_CONTEXT)
   const agent = new Agent({
     connect: { timeout: options.timeoutMs },
     headersTimeout: options.timeoutMs,
@@ -65,17 +70,19 @@ export function createSentryForwarder(options: SentryForwarderOptions): SentryFo
   return {
     async forward(url, body, headers) {
       try {
-        const res = await request(url, {
-          dispatcher: agent,
-          method: 'POST',
-          body,
-          headers: {
-            ...headers,
-            'content-type': 'application/x-sentry-envelope',
-            'user-agent': 'lookout-sentry-tunnel',
-          },
-          signal: AbortSignal.timeout(options.timeoutMs),
-        })
+        const res = await context.with(detached, () =>
+          request(url, {
+            dispatcher: agent,
+            method: 'POST',
+            body,
+            headers: {
+              ...headers,
+              'content-type': 'application/x-sentry-envelope',
+              'user-agent': 'lookout-sentry-tunnel',
+            },
+            signal: AbortSignal.timeout(options.timeoutMs),
+          }),
+        )
         const passed: Record<string, string> = {}
         for (const name of PASSED_BACK_HEADERS) {
           const value = res.headers[name]

@@ -67,7 +67,7 @@ const LOG_LEVEL: Readonly<Record<ReportLevel, 'warn' | 'info'>> = {
 /**
  * `POST /observability/sentry/report`: a lightweight error report for apps that do not run the Sentry SDK.
  * Validated (422 with each problem), redacted by the shared redactor (query strings and fragments are dropped
- * from `url` first), logged as one `frontend_error` event, counted in `lookout_frontend_errors_total{app,kind}`,
+ * from `url` first; a tag key the redactor would change is renamed `redacted_<n>`), logged as one `frontend_error` event, counted in `lookout_frontend_errors_total{app,kind}`,
  * and forwarded to Sentry off the request path when a server DSN is set. Answers 202.
  *
  * @example
@@ -80,7 +80,7 @@ export function createSentryReportRoute(options: SentryReportOptions): OpsRoute 
   return {
     method: 'POST',
     path: FRONTEND_ROUTES.sentryReport,
-    auth: 'public',
+    scope: { kind: 'public' },
     bodyLimit: options.bodyLimit,
     rateLimit: options.rateLimit,
     description: 'Lightweight front-end error report (redacted, logged, counted)',
@@ -136,9 +136,12 @@ function redactTags(
   if (tags === undefined) return out
   // Key-based redaction first (a tag named `email` or `token` loses its value), then value patterns.
   const byKey = redactor.redact({ ...tags }) as Record<string, unknown>
+  let renamed = 0
   for (const key of Object.keys(tags)) {
     const value = byKey?.[key]
-    out[key] = redactor.redactString(typeof value === 'string' ? value : String(value ?? ''))
+    // A key is client text too: one that holds something the redactor would hide is replaced by a neutral name.
+    const safeKey = redactor.redactString(key) === key ? key : `redacted_${++renamed}`
+    out[safeKey] = redactor.redactString(typeof value === 'string' ? value : String(value ?? ''))
   }
   return out
 }

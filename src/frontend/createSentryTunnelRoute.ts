@@ -51,7 +51,7 @@ export function createSentryTunnelRoute(options: SentryTunnelOptions): OpsRoute 
   return {
     method: 'POST',
     path: FRONTEND_ROUTES.sentryEnvelope,
-    auth: 'public',
+    scope: { kind: 'public' },
     bodyLimit: options.envelopeLimit,
     rateLimit: options.rateLimit,
     description: 'Sentry envelope tunnel (allow-listed DSNs only)',

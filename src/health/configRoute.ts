@@ -19,8 +19,13 @@ export interface ConfigRouteSource {
   readonly config: ResolvedConfig
   /** Endpoints of the registered health checks, by check name. */
   checkEndpoints(): readonly { readonly name: string; readonly endpoint: string | undefined }[]
-  /** The mounted ops routes (method, path, auth). */
-  routes(): readonly { readonly method: string; readonly path: string; readonly auth: string }[]
+  /** The mounted ops routes (method, path, auth, scope). */
+  routes(): readonly {
+    readonly method: string
+    readonly path: string
+    readonly auth: string
+    readonly scope: string
+  }[]
 }
 
 let lookoutVersion: string | undefined
@@ -50,7 +55,7 @@ export function createConfigRoute(source: ConfigRouteSource): OpsRoute {
   return {
     method: 'GET',
     path: CONFIG_ROUTE_PATH,
-    auth: 'operator',
+    scope: { kind: 'global' },
     description: 'resolved configuration (secrets masked), versions, features, dependency hosts',
     handler: function observabilityConfig() {
       const dependencies: DependencyEndpoint[] = []

@@ -1,5 +1,6 @@
 import type { LookoutHost } from '../core/lookoutHost.ts'
 import type { AdmissionRejection } from '../http/lifecycleCore.ts'
+import { authOf } from '../http/opsRoute.ts'
 import { type CheckRegistry, createCheckRegistry } from './checkRegistry.ts'
 import { eventLoopDelayCheck } from './checks/eventLoopDelayCheck.ts'
 import { memoryCheck } from './checks/memoryCheck.ts'
@@ -130,7 +131,12 @@ export function installHealth(
       config: lookout.config,
       checkEndpoints: () => checks.definitions().map((c) => ({ name: c.name, endpoint: c.endpoint })),
       routes: () =>
-        lookout.routes.map((m) => ({ method: m.route.method, path: m.route.path, auth: m.route.auth })),
+        lookout.routes.map((m) => ({
+          method: m.route.method,
+          path: m.route.path,
+          auth: authOf(m.route.scope),
+          scope: m.route.scope.kind,
+        })),
     }),
   )
 

@@ -34,7 +34,7 @@ export interface ProbePaths {
  * - ready — critical checks pass, start-up is done, not shedding load, not shutting down; else 503;
  * - startup — 200 once start-up work is done, 503 before;
  * - detailed — every check with latency and time, `warn` for degraded non-critical checks; error details
- *   (`output`) only for callers presenting an operator key.
+ *   (`output`) only for callers presenting an operator key without a tenant scope.
  *
  * All answer `application/health+json` from cached results; a probe waits at most `probeBudgetMs`, and only
  * before the first results exist. GET routes answer HEAD too (the adapters mount it).
@@ -57,7 +57,8 @@ export function createProbeRoutes(state: ProbeState, paths: ProbePaths): OpsRout
   const report = (criticalOnly: boolean) =>
     async function healthProbe(req: OpsRequest): Promise<OpsResponse> {
       await state.checks.ensureFresh(state.probeBudgetMs)
-      const details = req.operator !== undefined
+      // Check outputs describe the whole service: only keys without a tenant scope see them.
+      const details = req.operator !== undefined && req.operator.tenant === undefined
       const blockers: string[] = []
       if (state.stopping()) blockers.push('shutting down')
       else if (!state.started()) blockers.push('starting')
@@ -78,7 +79,8 @@ export function createProbeRoutes(state: ProbeState, paths: ProbePaths): OpsRout
     }
   const routes: OpsRoute[] = []
   const add = (list: readonly string[], description: string, handler: OpsRoute['handler']) => {
-    for (const path of list) routes.push({ method: 'GET', path, auth: 'public', description, handler })
+    for (const path of list)
+      routes.push({ method: 'GET', path, scope: { kind: 'public' }, description, handler })
   }
   add(paths.live, 'liveness probe (process only)', live)
   add(paths.ready, 'readiness probe (critical checks, load, shutdown)', report(true))

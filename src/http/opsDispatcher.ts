@@ -3,13 +3,13 @@ import { LOOKOUT_METRIC_NAMES } from '../metrics/conventions.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
 import { createOperatorAuth, type OperatorKey } from './operatorAuth.ts'
 import { problem } from './opsResponses.ts'
-import type { OpsRequest, OpsResponse, OpsRoute } from './opsRoute.ts'
+import type { OpsRequest, OpsResponse, OpsRoute, OpsScope } from './opsRoute.ts'
 import { createRateLimiter } from './rateLimiter.ts'
 
 /** A route ready to mount: the definition plus its guarded handler. */
 export interface MountedOpsRoute {
   readonly route: OpsRoute
-  /** Runs auth, tenant scope, rate limit, then the handler; turns any throw into a bare 500. Never rejects. */
+  /** Runs auth, scope, rate limit, then the handler; turns any throw into a bare 500. Never rejects. */
   readonly handle: (req: Omit<OpsRequest, 'operator'>) => Promise<OpsResponse>
 }
 
@@ -22,9 +22,10 @@ export interface OpsDispatcherOptions {
 }
 
 /**
- * Guards ops routes once, for every adapter: operator keys (401 without / with a wrong key, 403 for another
- * tenant's resources), per-client rate limits (429 + `Retry-After`, counted in `lookout_rate_limited_total`),
- * and a last-resort 500 that says nothing about the failure.
+ * Guards ops routes once, for every adapter, by the scope each route declares: operator keys (401 without / with
+ * a wrong key; 403 for a tenant-scoped key on a global route or on another tenant's resources), rate limits per
+ * operator key or else per client IP (429 + `Retry-After`, counted in `lookout_rate_limited_total`), and a
+ * last-resort 500 that says nothing about the failure.
  *
  * @example
  * const ops = createOpsDispatcher({ keys: config.operator.keys, registry })
@@ -45,8 +46,15 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
     authenticate: auth.authenticate,
     mount(route) {
       if (!route.path.startsWith('/')) throw routeInvalidError(route.path, 'path must start with "/"')
-      if (route.tenantParam !== undefined && !route.path.includes(`:${route.tenantParam}`)) {
-        throw routeInvalidError(route.path, `tenantParam "${route.tenantParam}" is not a path parameter`)
+      const scope = route.scope as OpsScope | undefined
+      if (scope === undefined || !SCOPE_KINDS.has(scope.kind)) {
+        throw routeInvalidError(route.path, 'scope must be public, global or tenant')
+      }
+      if (scope.kind === 'tenant' && 'param' in scope && !route.path.split('/').includes(`:${scope.param}`)) {
+        throw routeInvalidError(route.path, `tenant parameter "${scope.param}" is not a path parameter`)
+      }
+      if (scope.kind === 'tenant' && !('param' in scope) && typeof scope.tenants !== 'function') {
+        throw routeInvalidError(route.path, 'a tenant scope names a path parameter or reads its tenants')
       }
       const limiter = route.rateLimit ? createRateLimiter(route.rateLimit) : undefined
       const limitedChild = limiter ? limited?.labels(route.path) : undefined
@@ -55,26 +63,23 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
         async handle(req) {
           try {
             const operator = auth.authenticate(req.headers)
-            if (route.auth === 'operator') {
+            if (scope.kind !== 'public') {
               if (operator === undefined) {
                 return problem(
                   401,
                   'unauthorized',
                   'a valid operator key is required (Authorization: Bearer <key>)',
                   undefined,
-                  {
-                    'www-authenticate': 'Bearer realm="lookout"',
-                  },
+                  { 'www-authenticate': 'Bearer realm="lookout"' },
                 )
               }
-              if (route.tenantParam !== undefined && operator.tenant !== undefined) {
-                if (req.params[route.tenantParam] !== operator.tenant) {
-                  return problem(403, 'forbidden', 'this key is restricted to another tenant')
-                }
-              }
+              const denied =
+                operator.tenant === undefined ? undefined : tenantDenial(scope, req, operator.tenant)
+              if (denied !== undefined) return denied
             }
-            if (limiter !== undefined && operator === undefined) {
-              const wait = limiter.take(req.clientIp)
+            if (limiter !== undefined) {
+              // Per key when one is presented, so a key cannot hide behind many addresses nor share an IP's bucket.
+              const wait = limiter.take(operator === undefined ? req.clientIp : `key#${operator.keyIndex}`)
               if (wait > 0) {
                 limitedChild?.inc()
                 return problem(429, 'rate_limited', 'too many requests; retry later', undefined, {
@@ -95,4 +100,31 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
       }
     },
   }
+}
+
+const SCOPE_KINDS = new Set(['public', 'global', 'tenant'])
+
+function isTenantList(value: readonly string[] | OpsResponse): value is readonly string[] {
+  return Array.isArray(value)
+}
+
+/** Why a tenant-scoped key may not call this route with this request, or `undefined` when it may. */
+function tenantDenial(
+  scope: Exclude<OpsScope, { kind: 'public' }>,
+  req: Omit<OpsRequest, 'operator'>,
+  tenant: string,
+): OpsResponse | undefined {
+  if (scope.kind === 'global') {
+    return problem(403, 'forbidden', 'this route is not scoped to a tenant; use a key without a tenant scope')
+  }
+  if ('param' in scope) {
+    return req.params[scope.param] === tenant
+      ? undefined
+      : problem(403, 'forbidden', 'this key is restricted to another tenant')
+  }
+  const tenants = scope.tenants({ ...req, operator: undefined })
+  if (!isTenantList(tenants)) return tenants
+  return tenants.every((t) => t === tenant)
+    ? undefined
+    : problem(403, 'forbidden', 'this key is restricted to another tenant')
 }

@@ -1,7 +1,33 @@
 import type { IncomingHttpHeaders } from 'node:http'
 
-/** Who may call an ops route. `operator` requires a bearer operator key (DESIGN.md security model). */
+/**
+ * Who may call an ops route, declared where the route is defined and enforced by the dispatcher:
+ *
+ * - `public` — anyone; no operator key is needed (the route may check a credential of its own, named in `guard`);
+ * - `global` — an operator key without a tenant restriction; tenant-scoped keys get 403;
+ * - `tenant` with `param` — an operator key for the tenant named by that path parameter (or a global key);
+ * - `tenant` with `tenants` — the tenants a request acts on are read from it (its body); a tenant-scoped key gets
+ *   403 unless every one is its tenant, and the route's own 4xx when they cannot be read.
+ */
+export type OpsScope =
+  | { readonly kind: 'public'; readonly guard?: string | undefined }
+  | { readonly kind: 'global' }
+  | { readonly kind: 'tenant'; readonly param: string }
+  | {
+      readonly kind: 'tenant'
+      /** Where the tenants come from, for docs (`body`). */
+      readonly source: string
+      /** Every tenant the request acts on, or the 4xx a malformed request gets (as the handler would answer). */
+      readonly tenants: (req: OpsRequest) => readonly string[] | OpsResponse
+    }
+
+/** How a route authenticates, derived from its scope: `public` routes need no key, the others an operator key. */
 export type OpsAuth = 'public' | 'operator'
+
+/** The authentication a scope demands. */
+export function authOf(scope: OpsScope): OpsAuth {
+  return scope.kind === 'public' ? 'public' : 'operator'
+}
 
 /** An authenticated operator: which key (by index, never the key) and its tenant scope. */
 export interface OperatorIdentity {
@@ -21,7 +47,7 @@ export interface OpsRequest {
   /** Raw body bytes (already capped at the route's `bodyLimit`), or `undefined` for bodiless methods. */
   readonly body: Buffer | undefined
   readonly clientIp: string | undefined
-  /** Set for `operator` routes once authenticated; may also be set on public routes when a valid key is sent. */
+  /** Set on operator routes once authenticated; also set on public routes when a valid key is sent. */
   readonly operator: OperatorIdentity | undefined
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal | undefined
@@ -39,7 +65,7 @@ export interface OpsResponse {
  *
  * @example
  * const route: OpsRoute = {
- *   method: 'GET', path: '/observability/alerts/history/:tenant', auth: 'operator', tenantParam: 'tenant',
+ *   method: 'GET', path: '/observability/alerts/history/:tenant', scope: { kind: 'tenant', param: 'tenant' },
  *   handler: async (req) => ({ status: 200, body: await history(req.params.tenant) }),
  * }
  */
@@ -48,12 +74,14 @@ export interface OpsRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
   /** Path with `:param` segments. */
   readonly path: string
-  readonly auth: OpsAuth
-  /** Route param holding a tenant id: tenant-scoped keys get 403 for other tenants. */
-  readonly tenantParam?: string
+  /** Who may call it (required: a route cannot be defined without saying who it is for). */
+  readonly scope: OpsScope
   /** Max body bytes; larger bodies get 413 before being buffered. Default 65 536. */
   readonly bodyLimit?: number
-  /** Per-client token bucket; over it → 429 with `Retry-After`. Default: none. */
+  /**
+   * Token bucket per caller: per operator key when one is presented, else per client IP; over it → 429 with
+   * `Retry-After`. Default: none.
+   */
   readonly rateLimit?: { readonly perMinute: number; readonly burst?: number }
   /** Short description for docs and `/observability/config`. */
   readonly description?: string

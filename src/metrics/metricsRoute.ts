@@ -82,14 +82,14 @@ export function createScrapeHandler(
  * The `/metrics` ops route (mounted on the app port unless `metrics.port` is set).
  *
  * @example
- * lookout.routes // includes { method: 'GET', path: '/metrics', auth: 'public', … } by default
+ * lookout.routes // includes { method: 'GET', path: '/metrics', scope: { kind: 'public' }, … } by default
  */
 export function createMetricsRoute(config: ResolvedConfig, registry: MetricRegistry): OpsRoute {
   const scrape = createScrapeHandler(config, registry)
   return {
     method: 'GET',
     path: config.metrics.path,
-    auth: 'public',
+    scope: { kind: 'public', guard: 'scrape token and IP allow-list, when configured' },
     description: 'Prometheus / OpenMetrics exposition (token / IP protected when configured)',
     handler: scrape,
   }

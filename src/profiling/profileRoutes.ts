@@ -20,7 +20,7 @@ const SECONDS = /^[0-9]{1,4}$/
 /**
  * The operator routes `GET /observability/profile/cpu?seconds=N[&format=cpuprofile]` and
  * `GET /observability/profile/heap` (the latter only with heap sampling on). Both need an operator key that is
- * not restricted to a tenant (a profile shows every tenant's code paths: tenant-scoped keys get 403). A profiler
+ * not restricted to a tenant (global scope: a profile shows every tenant's code paths, so tenant-scoped keys get 403). A profiler
  * already in use answers 409 with `Retry-After`. Every request is counted in
  * `lookout_profiles_total{kind,outcome}` and logged (key index, never the key).
  *
@@ -33,13 +33,6 @@ export function createProfileRoutes(options: ProfileRoutesOptions): OpsRoute[] {
   const max = config.profiling.maxSeconds
 
   async function run(kind: ProfileKind, req: OpsRequest, take: () => Promise<ProfileResult>, detail: object) {
-    if (req.operator?.tenant !== undefined) {
-      return problem(
-        403,
-        'forbidden',
-        'profiles cover every tenant; use an operator key without a tenant scope',
-      )
-    }
     // HEAD (which Fastify routes to GET handlers) must not start a profile.
     if (req.method === 'HEAD') return { status: 200, headers: { 'content-type': 'application/octet-stream' } }
     const started = Date.now()
@@ -85,7 +78,7 @@ export function createProfileRoutes(options: ProfileRoutesOptions): OpsRoute[] {
     {
       method: 'GET',
       path: PROFILING_PATHS.cpu,
-      auth: 'operator',
+      scope: { kind: 'global' },
       description: `CPU profile: ?seconds=1..${max} (default ${config.profiling.defaultSeconds}), ?format=pprof|cpuprofile`,
       handler(req) {
         const raw = req.query.get('seconds')
@@ -111,7 +104,7 @@ export function createProfileRoutes(options: ProfileRoutesOptions): OpsRoute[] {
     routes.push({
       method: 'GET',
       path: PROFILING_PATHS.heap,
-      auth: 'operator',
+      scope: { kind: 'global' },
       description: 'Sampled live heap (pprof inuse_space)',
       handler: (req) => run('heap', req, () => profiler.heap(), {}),
     })

@@ -50,8 +50,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
     {
       method: 'GET',
       path: '/observability/slo/config/:tenant',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       description: "A tenant's effective SLOs and where they come from",
       handler(req) {
         const tenant = req.params.tenant!
@@ -62,8 +61,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
     {
       method: 'PUT',
       path: '/observability/slo/config/:tenant',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       bodyLimit: 32_768,
       description: "Replaces a tenant's SLO overrides (merged by name onto the defaults)",
       async handler(req) {
@@ -82,8 +80,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
     {
       method: 'POST',
       path: '/observability/slo/measure/:tenant',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       rateLimit: { perMinute: 60, burst: 10 },
       description: 'Takes and stores a measurement of every SLO of a tenant now',
       async handler(req) {
@@ -100,8 +97,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
     {
       method: 'GET',
       path: '/observability/slo/status/:tenant',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       description: 'Live compliance, budget, burn rates and status of every SLO of a tenant',
       async handler(req) {
         const tenant = req.params.tenant!
@@ -123,8 +119,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
     {
       method: 'GET',
       path: '/observability/slo/history/:tenant/:slo',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       description: 'Stored measurements of one SLO, newest first (?since=<ms>&limit=<1..1000>)',
       async handler(req) {
         const tenant = req.params.tenant!
@@ -146,8 +141,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
     {
       method: 'GET',
       path: '/observability/slo/burndown/:tenant',
-      auth: 'operator',
-      tenantParam: 'tenant',
+      scope: { kind: 'tenant', param: 'tenant' },
       description:
         'Remaining error budget over the period, burn rates and time to exhaustion (?points=10..500)',
       async handler(req) {

@@ -129,7 +129,7 @@ export function createStatusAdminRoutes(options: StatusAdminRoutesOptions): OpsR
     {
       method: 'GET',
       path: STATUS_ROUTES.incidents,
-      auth: 'operator',
+      scope: { kind: 'global' },
       description: 'Incidents with timelines (?open=true for unresolved only)',
       async handler(req) {
         const store = options.store()
@@ -142,7 +142,7 @@ export function createStatusAdminRoutes(options: StatusAdminRoutesOptions): OpsR
     {
       method: 'POST',
       path: STATUS_ROUTES.incidents,
-      auth: 'operator',
+      scope: { kind: 'global' },
       bodyLimit: 16_384,
       description: 'Opens an incident by hand',
       async handler(req) {
@@ -171,7 +171,7 @@ export function createStatusAdminRoutes(options: StatusAdminRoutesOptions): OpsR
     {
       method: 'PATCH',
       path: STATUS_ROUTES.incident,
-      auth: 'operator',
+      scope: { kind: 'global' },
       bodyLimit: 16_384,
       description: 'Adds a timeline entry and moves the incident to a status (resolved closes it)',
       async handler(req) {
@@ -197,7 +197,7 @@ export function createStatusAdminRoutes(options: StatusAdminRoutesOptions): OpsR
     {
       method: 'GET',
       path: STATUS_ROUTES.maintenance,
-      auth: 'operator',
+      scope: { kind: 'global' },
       description: 'Maintenance windows that end in the future or ended in the last 30 days',
       async handler() {
         const t = now()
@@ -208,7 +208,7 @@ export function createStatusAdminRoutes(options: StatusAdminRoutesOptions): OpsR
     {
       method: 'POST',
       path: STATUS_ROUTES.maintenance,
-      auth: 'operator',
+      scope: { kind: 'global' },
       bodyLimit: 16_384,
       description: 'Schedules a maintenance window (no incidents, not counted against uptime)',
       async handler(req) {
@@ -227,7 +227,7 @@ export function createStatusAdminRoutes(options: StatusAdminRoutesOptions): OpsR
     {
       method: 'PATCH',
       path: STATUS_ROUTES.maintenanceWindow,
-      auth: 'operator',
+      scope: { kind: 'global' },
       bodyLimit: 16_384,
       description: 'Changes a maintenance window',
       async handler(req) {
@@ -256,7 +256,7 @@ export function createStatusAdminRoutes(options: StatusAdminRoutesOptions): OpsR
     {
       method: 'DELETE',
       path: STATUS_ROUTES.maintenanceWindow,
-      auth: 'operator',
+      scope: { kind: 'global' },
       description: 'Deletes a maintenance window',
       async handler(req) {
         const id = idParam(req)

@@ -51,7 +51,7 @@ export function createStatusPublicRoutes(options: StatusPublicRoutesOptions): Op
     {
       method: 'GET',
       path: STATUS_ROUTES.publicStatus,
-      auth: 'public',
+      scope: { kind: 'public' },
       rateLimit,
       description: 'Public status: overall and per component, 30-day uptime, 90 daily bars (cached, ETag)',
       handler: function publicStatus(req) {
@@ -61,7 +61,7 @@ export function createStatusPublicRoutes(options: StatusPublicRoutesOptions): Op
     {
       method: 'GET',
       path: STATUS_ROUTES.publicIncidents,
-      auth: 'public',
+      scope: { kind: 'public' },
       rateLimit,
       description: 'Public incidents: open and recent, with timelines (cached, ETag)',
       handler: function publicIncidents(req) {
@@ -74,7 +74,7 @@ export function createStatusPublicRoutes(options: StatusPublicRoutesOptions): Op
     routes.push({
       method: 'GET',
       path: options.pagePath,
-      auth: 'public',
+      scope: { kind: 'public' },
       rateLimit,
       description: 'The status page (HTML; refreshes from the public API)',
       handler: async function statusPage() {

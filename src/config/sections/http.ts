@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { EnvBinding } from '../envBinding.ts'
+import { ipOrCidr } from '../ipOrCidr.ts'
 
 /**
  * Request lifecycle options.
@@ -29,7 +30,7 @@ export const httpSchema = z
      */
     excludeRoutes: z.array(z.string().min(1)).optional(),
     /** Proxies (IPs or CIDRs) whose `X-Forwarded-For` is believed when finding the client IP. Default none. */
-    trustProxy: z.array(z.string().min(1)).default([]),
+    trustProxy: z.array(ipOrCidr).default([]),
   })
   .strict()
   .default({})

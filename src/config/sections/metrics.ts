@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { EnvBinding } from '../envBinding.ts'
+import { ipOrCidr } from '../ipOrCidr.ts'
 import { secret } from '../secret.ts'
 
 const bucketList = z
@@ -38,7 +39,7 @@ export const metricsSchema = z
     /** Bearer token required to scrape. Default none. Env `LOOKOUT_METRICS_TOKEN`. */
     token: secret(z.string().min(16, 'at least 16 characters')).optional(),
     /** IPs/CIDRs allowed to scrape (IPv4 and IPv6). Default: everyone. Env `LOOKOUT_METRICS_ALLOW`. */
-    allow: z.array(z.string().min(1)).optional(),
+    allow: z.array(ipOrCidr).optional(),
     /** Serve metrics on this separate port instead of the app port. Env `LOOKOUT_METRICS_PORT`. */
     port: z.number().int().min(0).max(65535).optional(),
     /** Host for the separate metrics port. Default `127.0.0.1`. Env `LOOKOUT_METRICS_HOST`. */
