@@ -1,4 +1,5 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api'
+import type { OutboundGuard } from '../outbound/createOutboundGuard.ts'
 import { lazyRequire } from '../shared/lazyRequire.ts'
 import { PASSED_BACK_HEADERS, type TunnelOutcome } from './conventions.ts'
 
@@ -35,6 +36,8 @@ export interface SentryForwarderOptions {
   readonly timeoutMs: number
   /** Max connections per upstream origin. Default 64. */
   readonly connections?: number
+  /** Every connection goes through it: only to vetted addresses (a refusal is `upstream_unreachable`). */
+  readonly guard: OutboundGuard
 }
 
 /** Largest upstream body passed back; larger ones are discarded. */
@@ -45,14 +48,15 @@ const undici = lazyRequire<typeof import('undici')>('undici')
 const otelCore = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core')
 
 /**
- * The tunnel's upstream client: its own undici `Agent` (so closing it never touches the app's connections), no
+ * The tunnel's upstream client: its own undici `Agent` (so closing it never touches the app's connections) whose
+ * connections pass the outbound guard (after DNS, pinned to the checked addresses), no
  * redirects followed (undici's `request` never follows them; a 3xx becomes a 502), no client headers — only
  * `content-type: application/x-sentry-envelope`, a user agent and the caller's `headers` — and a hard timeout.
  * Each send runs outside the browser request's context with tracing suppressed, so outbound instrumentation
  * adds no `traceparent`, `baggage` or request id from the client to the upstream call.
  *
  * @example
- * const forwarder = createSentryForwarder({ timeoutMs: 10_000 })
+ * const forwarder = createSentryForwarder({ timeoutMs: 10_000, guard: createOutboundGuard({ connectTimeoutMs: 10_000 }) })
  * const res = await forwarder.forward('https://o1.ingest.sentry.io/api/42/envelope/', bytes)
  * // { outcome: 'forwarded', status: 200, headers: {}, body: <Buffer {"id":"…"}> }
  */
@@ -60,7 +64,7 @@ export function createSentryForwarder(options: SentryForwarderOptions): SentryFo
   const { Agent, request } = undici()
   const detached = otelCore().suppressTracing(ROOT_CONTEXT)
   const agent = new Agent({
-    connect: { timeout: options.timeoutMs },
+    connect: options.guard.connect,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     keepAliveTimeout: 4_000,

@@ -1,6 +1,7 @@
 import type { LookoutHost } from '../core/lookoutHost.ts'
 import { frontendConfigError } from '../errors.ts'
 import type { CounterChild } from '../metrics/counterFamily.ts'
+import { createOutboundGuard } from '../outbound/createOutboundGuard.ts'
 import {
   EVENT_REJECT_REASONS,
   type EventRejectReason,
@@ -68,7 +69,14 @@ export function installFrontend(lookout: LookoutHost, { redactor }: FrontendDeps
   }
   const needsForwarder = allowList.size > 0 || (serverDsn !== undefined && fe.report.enabled)
   const forwarder = needsForwarder
-    ? createSentryForwarder({ timeoutMs: fe.sentry.upstreamTimeoutMs, connections: fe.sentry.maxInFlight })
+    ? createSentryForwarder({
+        timeoutMs: fe.sentry.upstreamTimeoutMs,
+        connections: fe.sentry.maxInFlight,
+        guard: createOutboundGuard({
+          allowPrivate: fe.sentry.allowPrivateUpstreams,
+          connectTimeoutMs: fe.sentry.upstreamTimeoutMs,
+        }),
+      })
     : undefined
 
   let sentryConfig: SentryBrowserConfig | undefined

@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP, type LookupFunction } from 'node:net'
-import type { Dispatcher } from 'undici'
+import type { buildConnector, Dispatcher } from 'undici'
 import { lazyRequire } from '../shared/lazyRequire.ts'
 import {
   type CheckedUrl,
@@ -49,6 +49,11 @@ export interface OutboundGuard {
    * verifies the certificate against the name. Redirects are never followed.
    */
   readonly dispatcher: Dispatcher
+  /**
+   * The dispatcher's connector, for an undici `Agent` with settings of its own
+   * (`new Agent({ connect: guard.connect, connections: 64 })`): the same checks on every connection.
+   */
+  readonly connect: buildConnector.connector
   /** Closes the dispatcher's connections. Idempotent. */
   close(): Promise<void>
 }
@@ -97,22 +102,21 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
     )
   }
 
+  let connector: buildConnector.connector | undefined
+  const connect: buildConnector.connector = (opts, callback) => {
+    const host = normaliseHost(opts.hostname)
+    const why = isIP(host) === 0 ? undefined : refuseAddress(host, policy)
+    if (why !== undefined) {
+      callback(refused(`host "${host}" is ${why}`), null)
+      return
+    }
+    connector ??= undici().buildConnector({ timeout: options.connectTimeoutMs ?? 10_000, lookup })
+    connector(opts, callback)
+  }
+
   let agent: Dispatcher | undefined
   const dispatcher = (): Dispatcher => {
-    if (agent !== undefined) return agent
-    const { Agent, buildConnector } = undici()
-    const connector = buildConnector({ timeout: options.connectTimeoutMs ?? 10_000, lookup } as never)
-    agent = new Agent({
-      connect: (opts, callback) => {
-        const host = normaliseHost(opts.hostname)
-        const why = isIP(host) === 0 ? undefined : refuseAddress(host, policy)
-        if (why !== undefined) {
-          callback(refused(`host "${host}" is ${why}`), null)
-          return
-        }
-        connector(opts, callback)
-      },
-    })
+    agent ??= new (undici().Agent)({ connect })
     return agent
   }
 
@@ -145,6 +149,7 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
     get dispatcher() {
       return dispatcher()
     },
+    connect,
     async close() {
       const a = agent
       agent = undefined

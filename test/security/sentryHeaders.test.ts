@@ -35,6 +35,8 @@ for (const adapter of ['fastify', 'express', 'node'] as const) {
           sentry: {
             allow: [`http://pub@127.0.0.1:${receiver.port}/7`],
             serverDsn: `http://server@127.0.0.1:${receiver.port}/9`,
+            // The receiver listens on loopback, which the outbound policy refuses unless allowed.
+            allowPrivateUpstreams: true,
           },
           report: { enabled: true, apps: ['web'] },
         },
@@ -79,7 +81,7 @@ test('tag keys of an error report are redacted like values before they are logge
   t.after(() => receiver.close())
   const app = await startApp('fastify', {
     frontend: {
-      sentry: { serverDsn: `http://server@127.0.0.1:${receiver.port}/9` },
+      sentry: { serverDsn: `http://server@127.0.0.1:${receiver.port}/9`, allowPrivateUpstreams: true },
       report: { enabled: true, apps: ['web'] },
     },
   } as never)

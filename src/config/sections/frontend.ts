@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { parseDsn } from '../../frontend/parseDsn.ts'
+import { checkOutboundUrl } from '../../outbound/checkOutboundUrl.ts'
 import type { EnvBinding } from '../envBinding.ts'
 import { secret } from '../secret.ts'
 
@@ -141,8 +142,40 @@ export const frontendSchema = z
          * Env `LOOKOUT_SENTRY_SERVER_DSN`.
          */
         serverDsn: secret(dsn).optional(),
+        /**
+         * Let the tunnel and the report forwarder reach loopback, private-network (RFC 1918, fc00::/7), link-local
+         * and CGNAT upstreams, e.g. a self-hosted Relay on an internal network. Off, such upstreams stop start-up,
+         * and a name that resolves to one is refused when connecting (502). Cloud metadata endpoints are refused
+         * either way. Default `false`. Env `LOOKOUT_SENTRY_ALLOW_PRIVATE_UPSTREAMS`.
+         */
+        allowPrivateUpstreams: z.boolean().default(false),
       })
       .strict()
+      .superRefine((s, ctx) => {
+        const hint = s.allowPrivateUpstreams
+          ? ''
+          : ' (set frontend.sentry.allowPrivateUpstreams for an upstream on an internal network)'
+        const checkUpstream = (url: string, path: (string | number)[]) => {
+          const checked = checkOutboundUrl(url, { allowPrivate: s.allowPrivateUpstreams })
+          if (!checked.ok)
+            ctx.addIssue({ code: 'custom', path, message: `refused: ${checked.reason}${hint}` })
+        }
+        const dsnOrigin = (text: string) => {
+          const d = parseDsn(text)
+          return d === undefined ? undefined : `${d.protocol}://${d.host}${d.port ? `:${d.port}` : ''}/`
+        }
+        s.allow.forEach((entry, i) => {
+          const url =
+            typeof entry === 'string'
+              ? dsnOrigin(entry)
+              : (entry.upstream ?? ('dsn' in entry ? dsnOrigin(entry.dsn) : `https://${entry.host}/`))
+          if (url !== undefined) checkUpstream(url, ['allow', i])
+        })
+        for (const key of ['dsn', 'serverDsn'] as const) {
+          const url = s[key] === undefined ? undefined : dsnOrigin(s[key])
+          if (url !== undefined) checkUpstream(url, [key])
+        }
+      })
       .default({}),
     report: z
       .object({
@@ -240,6 +273,11 @@ export const frontendEnv: readonly EnvBinding[] = [
   { env: 'LOOKOUT_SENTRY_ENVELOPE_LIMIT', path: 'frontend.sentry.envelopeLimit', parse: 'int' },
   { env: 'LOOKOUT_SENTRY_UPSTREAM_TIMEOUT_MS', path: 'frontend.sentry.upstreamTimeoutMs', parse: 'int' },
   { env: 'LOOKOUT_SENTRY_SERVER_DSN', path: 'frontend.sentry.serverDsn', parse: 'string' },
+  {
+    env: 'LOOKOUT_SENTRY_ALLOW_PRIVATE_UPSTREAMS',
+    path: 'frontend.sentry.allowPrivateUpstreams',
+    parse: 'bool',
+  },
   { env: 'LOOKOUT_FRONTEND_REPORT_ENABLED', path: 'frontend.report.enabled', parse: 'bool' },
   { env: 'LOOKOUT_FRONTEND_REPORT_APPS', path: 'frontend.report.apps', parse: 'list' },
   { env: 'LOOKOUT_PUBLIC_EVENTS_PATH', path: 'frontend.events.path', parse: 'string' },

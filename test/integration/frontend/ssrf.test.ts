@@ -37,6 +37,9 @@ before(async () => {
           ],
           rateLimit: { perMinute: 100_000 },
           upstreamTimeoutMs: 2000,
+          // The upstream listens on loopback; with private upstreams allowed, only the allow-list keeps the
+          // decoys (on loopback too) out of reach.
+          allowPrivateUpstreams: true,
         },
       },
     },

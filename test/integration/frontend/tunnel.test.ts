@@ -38,6 +38,8 @@ async function setup(
             `http://pub@127.0.0.1:${receiver.port}/7`,
           ],
           rateLimit: { perMinute: 100_000 },
+          // The receiver listens on loopback, which the outbound policy refuses unless allowed.
+          allowPrivateUpstreams: true,
           ...sentry,
         },
         ...extra,
@@ -285,7 +287,10 @@ describe('error reports forwarded to Sentry with a server DSN', () => {
     const fe = await frontendApp({
       environment: 'staging',
       frontend: {
-        sentry: { serverDsn: `http://srvkey:srvsecret@127.0.0.1:${receiver.port}/42` },
+        sentry: {
+          serverDsn: `http://srvkey:srvsecret@127.0.0.1:${receiver.port}/42`,
+          allowPrivateUpstreams: true,
+        },
         report: { enabled: true, apps: ['web'] },
       },
     })
@@ -323,7 +328,7 @@ describe('error reports forwarded to Sentry with a server DSN', () => {
     receiver.reply(() => ({ status: 500 }))
     const fe = await frontendApp({
       frontend: {
-        sentry: { serverDsn: `http://srvkey@127.0.0.1:${receiver.port}/42` },
+        sentry: { serverDsn: `http://srvkey@127.0.0.1:${receiver.port}/42`, allowPrivateUpstreams: true },
         report: { enabled: true },
       },
     })
