@@ -28,6 +28,7 @@ export interface HttpMetricNames {
   }
 }
 
+/** The HTTP RED metric names and labels under each `metrics.conventions` setting. */
 export const HTTP_METRIC_NAMES: Readonly<Record<Conventions, HttpMetricNames>> = Object.freeze({
   prometheus: Object.freeze({
     requests: 'http_requests_total',

@@ -96,6 +96,7 @@ export type PresetName = keyof typeof INSTRUMENT_PRESETS
 
 /** Severities of `securityEvent()`. */
 export const SECURITY_SEVERITIES = Object.freeze(['low', 'medium', 'high', 'critical'] as const)
+/** A `securityEvent()` severity: `low`, `medium`, `high` or `critical`. */
 export type SecuritySeverity = (typeof SECURITY_SEVERITIES)[number]
 
 /** Built-in security event types (config may add more). */
@@ -113,6 +114,7 @@ export const SECURITY_EVENT_TYPES: readonly string[] = Object.freeze([
 
 /** Circuit breaker states as the gauge reports them. */
 export const CIRCUIT_STATES = Object.freeze({ closed: 0, open: 1, half_open: 2 } as const)
+/** A circuit breaker state for `circuitState()`: `closed`, `open` or `half_open`. */
 export type CircuitState = keyof typeof CIRCUIT_STATES
 
 /** Names of the non-wrapper domain metrics. */

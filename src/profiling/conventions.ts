@@ -18,6 +18,7 @@ export const PROFILING_LABELS = Object.freeze({ kind: 'kind', outcome: 'outcome'
 
 /** Kinds of on-demand profile. */
 export const PROFILE_KINDS = ['cpu', 'heap'] as const
+/** A kind of on-demand profile: `cpu` or `heap`. */
 export type ProfileKind = (typeof PROFILE_KINDS)[number]
 
 /**
@@ -25,6 +26,7 @@ export type ProfileKind = (typeof PROFILE_KINDS)[number]
  * `aborted` (the client went away); `error` (the profiler failed).
  */
 export const PROFILE_OUTCOMES = ['ok', 'busy', 'invalid', 'aborted', 'error'] as const
+/** The `outcome` label of `lookout_profiles_total`. */
 export type ProfileOutcome = (typeof PROFILE_OUTCOMES)[number]
 
 /**
@@ -32,6 +34,7 @@ export type ProfileOutcome = (typeof PROFILE_OUTCOMES)[number]
  * `dropped` (the queue was full because the receiver is slow); `error` (capturing or encoding failed).
  */
 export const PUSH_OUTCOMES = ['ok', 'rejected', 'failed', 'dropped', 'error'] as const
+/** The `outcome` label of `lookout_profile_pushes_total`. */
 export type PushOutcome = (typeof PUSH_OUTCOMES)[number]
 
 /** Ops routes of the profiling area. */
