@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { OpsRoute } from 'lookout'
+import type { OpsRoute } from 'lookout/adapter'
 import { fullyEnabledOptions } from '../../scripts/gen-security-docs.ts'
 import { startApp } from '../conformance/adapters.ts'
 
