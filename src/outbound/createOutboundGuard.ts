@@ -27,6 +27,9 @@ export interface OutboundGuardOptions extends OutboundPolicy {
   readonly connectTimeoutMs?: number
 }
 
+/** How long {@link OutboundGuard.vet} waits for a name to resolve before letting it pass to the connect-time check. */
+const VET_RESOLVE_MS = 3000
+
 /** The error code of a connection the guard refused (on the error or its `cause`). */
 export const OUTBOUND_REFUSED = 'LOOKOUT_ERR_OUTBOUND_REFUSED'
 
@@ -39,7 +42,7 @@ export interface OutboundGuard {
   check(url: string, allowedHosts?: readonly string[]): CheckedUrl | RefusedUrl
   /**
    * {@link OutboundGuard.check}, then the name resolved and every address checked: for a 4xx when a URL is saved.
-   * A name that does not resolve passes (its receiver may not be up yet); connections check it again anyway.
+   * A name that does not resolve (or not within 3 s) passes; connections check it again anyway.
    */
   vet(url: string, allowedHosts?: readonly string[]): Promise<CheckedUrl | RefusedUrl>
   /**
@@ -133,12 +136,23 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
     async vet(url, allowedHosts) {
       const checked = check(url, allowedHosts)
       if (!checked.ok || isIP(checked.host) !== 0) return checked
-      let found: Awaited<ReturnType<OutboundLookup>>
+      let found: Awaited<ReturnType<OutboundLookup>> | undefined
+      let timer: NodeJS.Timeout | undefined
       try {
-        found = await resolve(checked.host)
+        // A slow resolver does not hold up a save: unresolved names are checked again on every connection.
+        found = await Promise.race([
+          resolve(checked.host),
+          new Promise<undefined>((r) => {
+            timer = setTimeout(() => r(undefined), VET_RESOLVE_MS)
+            timer.unref()
+          }),
+        ])
       } catch {
         return checked
+      } finally {
+        clearTimeout(timer)
       }
+      if (found === undefined) return checked
       for (const a of found) {
         const why = refuseAddress(a.address, policy)
         if (why !== undefined)

@@ -156,6 +156,9 @@ test('names that resolve to loopback are refused at connect time, with the syste
     reason: 'host "evil.test" resolves to 127.0.0.1, a loopback address',
   })
   assert.equal((await guard.vet('https://unknown.test/hook')).ok, true)
+  // A resolver that never answers does not hold the save: the name is checked again when connecting.
+  const stuck = createOutboundGuard({ lookup: () => new Promise(() => {}) })
+  assert.equal((await stuck.vet('https://slow.test/hook')).ok, true)
 })
 
 test('a redirect to loopback is not followed: the 3xx is a permanent failure', async (t) => {
