@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createLookout, LookoutError, type OpsRoute } from 'lookout'
+import { createLookout, LookoutError } from 'lookout'
+import type { OpsRoute } from 'lookout/adapter'
 import pino from 'pino'
 
 const handler: OpsRoute['handler'] = () => ({ status: 204 })
