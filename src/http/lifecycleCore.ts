@@ -2,7 +2,6 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import type { ResolvedConfig } from '../config/schema.ts'
 import type { HttpMetrics, RouteSeries } from '../metrics/httpMetrics.ts'
-import { createTenantAdmission } from '../metrics/tenantAdmission.ts'
 import { createIpMatcher } from './cidr.ts'
 import { resolveClientIp } from './clientIp.ts'
 import { connectionOf } from './connectionState.ts'
@@ -11,6 +10,7 @@ import { normalizeMethod } from './methods.ts'
 import { resolveRequestId } from './requestId.ts'
 import type { RequestObserver } from './requestObserver.ts'
 import { createRouteExclusion } from './routeExclusion.ts'
+import { createTenantTrust } from './tenantTrust.ts'
 
 /** What an adapter knows when a request starts. */
 export interface StartInput {
@@ -167,9 +167,19 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
   const tenantHeader = config.http.tenantHeader
   const unmatched = config.http.unmatchedRoute
   const isExcluded = createRouteExclusion(config.http.excludeRoutes ?? defaultExcludedRoutes(config))
-  const admitTenant = config.metrics.tenantLabel
-    ? createTenantAdmission(config.metrics.cardinality.maxTenants)
-    : undefined
+  // Tenants become labels only when configured or vouched for by the app (http.tenantOf, asked at finish, after
+  // the app's authentication); header values alone never take a slot.
+  const tenantOf = config.http.tenantOf
+  const trust = createTenantTrust({
+    configured: [
+      ...config.http.tenants,
+      ...config.operator.keys.flatMap((k) => (k.tenant === undefined ? [] : [k.tenant])),
+      ...Object.keys(config.slo.tenants ?? {}),
+    ],
+    slots: config.metrics.cardinality.maxTenants,
+    idleMs: config.http.tenantIdleSeconds * 1000,
+  })
+  const admitTenant = config.metrics.tenantLabel ? trust.provisional : undefined
   const exemplars = config.metrics.exemplars
   const trusted = createIpMatcher(config.http.trustProxy)
   const isTrusted = (ip: string) => trusted.matches(ip)
@@ -217,7 +227,11 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
     req.route = route
     req.excluded = isExcluded(route)
     if (metrics !== undefined && !req.excluded) {
-      const tenant = admitTenant === undefined ? undefined : admitTenant(req.tenant)
+      let tenant: string | undefined
+      if (admitTenant !== undefined) {
+        tenant = admitTenant(req.tenant)
+        req.tenantLabel = tenant
+      }
       req.series = metrics.route(req.method, route, tenant)
       req.series.inFlight.value++
     }
@@ -350,9 +364,25 @@ export function createLifecycleCore(options: LifecycleCoreOptions): LifecycleCor
         if (n > 0 && Number.isFinite(n)) req.requestBytes = n
       }
       req.durationSeconds = (performance.now() - req.startTime) / 1000
-      const series = req.series
+      let vouched: string | undefined
+      if (tenantOf !== undefined && req.native !== undefined) {
+        try {
+          const t = tenantOf(req.native)
+          if (typeof t === 'string') vouched = t
+        } catch {
+          // The app's hook failing leaves the request unvouched.
+        }
+      }
+      const bound = req.tenantLabel
+      req.tenantLabel = trust.resolve(req.tenant, vouched)
+      let series = req.series
       if (series !== undefined) {
         series.inFlight.value--
+        // Bound before the tenant was known for sure: count the outcome under the final tenant.
+        if (admitTenant !== undefined && metrics !== undefined && bound !== req.tenantLabel) {
+          series = metrics.route(req.method, req.route, req.tenantLabel)
+          req.series = series
+        }
         const s = series.status(aborted ? 499 : status)
         if (s.requests !== undefined) s.requests.value++
         if (exemplars && req.sampled && req.traceId !== undefined) {

@@ -30,6 +30,7 @@ export function startNodeRequest(
 ): LifecycleRequest | undefined {
   const core = lookout.core
   const req = core.startWith(raw.method, raw.url, raw.headers, raw.socket, route)
+  req.native = raw
   res.setHeader(core.requestIdHeader, req.requestId)
   const extra = req.responseHeaders
   if (extra !== undefined) for (let i = 0; i < extra.length; i += 2) res.setHeader(extra[i]!, extra[i + 1]!)

@@ -1,10 +1,12 @@
+import { looksLikePersonalData } from '../redact/looksLikePersonalData.ts'
 import { NO_TENANT, OTHER_TENANT } from './conventions.ts'
 
 const TENANT_VALUE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/
 
 /**
  * Admits tenant ids as label values up to a fixed count; later tenants are reported as `other`, missing ones
- * as `none`, and malformed ones (too long, odd characters) as `other` too, so a header scan cannot mint series.
+ * as `none`, and malformed ones (too long, odd characters) or ones that look like personal data (card, phone,
+ * IBAN, email) as `other` too, so a header scan cannot mint series.
  *
  * @example
  * const admit = createTenantAdmission(2)
@@ -17,7 +19,8 @@ export function createTenantAdmission(maxTenants: number): (tenant: string | und
   return function admitTenant(tenant) {
     if (tenant === undefined || tenant === '') return NO_TENANT
     if (admitted.has(tenant)) return tenant
-    if (admitted.size >= maxTenants || !TENANT_VALUE.test(tenant)) return OTHER_TENANT
+    if (admitted.size >= maxTenants || !TENANT_VALUE.test(tenant) || looksLikePersonalData(tenant))
+      return OTHER_TENANT
     admitted.add(tenant)
     return tenant
   }

@@ -162,7 +162,7 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
     onFinish(req: LifecycleRequest) {
       if (req.excluded || options.skipRoute?.(req.route)) return
       record(
-        req.tenant,
+        req.tenantLabel,
         req.route,
         req.method,
         req.aborted ? 499 : req.status,

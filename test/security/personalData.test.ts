@@ -23,9 +23,10 @@ const CARD_TENANT = '4111111111111111'
 // A key only the configured redactor knows (`redact.keys`), inside a request id.
 const CONFIGURED_ID = 'x-internal-hint=CONFIGUREDSECRET77'
 
+const TOKEN = 'personal-data-scrape-token-1'
 const options: LookoutOptions = {
   redact: { keys: ['x-internal-hint'] },
-  metrics: { tenantLabel: true },
+  metrics: { tenantLabel: true, token: TOKEN },
 }
 
 function leaks(text: string): string[] {
@@ -36,7 +37,7 @@ function leaks(text: string): string[] {
 
 describe('personal data and credentials in requests', () => {
   for (const adapter of ADAPTERS) {
-    test(`${adapter}: query credentials, request ids and tenant values are redacted in the log line and the server span`, async (t) => {
+    test(`${adapter}: query credentials, request ids and tenant values are redacted in the log line, the server span and /metrics`, async (t) => {
       const logs = createLogCapture(options)
       const spans = createMemorySpanExporter()
       const app = await startApp(
@@ -71,6 +72,11 @@ describe('personal data and credentials in requests', () => {
       assert.equal(b!['lookout.request_id'], 'x-internal-hint=[REDACTED]')
       assert.match(String(a!['url.query']), /key=REDACTED/)
       assert.match(String(a!['url.query']), /page=2/)
+
+      const metrics = await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })
+      const text = await metrics.text()
+      assert.deepEqual(leaks(text), [])
+      assert.match(text, /tenant="other"/)
     })
   }
 })

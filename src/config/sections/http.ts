@@ -3,6 +3,18 @@ import type { EnvBinding } from '../envBinding.ts'
 import { ipOrCidr } from '../ipOrCidr.ts'
 
 /**
+ * The application's word on a request's tenant, asked when the request finishes (after the app's own
+ * authentication ran): the framework's request object in (Fastify request, Express/node `IncomingMessage`), the
+ * authenticated tenant id out, or `undefined`.
+ */
+export type TenantOf = (request: unknown) => string | undefined
+
+const tenantOfSchema = z.custom<TenantOf>(
+  (value) => typeof value === 'function',
+  'a function (request) => tenant id',
+)
+
+/**
  * Request lifecycle options.
  *
  * @example
@@ -22,6 +34,24 @@ export const httpSchema = z
       .regex(/^[a-zA-Z0-9-]{1,64}$/, 'a header name')
       .transform((s) => s.toLowerCase())
       .default('x-tenant-id'),
+    /**
+     * Tenants trusted from the tenant header alone (metric labels, SLO tenants); operator-key tenants and
+     * `slo.tenants` are added. Other header values count as `other`. Default none. Env `LOOKOUT_TENANTS`.
+     */
+    tenants: z
+      .array(
+        z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'a tenant id (letters, digits, _ . -, ≤ 64)'),
+      )
+      .default([]),
+    /**
+     * `(request) => tenantId | undefined`: the tenant your authentication established, called when the request
+     * finishes. A vouched tenant takes one of `metrics.cardinality.maxTenants` slots until idle for
+     * `tenantIdleSeconds`; values that fail the tenant-id grammar or look like personal data count as `other`.
+     * Default none (only configured tenants become labels).
+     */
+    tenantOf: tenantOfSchema.optional(),
+    /** Seconds without a vouched request after which a tenant's slot is free again. Default 900. */
+    tenantIdleSeconds: z.number().int().min(1).max(86_400).default(900),
     /** Route label for requests that match no route (404 scans never create series). Default `__unmatched__`. */
     unmatchedRoute: z.string().min(1).max(64).default('__unmatched__'),
     /**
@@ -38,6 +68,7 @@ export const httpSchema = z
 export const httpEnv: readonly EnvBinding[] = [
   { env: 'LOOKOUT_REQUEST_ID_HEADER', path: 'http.requestIdHeader', parse: 'string' },
   { env: 'LOOKOUT_TENANT_HEADER', path: 'http.tenantHeader', parse: 'string' },
+  { env: 'LOOKOUT_TENANTS', path: 'http.tenants', parse: 'list' },
   { env: 'LOOKOUT_EXCLUDE_ROUTES', path: 'http.excludeRoutes', parse: 'list' },
   { env: 'LOOKOUT_TRUST_PROXY', path: 'http.trustProxy', parse: 'list' },
 ]

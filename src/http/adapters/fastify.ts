@@ -117,6 +117,7 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
       req = core.startWith(raw.method, raw.url, raw.headers, raw.socket, route)
     }
     request.lookoutRequest = req
+    req.native = request
     const stored = replyHeadersOf(reply)
     const extra = req.responseHeaders
     if (stored !== undefined) {

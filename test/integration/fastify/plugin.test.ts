@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { describe, test } from 'node:test'
-import Fastify, { type FastifyReply } from 'fastify'
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import { createLookout, type LookoutOptions } from 'lookout'
 import { lookout } from 'lookout/fastify'
 import pino from 'pino'
@@ -78,8 +78,8 @@ describe('the Fastify plugin', () => {
     await app.close()
   })
 
-  test('with a tenant label, requests of one route count under their own tenants', async () => {
-    const { app } = await appWith({ metrics: { tenantLabel: true } })
+  test('with a tenant label, requests of one route count under their own configured tenants', async () => {
+    const { app } = await appWith({ metrics: { tenantLabel: true }, http: { tenants: ['acme', 'globex'] } })
     for (const tenant of ['acme', 'globex', 'acme']) {
       await app.inject({ url: '/users/1', headers: { 'x-tenant-id': tenant } })
     }
@@ -240,8 +240,13 @@ describe('the Fastify plugin', () => {
     await app.close()
   })
 
-  test('the tenant label admits configured tenants and folds the rest into other', async () => {
-    const { app } = await appWith({ metrics: { tenantLabel: true, cardinality: { maxTenants: 1 } } })
+  test('the tenant label admits vouched tenants up to the slot count and folds the rest into other', async () => {
+    const { app } = await appWith({
+      metrics: { tenantLabel: true, cardinality: { maxTenants: 1 } },
+      http: {
+        tenantOf: (request) => (request as FastifyRequest).headers['x-tenant-id'] as string | undefined,
+      },
+    })
     await app.inject({ url: '/users/1', headers: { 'x-tenant-id': 'acme' } })
     await app.inject({ url: '/users/1', headers: { 'x-tenant-id': 'globex' } })
     await app.inject({ url: '/users/1' })

@@ -11,7 +11,7 @@ import { startPrometheus } from '../../support/prometheus.ts'
 test('a real Prometheus scrapes the demo and PromQL returns the request count the test generated', async (t) => {
   const token = randomBytes(16).toString('hex')
   const lookout = createLookout(
-    { service: 'identity-service', metrics: { token, tenantLabel: true } },
+    { service: 'identity-service', metrics: { token, tenantLabel: true }, http: { tenants: ['acme'] } },
     { env: {}, logger: pino({ level: 'silent' }) },
   )
   const db = openIdentityDb(':memory:')

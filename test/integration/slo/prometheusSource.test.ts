@@ -16,6 +16,7 @@ for (const conventions of ['prometheus', 'otel'] as const) {
         service: 'identity',
         store: { url: 'sqlite::memory:' },
         metrics: { conventions, tenantLabel: true },
+        http: { tenants: ['acme', 'globex'] },
         slo: { evaluateIntervalMs: 0 },
       },
       { env: {}, logger: pino({ level: 'silent' }) },

@@ -18,6 +18,7 @@ async function appWith(options: LookoutOptions = {}) {
       service: 'identity',
       store: { url: 'sqlite::memory:' },
       operator: { keys: [OPS, { key: ACME_KEY, tenant: 'acme' }] },
+      http: { tenants: ['globex'] },
       slo: { evaluateIntervalMs: 0, flushIntervalMs: 60_000 },
       ...options,
     },
