@@ -95,6 +95,20 @@ export function routeInvalidError(route: string, reason: string): LookoutError {
   return new LookoutError('LOOKOUT_ERR_ROUTE', `Invalid ops route ${route}: ${reason}`, { route, reason })
 }
 
+/**
+ * One of Lookout's routes has the method and path of a route the app has: Lookout never shadows an app route, so
+ * start-up stops and names the path and the option that moves Lookout's routes.
+ */
+export function routeCollisionError(method: string, path: string, appRoute: string): LookoutError {
+  return new LookoutError(
+    'LOOKOUT_ERR_ROUTE_COLLISION',
+    `Lookout's route ${method} ${path} collides with the app's route ${method} ${appRoute}. Move every Lookout ` +
+      'route under a prefix with the option http.routePrefix (env LOOKOUT_ROUTE_PREFIX), e.g. "/_lookout", ' +
+      "or change this route's own path option",
+    { method, path, appRoute, option: 'http.routePrefix' },
+  )
+}
+
 /** The plugin/adapter was used in a way it does not support. */
 export function adapterMisuseError(reason: string): LookoutError {
   return new LookoutError('LOOKOUT_ERR_ADAPTER', reason)

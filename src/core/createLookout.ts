@@ -68,8 +68,9 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   let metricsPort: number | undefined
   let started: Promise<void> | undefined
 
+  const prefix = config.http.routePrefix
   const addRoute = (route: OpsRoute) => {
-    routes.push(dispatcher.mount(route))
+    routes.push(dispatcher.mount(prefix === '' ? route : { ...route, path: `${prefix}${route.path}` }))
   }
 
   if (config.metrics.enabled) {

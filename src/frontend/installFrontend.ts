@@ -88,7 +88,9 @@ export function installFrontend(lookout: LookoutHost, { redactor }: FrontendDeps
       tracesSampleRate: fe.sentry.tracesSampleRate,
       replaysSessionSampleRate: fe.sentry.replaysSessionSampleRate,
       replaysOnErrorSampleRate: fe.sentry.replaysOnErrorSampleRate,
-      ...(allowList.size > 0 ? { tunnel: FRONTEND_ROUTES.sentryEnvelope } : {}),
+      ...(allowList.size > 0
+        ? { tunnel: `${config.http.routePrefix}${FRONTEND_ROUTES.sentryEnvelope}` }
+        : {}),
     })
     lookout.addRoute(
       createSentryConfigRoute(sentryConfig, { maxAgeSeconds: fe.sentry.configMaxAgeSeconds, cors }),

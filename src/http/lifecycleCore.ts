@@ -149,7 +149,9 @@ export interface LifecycleCoreOptions {
 /** Default telemetry exclusions: the metrics path and the health probes. */
 export function defaultExcludedRoutes(config: ResolvedConfig): string[] {
   const probes = config.health.enabled ? Object.values(config.health.paths).flat() : []
-  return [config.metrics.path, '/health*', '/healthz', '/readyz', '/livez', ...probes, '/favicon.ico']
+  const prefix = config.http.routePrefix
+  const ops = [config.metrics.path, '/health*', '/healthz', '/readyz', '/livez', ...probes]
+  return [...ops.map((path) => `${prefix}${path}`), '/favicon.ico']
 }
 
 /**

@@ -236,8 +236,8 @@ export function installStatus(lookout: LookoutHost, { health, stored }: StatusDe
     ? createStatusPage({
         title: config.page.title ?? `${lookout.config.service} status`,
         description: config.page.description,
-        statusUrl: STATUS_ROUTES.publicStatus,
-        incidentsUrl: STATUS_ROUTES.publicIncidents,
+        statusUrl: `${lookout.config.http.routePrefix}${STATUS_ROUTES.publicStatus}`,
+        incidentsUrl: `${lookout.config.http.routePrefix}${STATUS_ROUTES.publicIncidents}`,
         refreshMs: config.page.refreshSeconds * 1000,
         timeoutMs: config.page.timeoutMs,
       })

@@ -59,6 +59,15 @@ export const httpSchema = z
      * Default: the metrics path and `/health*` (probes would otherwise inflate availability SLIs).
      */
     excludeRoutes: z.array(z.string().min(1)).optional(),
+    /**
+     * Put in front of every route Lookout mounts on the app's server (`/metrics`, the probes, `/observability/*`,
+     * the status page), e.g. `/_lookout` → `/_lookout/health/ready`. The separate metrics listener
+     * (`metrics.port`) is not prefixed. Default none. Env `LOOKOUT_ROUTE_PREFIX`.
+     */
+    routePrefix: z
+      .string()
+      .regex(/^(\/[A-Za-z0-9._~-]+)*$/, 'a path such as "/_lookout" (no trailing slash)')
+      .default(''),
     /** Proxies (IPs or CIDRs) whose `X-Forwarded-For` is believed when finding the client IP. Default none. */
     trustProxy: z.array(ipOrCidr).default([]),
   })
@@ -71,4 +80,5 @@ export const httpEnv: readonly EnvBinding[] = [
   { env: 'LOOKOUT_TENANTS', path: 'http.tenants', parse: 'list' },
   { env: 'LOOKOUT_EXCLUDE_ROUTES', path: 'http.excludeRoutes', parse: 'list' },
   { env: 'LOOKOUT_TRUST_PROXY', path: 'http.trustProxy', parse: 'list' },
+  { env: 'LOOKOUT_ROUTE_PREFIX', path: 'http.routePrefix', parse: 'string' },
 ]

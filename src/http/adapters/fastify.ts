@@ -3,12 +3,13 @@ import fp from 'fastify-plugin'
 import type { LookoutOptions } from '../../config/schema.ts'
 import { createLookout } from '../../core/createLookout.ts'
 import type { Lookout } from '../../core/lookout.ts'
-import { adapterMisuseError } from '../../errors.ts'
+import { adapterMisuseError, routeCollisionError } from '../../errors.ts'
 import { createInFlightTracker } from '../connectionState.ts'
 import type { RouteBinding } from '../lifecycleCore.ts'
 import type { LifecycleRequest } from '../lifecycleRequest.ts'
 import type { MountedOpsRoute } from '../opsDispatcher.ts'
 import type { OpsResponse } from '../opsRoute.ts'
+import { opsRouteAt } from '../opsRouteAt.ts'
 import { createFastifyInternals, type LogControllerLike, logControllerOf } from './fastifyInternals.ts'
 import { isLookoutLogController, REQUEST_STARTER } from './fastifyOptions.ts'
 import { assertSupportedFastify } from './supportedFrameworks.ts'
@@ -228,6 +229,21 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
     if (!fastifyClosing) await app.close()
   })
 
+  // Lookout never shadows an app route: routes registered before the plugin are found here, later ones by the
+  // onRoute hook — either way a coded error naming the path and the prefix option, before the server listens.
+  for (const { route } of lookout.routes) {
+    if (app.hasRoute({ method: route.method, url: route.path })) {
+      throw routeCollisionError(route.method, route.path, route.path)
+    }
+  }
+  app.addHook('onRoute', function lookoutRouteGuard(options) {
+    if ((options.config as { lookoutOps?: unknown } | undefined)?.lookoutOps === true) return
+    for (const method of Array.isArray(options.method) ? options.method : [options.method]) {
+      const taken = opsRouteAt(lookout.routes, method, options.url)
+      if (taken !== undefined) throw routeCollisionError(method, taken.route.path, options.url)
+    }
+  })
+
   if (lookout.routes.length > 0) await app.register(mountOpsRoutes(lookout.routes))
 }
 
@@ -267,6 +283,7 @@ function mountOpsRoutes(routes: readonly MountedOpsRoute[]) {
         url: route.path,
         bodyLimit: route.bodyLimit ?? 65_536,
         exposeHeadRoute: route.method === 'GET',
+        config: { lookoutOps: true },
         handler: async function lookoutOpsHandler(request, reply) {
           const url = request.raw.url ?? '/'
           const q = url.indexOf('?')

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { LookoutOptions } from '../../config/schema.ts'
 import { createLookout } from '../../core/createLookout.ts'
 import type { Lookout } from '../../core/lookout.ts'
-import { adapterMisuseError } from '../../errors.ts'
+import { adapterMisuseError, routeCollisionError } from '../../errors.ts'
 import { serveOpsRoute, startNodeRequest } from '../nodeBinding.ts'
 import { createOpsRouter } from '../opsRouter.ts'
 
@@ -12,7 +12,8 @@ export type HttpLookoutOptions = LookoutOptions & {
   readonly lookout?: Lookout
   /**
    * Returns the route template of a request (`/users/:id`), or `undefined` when it matches no route. Without a
-   * resolver every app request is labelled with the unmatched constant — never the raw path.
+   * resolver every app request is labelled with the unmatched constant — never the raw path. It is also asked,
+   * once, about each of Lookout's paths: one the app claims stops start-up with `LOOKOUT_ERR_ROUTE_COLLISION`.
    */
   readonly route?: (req: IncomingMessage) => string | undefined
 }
@@ -48,6 +49,18 @@ export function withLookout(
   // A served instance handles SIGTERM/SIGINT unless `health.shutdown.handleSignals` is false — shared ones too.
   if (instance !== undefined && instance.config.health.shutdown.handleSignals !== false)
     instance.health.handleSignals()
+  // Lookout never shadows an app route: a path of Lookout's that the app's route resolver claims is a coded error.
+  if (resolveRoute !== undefined) {
+    for (const { route } of lookout.routes) {
+      let appRoute: string | undefined
+      try {
+        appRoute = resolveRoute({ method: route.method, url: route.path, headers: {} } as IncomingMessage)
+      } catch {
+        appRoute = undefined
+      }
+      if (appRoute !== undefined) throw routeCollisionError(route.method, route.path, appRoute)
+    }
+  }
   const router = createOpsRouter(lookout.routes)
   const core = lookout.core
   let attached = false
