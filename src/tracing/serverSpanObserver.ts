@@ -74,6 +74,9 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
     return route === '' || route === unmatchedRoute ? m : `${m} ${route}`
   }
 
+  let lastHost = ''
+  let lastHostRedacted = ''
+
   function attributesOf(req: LifecycleRequest): Attributes {
     const headers = req.headers
     const url = req.url
@@ -86,13 +89,18 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
       [A.status]: req.status,
       [A.protocolVersion]: headers[':method'] === undefined ? '1.1' : '2',
     }
-    if (req.method === '_OTHER') attrs[A.methodOriginal] = req.rawMethod
+    if (req.method === '_OTHER') attrs[A.methodOriginal] = redactor.redactString(req.rawMethod)
     if (q !== -1 && q < url.length - 1) attrs[A.urlQuery] = redactQuery(url.slice(q + 1), redactor)
     if (req.route !== '' && req.route !== unmatchedRoute) attrs[A.route] = req.route
     const host = headers.host ?? headers[':authority']
     if (typeof host === 'string' && host !== '') {
       const { address, port } = splitHost(host)
-      attrs[A.serverAddress] = address
+      // Client-supplied (Host header), and the same on nearly every request: redacted once per distinct value.
+      if (address !== lastHost) {
+        lastHost = address
+        lastHostRedacted = redactor.redactString(address)
+      }
+      attrs[A.serverAddress] = lastHostRedacted
       if (port !== undefined) attrs[A.serverPort] = port
     }
     const ip = clientIp(req)

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { request as httpRequest } from 'node:http'
 import { describe, test } from 'node:test'
 import type { LookoutOptions } from 'lookout'
 import { createLogCapture, createMemorySpanExporter } from 'lookout/testing'
@@ -51,8 +52,15 @@ describe('personal data and credentials in requests', () => {
       })
       assert.equal(first.status, 200)
       await first.text()
-      const second = await fetch(`${app.url}/users/8`, { headers: { 'x-request-id': CONFIGURED_ID } })
-      await second.text()
+      // fetch() sets Host itself; node:http sends the one given.
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest(`${app.url}/users/8`, {
+          headers: { 'x-request-id': CONFIGURED_ID, host: 'x-internal-hint=CONFIGUREDSECRET77' },
+        })
+        req.on('response', (res) => res.resume().on('end', resolve))
+        req.on('error', reject)
+        req.end()
+      })
       await app.lookout.tracing.flush()
 
       const requestLines = logs.raw.filter((l) => l.includes('"event":"request"'))
@@ -70,6 +78,7 @@ describe('personal data and credentials in requests', () => {
       assert.equal(a!['lookout.request_id'], '[REDACTED_EMAIL]')
       assert.equal(a!['lookout.tenant_id'], '[REDACTED_CARD]')
       assert.equal(b!['lookout.request_id'], 'x-internal-hint=[REDACTED]')
+      assert.equal(b!['server.address'], 'x-internal-hint=[REDACTED]')
       assert.match(String(a!['url.query']), /key=REDACTED/)
       assert.match(String(a!['url.query']), /page=2/)
 
