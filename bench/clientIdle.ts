@@ -7,8 +7,7 @@
  * `writev` (`_raw_spin_unlock_irqrestore` under `sock_def_readable` in a perf profile). This VM's kernel idles with
  * `haltpoll.guest_halt_poll_ns=0` (its command line): an idle core halts at once, so every such wake-up is an
  * exit. The slower the server, the more often wrk has caught up and gone to sleep, so the cost grows faster than
- * the server's own work — on the orders route it was 4.1 µs per request for bare Fastify and 8.3 µs for Lookout
- * (docs/performance.md, eighth session). A server answering remote clients pays none of it.
+ * the server's own work (docs/performance.md). A server answering remote clients pays none of it.
  *
  * With `poll`, the guest's halt-poll window is set to 200 µs for the run (the cpuidle-haltpoll driver then spins
  * that long before halting, and a wake-up inside the window needs no interrupt) and restored afterwards. It needs

@@ -13,8 +13,7 @@
  * on for exactly `--requests` requests (autocannon, 8 connections), then a dump. The main thread's count (GC and
  * compiler helper threads excluded) over the request count is the figure, and its ratio to the framework's bare
  * server; every thread's count (TurboFan's concurrent compiles, GC helpers, libuv pool) is reported beside it — on
- * a pinned core those threads run too, and they vary more between runs (2026-12-03, orders: all-thread totals of
- * 150 k and 164 k for the same configuration). `--keep` keeps the dumps (for callgrind_annotate) and prints where.
+ * a pinned core those threads run too, and they vary more between runs. `--keep` keeps the dumps (for callgrind_annotate) and prints where.
  * Needs valgrind (`apt-get install valgrind`); servers import the built package (`npm run build` first).
  * Writes bench/results/<out>.json and .md.
  *

@@ -43,10 +43,8 @@ const maxAttempts = 4
 const block = Number(args.find((a) => a.startsWith('--block='))?.slice(8) ?? 4)
 /**
  * Flags for every server's node (space-separated). Default: the young generation fixed at 16 MB. Left to V8, it
- * is sized by recent allocation, and the bare server — measured in every block, so the busiest process — grew
- * the largest and ran fastest: an identical control process scored 0.74 and 0.72 of it in two quiet runs (RSS
- * 89–92 MB against 107–115 MB), 0.99–1.03 in two others; with the fixed size the control was 0.95–1.00 in all
- * three runs (docs/performance.md). `--node-flags=` (empty) leaves V8's sizing on.
+ * is sized by recent allocation, and the bare server — measured in every block, so the busiest process — would
+ * grow the largest and run fastest, biasing every ratio against the configurations. `--node-flags=` (empty) leaves V8's sizing on.
  */
 const nodeFlagsArg = args.find((a) => a.startsWith('--node-flags='))?.slice(13)
 const nodeFlags = (nodeFlagsArg ?? '--min-semi-space-size=16 --max-semi-space-size=16')

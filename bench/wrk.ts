@@ -20,10 +20,9 @@ export const wrkPath: string | undefined = (() => {
 })()
 
 /**
- * The Lua script of a route, written once per process under a name of its own. It used to be rewritten before
- * every run: two wrk runs started together (bench/coscheduled.ts) then raced, one reading the file while the other
- * truncated it. A wrk that reads an empty script sends GETs, which /orders answers with 404s: the likely cause of
- * the three orders rounds (2026-12-04/05) in which one side answered ~1.7× its usual count, every one failed.
+ * The Lua script of a route, written once per process under a name of its own: two wrk runs started together
+ * (bench/coscheduled.ts) must not race on one file, since a wrk that reads an empty script sends GETs, which
+ * /orders answers with 404s.
  */
 const scripts = new Map<keyof typeof ROUTES, string>()
 function scriptOf(route: keyof typeof ROUTES): string {

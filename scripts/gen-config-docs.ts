@@ -19,7 +19,7 @@ export function renderEnvTable(): string {
       ? 'Lookout'
       : b.env.startsWith('OTEL_')
         ? 'OpenTelemetry'
-        : 'alias (seeds / platform)'
+        : 'platform alias'
     const secret = [...secrets].some((p) => p === b.path || p.startsWith(`${b.path}.`)) ? ' (secret)' : ''
     return `| \`${b.env}\` | \`${b.path}\`${secret} | ${b.parse} | ${kind} |`
   })

@@ -1,4 +1,4 @@
-// Cost of the shared redactor on a typical request log line (DESIGN.md budget: ≤ 2 µs per line).
+// Cost of the shared redactor on a typical request log line (budget: ≤ 2 µs per line).
 // Run: node --conditions=lookout-source --import tsx bench/micro/redaction.ts
 // Prints one line per case: name, ns/op, ops/s. Pure CPU, no I/O.
 import { createRedactor } from '../../src/redact/index.ts'

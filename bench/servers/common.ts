@@ -62,9 +62,7 @@ export function lookoutBenchOptions(f: ReadonlySet<string>, dataDir: string): Re
     // per-request feature too: on in `defaults`, off here.
     profiling: { heap: { enabled: false } },
     // `only`: the metrics area alone, as the fastify-metrics peer — health (probes, load shedding, pressure
-    // monitor), alerting, the status page and the profiling routes off. "Metrics only" is reported both ways: on
-    // the AMD host (2026-11-22) the idle areas looked like ~1.5–2 µs per request in single A/B runs; on the Intel
-    // host (2026-12-03) the two were within each other's interquartile range (docs/performance.md).
+    // monitor), alerting, the status page and the profiling routes off; "metrics only" is reported both ways.
     // `-health`, `-alerting`, `-status`, `-profiling` switch one area off, for A/B runs.
     ...(f.has('only')
       ? {

@@ -3,7 +3,7 @@ import { z } from 'zod'
 const stringMap = z.record(z.string(), z.string()).default({})
 
 /**
- * Alertmanager webhook v4 (PROTOCOLS.md §3). Unknown fields are allowed (Alertmanager adds some across versions);
+ * Alertmanager webhook v4. Unknown fields are allowed (Alertmanager adds some across versions);
  * what Lookout reads is validated.
  */
 export const alertmanagerPayloadSchema = z.object({

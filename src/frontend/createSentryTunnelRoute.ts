@@ -28,7 +28,7 @@ export interface SentryTunnelOptions {
 }
 
 /**
- * `POST /observability/sentry/envelope`: the Sentry tunnel (PROTOCOLS.md §4). Reads only the envelope header
+ * `POST /observability/sentry/envelope`: the Sentry tunnel. Reads only the envelope header
  * line, resolves its DSN through the allow-list (which holds every upstream URL — a client's DSN is only a key),
  * and forwards the bytes untouched; the upstream status, `Retry-After` and `X-Sentry-Rate-Limits` come back.
  *

@@ -1,4 +1,4 @@
-/** A Sentry DSN split into its parts (PROTOCOLS.md §4). */
+/** A Sentry DSN split into its parts. */
 export interface ParsedDsn {
   /** `http` or `https`. */
   readonly protocol: 'http' | 'https'

@@ -2,7 +2,7 @@
 export const MAX_ENVELOPE_HEADER_BYTES = 16_384
 
 /**
- * Reads only the first line of a Sentry envelope (PROTOCOLS.md §4) and returns its `dsn`, or `undefined` when
+ * Reads only the first line of a Sentry envelope and returns its `dsn`, or `undefined` when
  * the line is missing, too long, not a JSON object, or has no string `dsn`. The rest of the body is never
  * parsed. Never throws.
  *

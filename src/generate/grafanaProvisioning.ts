@@ -9,7 +9,7 @@ import { LOG_FIELDS, SERVICE_NAME_ATTRIBUTE } from './logFields.ts'
 const macro = (name: string) => `$\${${name}}`
 
 /**
- * The dashboard provider (PROTOCOLS.md §10): the generated JSON files from `grafana.dashboardsPath`, in the
+ * The dashboard provider (Grafana file provisioning): the generated JSON files from `grafana.dashboardsPath`, in the
  * `grafana.folder` folder.
  *
  * @example

@@ -10,7 +10,7 @@ export interface KubernetesManifest {
 const seconds = (ms: number) => Math.ceil(ms / 1000)
 
 /**
- * How the probes and termination follow Lookout's health settings (PROTOCOLS.md §9): probe paths are the first
+ * How the probes and termination follow Lookout's health settings: probe paths are the first
  * path of each `health.paths` list (a list set to `[]` omits the probe); `timeoutSeconds` 1 (probes answer
  * within `health.probeBudgetMs` from cached results); readiness is checked often enough to fail within the
  * drain delay; `terminationGracePeriodSeconds` covers the preStop sleep plus Lookout's own bounded shutdown

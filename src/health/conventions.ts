@@ -24,5 +24,5 @@ export const HEALTH_CONTENT_TYPE = 'application/health+json'
 /** Path of the resolved-config endpoint (operator key required). */
 export const CONFIG_ROUTE_PATH = '/observability/config'
 
-/** Default per-check timeouts in ms (the seeds: database 2 s, Redis 1 s). */
+/** Default per-check timeouts in ms (database 2 s, Redis 1 s). */
 export const DEFAULT_TIMEOUTS = Object.freeze({ check: 1000, postgres: 2000, redis: 1000, http: 1000 })

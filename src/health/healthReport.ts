@@ -38,7 +38,7 @@ export interface HealthReportInput {
 /**
  * The pure function from check results to a health response: `fail` when a blocker applies or a critical check
  * fails; `warn` when a non-critical check fails or any check warns; else `pass`. HTTP 200 for pass and warn,
- * 503 for fail (PROTOCOLS.md §9).
+ * 503 for fail.
  *
  * @example
  * const { httpStatus, body } = buildHealthReport({ results, blockers: [], criticalOnly: false, details: false })

@@ -28,7 +28,7 @@ export interface ProbePaths {
 }
 
 /**
- * The four probe endpoints as framework-neutral ops routes (PROTOCOLS.md §9), public and never rate limited:
+ * The four probe endpoints as framework-neutral ops routes, public and never rate limited:
  *
  * - live — the process answers; never looks at dependencies (a database outage must not restart every pod);
  * - ready — critical checks pass, start-up is done, not shedding load, not shutting down; else 503;

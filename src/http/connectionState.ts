@@ -66,8 +66,7 @@ export interface InFlightTracker<T extends InFlightResponse> {
 /**
  * The close-listener bookkeeping of one adapter: responses in flight are kept on the connection's list `list`, not
  * as a property added to the response — a property added to every `ServerResponse` after Node built it changes the
- * response's hidden class on every request, and Node's own response code after that point pays for it (measured on
- * Fastify: the store alone cost ~1.7 % of a hello request's CPU, docs/performance.md). `finish` runs once per
+ * response's hidden class on every request, and Node's own response code after that point pays for it. `finish` runs once per
  * entry: from the response's `close` (aborted when the response never ended), or from the connection's `close`
  * for what is left on its list (aborted when the response never finished) — when a connection dies with pipelined
  * requests queued behind the one being answered, Node emits no `close` on the queued responses. A response without

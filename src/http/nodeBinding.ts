@@ -34,9 +34,8 @@ export function startNodeRequest(
   res.setHeader(core.requestIdHeader, req.requestId)
   const extra = req.responseHeaders
   if (extra !== undefined) for (let i = 0; i < extra.length; i += 2) res.setHeader(extra[i]!, extra[i + 1]!)
-  // One shared listener registered with on(): measured on Fastify, a once() wrapper around a per-request closure
-  // cost ~7 µs per request, a shared on() listener ~0. Its state is on the connection's list, not on the response
-  // (see createInFlightTracker).
+  // One shared on() listener: a once() wrapper around a per-request closure is costly per request. Its state is on
+  // the connection's list, not on the response (see createInFlightTracker).
   const pending: PendingResponse = { raw: res, core, req, routeAtFinish }
   responses.track(pending, raw.socket, raw.httpVersionMajor === 2)
   res.on('close', responses.onResponseClose)

@@ -70,7 +70,7 @@ export function createLogger(
     lineDestination ??
     pinoPretty()({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
   const shipping = logging.loki.url !== undefined && logging.loki.minLevel !== 'silent'
-  // The fan-out stream exists only when Loki is configured (measured: multistream costs ~0.5 µs per line).
+  // The fan-out stream exists only when Loki is configured: multistream costs time on every line.
   const multistream = shipping
     ? pino.multistream([{ level: logging.level as pino.Level, stream: primary }])
     : undefined
@@ -117,7 +117,7 @@ export function createLogger(
         const o = obj as Record<string | symbol, unknown>
         if (o[PRE_REDACTED] === true) {
           // Lookout's own pre-redacted lines (the request log) are fresh objects it owns: add the few context
-          // fields to the line instead of copying the line's ~15 fields into the context (measured: ~0.4 µs/line).
+          // fields to the line instead of copying the line's ~15 fields into the context.
           // The line's own fields win, as in the general path.
           const ctx = context as Record<string, unknown>
           for (const key in ctx) if (!(key in o)) o[key] = ctx[key]

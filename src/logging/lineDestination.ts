@@ -49,8 +49,7 @@ function flushLiveOnExit(): void {
  *
  * Why not `pino.destination({ sync: false })` (sonic-boom 4): it appends each line to the pending string and
  * measures that whole string's UTF-8 length on every write (`Buffer.byteLength(bufs[last])`), which flattens it —
- * per line, work that grows with the backlog. Measured (co-scheduled, metrics + request log, hello, 4 pairs): this
- * stream took 26.8 → 24.5 µs of CPU per request, throughput ×1.085 (docs/performance.md, eighth session).
+ * per line, work that grows with the backlog.
  *
  * Bounded: at most `maxPendingChars` wait; beyond, lines are dropped and counted. `EAGAIN` (a non-blocking pipe
  * that is full) is retried every 10 ms; any other write error ends writing — the lines are counted as dropped and

@@ -52,7 +52,7 @@ export interface LokiShipper {
 }
 
 /**
- * Batches log lines and pushes them to Loki (PROTOCOLS.md §5): streams keyed by labels (service, environment,
+ * Batches log lines and pushes them to Loki (the push API): streams keyed by labels (service, environment,
  * level + configured ones — never ids), entries sorted per stream, nanosecond string timestamps from BigInt,
  * `trace_id`/`span_id`/`request_id` as structured metadata, gzip, `X-Scope-OrgID`. One request at a time;
  * 429/5xx/network errors retried with exponential backoff + jitter (honouring `Retry-After`), other 4xx dropped

@@ -3,7 +3,7 @@
  * read these same constants, so the two conventions stay consistent end to end.
  */
 
-/** Which naming convention: the seeds' Prometheus names or the OpenTelemetry semantic names. */
+/** Which naming convention: the common Prometheus names or the OpenTelemetry semantic names. */
 export type Conventions = 'prometheus' | 'otel'
 
 /** Names of the HTTP RED metrics and their labels under one convention. */

@@ -1,6 +1,6 @@
 /**
  * The domain presets of `instrument()`: each fixes a metric base name, its labels and the values they may take,
- * once, for the kinds of work the five seed services measured by hand. Values outside a preset's set are a
+ * once, for the kinds of work services commonly measure by hand. Values outside a preset's set are a
  * registration error when given up front, and fold into `other` when they only appear at runtime.
  */
 export interface InstrumentPreset {

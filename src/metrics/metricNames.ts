@@ -36,7 +36,7 @@ export function assertLabelNames(metric: string, labelNames: readonly string[]):
 
 /** Escapes a label value for the text formats: backslash, double quote and newline. */
 export function escapeLabelValue(value: string): string {
-  // Fast path: most values need no escaping (measured: the regex test is ~4x cheaper than replace chains).
+  // Fast path: most values need no escaping, and one regex test is cheaper than the replace chain.
   if (!/[\\"\n]/.test(value)) return value
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
 }

@@ -10,7 +10,7 @@ import { assertLabelNames, assertMetricName } from './metricNames.ts'
 import { writePromClientMetrics } from './promClientExposition.ts'
 import type { SeriesBudget } from './seriesBudget.ts'
 
-/** Content types of the two exposition formats (PROTOCOLS.md §7). */
+/** Content types of the two exposition formats. */
 export const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = Object.freeze({
   prometheus: 'text/plain; version=0.0.4; charset=utf-8',
   openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',

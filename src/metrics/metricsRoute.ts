@@ -9,7 +9,7 @@ import { CONTENT_TYPES, type MetricRegistry } from './metricRegistry.ts'
 
 /**
  * The exposition format a scraper asked for: OpenMetrics only when `Accept` names
- * `application/openmetrics-text`, otherwise Prometheus text 0.0.4 (PROTOCOLS.md §7).
+ * `application/openmetrics-text`, otherwise Prometheus text 0.0.4.
  *
  * @example
  * negotiateFormat('application/openmetrics-text; version=1.0.0,text/plain;q=0.5') // 'openmetrics'

@@ -26,16 +26,11 @@ export interface CapturedCpuProfile {
 
 /**
  * Samples the main thread's CPU for `durationMs` and returns the V8 profile (see {@link startCpuProfile} for the
- * engine and its measured start-up pause). The wait keeps the process alive: an operator asked for this profile.
+ * engine and its start-up pause). The wait keeps the process alive: an operator asked for this profile.
  * The caller holds the on-demand `cpu` lock ({@link tryAcquireProfiler}).
  *
- * Why `node:inspector` and not `@datadog/pprof` (measured on this 2-core machine, Node 20, Fastify hello-world with
- * a small CPU body, 10 connections, a profile rotated every 2 s at 100 Hz): both drive the same V8 CpuProfiler and
- * cost about the same — bare ≈ 14.4k req/s, inspector ≈ 13.9k, @datadog/pprof wall profiler 10.3k–14.3k (wider
- * spread). `node:inspector` is built in: nothing to install, no native addon, works wherever Node does;
- * `@datadog/pprof` is a 5.4 MB native package (prebuilt binaries inside the npm tarball; 5.20.0 supports Node 20).
- * Its one extra, per-sample labels, only covers synchronous code on Node 20 (AsyncContextFrame needs Node ≥ 22.7).
- * See docs/profiling.md.
+ * `node:inspector` rather than `@datadog/pprof`: both drive the same V8 CpuProfiler at about the same cost, and the
+ * built-in one needs no native addon (docs/profiling.md).
  *
  * @example
  * const { profile, startedAtMs } = await captureCpuProfile({ durationMs: 10_000, intervalMicros: 1000 })

@@ -30,10 +30,9 @@ const STOP_TIMEOUT_MS = 5000
  * Starts a CPU profile through `node:inspector` (in-process; no debugger port is opened). Every profile is a
  * titled console profile on one shared session, so several can overlap on one V8 CpuProfiler.
  *
- * Why overlap matters (measured here, Node 20, a Fastify app with Lookout loaded): starting V8's profiler when no
- * profile is running blocks the main thread for **≈ 240–710 ms**, because V8 logs every compiled function to
- * build its code map; starting a second profile while one runs, and ending the first, takes ≈ 0.1 ms. Continuous
- * profiling therefore starts the next window before it ends the current one and never pays the pause after the
+ * Why overlap matters: starting V8's profiler when no profile is running blocks the main thread for hundreds of
+ * milliseconds (V8 logs every compiled function to build its code map; docs/profiling.md), while starting a second
+ * profile while one runs is nearly free. Continuous profiling therefore starts the next window before it ends the current one and never pays the pause after the
  * first window; an on-demand profile taken while continuous profiling runs starts instantly too, but samples at
  * the running profile's interval (V8 can only change the interval while nothing is recording).
  *

@@ -5,7 +5,7 @@ const require = createRequire(import.meta.url)
 /**
  * A CommonJS dependency loaded on first use instead of at import: the OpenTelemetry SDK, the OTLP exporters,
  * undici, yaml, pg and pino-pretty are only loaded by the processes whose configuration uses them (importing
- * everything up front loaded ~1 200 modules and ~28 MB of heap into every process, tracing off or not). The
+ * everything up front would load them into every process, tracing off or not). The
  * loader is synchronous, so the areas that need a package keep their synchronous set-up. The packages loaded
  * this way are CommonJS, so the module is the same instance an `import` elsewhere would give.
  *

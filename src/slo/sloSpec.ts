@@ -80,7 +80,7 @@ export const sloDocumentSchema = z
   .strict()
 
 /**
- * Per-tenant defaults (DESIGN.md): 99.9 % availability, p95 ≤ 300 ms and p99 ≤ 800 ms, over 30 days.
+ * Per-tenant defaults: 99.9 % availability, p95 ≤ 300 ms and p99 ≤ 800 ms, over 30 days.
  *
  * @example
  * buildSloModel({ slos: DEFAULT_SLOS })

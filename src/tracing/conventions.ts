@@ -1,6 +1,6 @@
 /**
  * Every name the tracing area emits, in one place: its own metrics, the span attribute keys of the HTTP server
- * span (OTel semantic conventions, PROTOCOLS.md §6) and the domain presets' keys (the seeds' span kinds).
+ * span (OTel HTTP semantic conventions) and the domain presets' keys.
  */
 
 /** Metrics of the span pipeline. */

@@ -84,8 +84,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
     processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
   const resource = createResource(config)
   const spanProcessors: SpanProcessor[] = processors
-  // Trace and span ids from pooled CSPRNG batches: OpenTelemetry's RandomIdGenerator formats each id in
-  // JavaScript (~2 µs per root span in a server profile here), and unsampled spans need ids too.
+  // Pooled CSPRNG ids: RandomIdGenerator formats each id in JavaScript, and unsampled spans need ids too.
   const traceIds = createRandomHexPool(32)
   const spanIds = createRandomHexPool(16)
   const pooled: IdGenerator = {

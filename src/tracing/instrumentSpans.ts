@@ -4,7 +4,7 @@ import { recordExceptionOn } from './recordException.ts'
 import { toSpanAttributes } from './spanHelpers.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
 
-/** Attribute key prefix per `instrument()` event type (the seeds' span attribute names). */
+/** Attribute key prefix per `instrument()` event type (the domain span attribute names). */
 const PREFIX: Readonly<Record<string, { op: string; status: string; duration: string }>> = Object.freeze({
   auth: { op: 'auth.type', status: 'auth.status', duration: 'auth.duration_seconds' },
   'user.operation': {

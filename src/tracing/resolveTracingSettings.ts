@@ -48,7 +48,7 @@ const GRPC_PORT = '4317'
  * Derives what to build from the `tracing` section: the effective sampler (a ratio alone means
  * `parentbased_traceidratio`), the OTLP URL (`/v1/traces` appended to a base endpoint for HTTP, a per-signal
  * endpoint used as-is), the protocol (default `http/protobuf`, or `grpc` for a base endpoint on port 4317 — the
- * port the seeds point `OTLP_ENDPOINT` at), and the exporters (OTLP when an endpoint is set).
+ * port `OTLP_ENDPOINT` usually points at), and the exporters (OTLP when an endpoint is set).
  *
  * @example
  * resolveTracingSettings(resolveConfig({ tracing: { endpoint: 'http://collector:4318', sampleRate: 0.1 } })).otlp?.url

@@ -45,7 +45,7 @@ export interface ServerSpanObserverOptions {
  *   when the route is known, else `{method}`), fills `req.traceId/spanId/sampled/span` (exemplars and log
  *   correlation read them) and adds `X-Trace-Id` to the response headers;
  * - `wrap`: runs the handler inside the span's context, so outbound calls and `withSpan()` become children;
- * - `onFinish`: final name, PROTOCOLS.md §6 attributes, status (5xx error, 4xx unset), the handler's exception
+ * - `onFinish`: final name, OTel HTTP semantic-convention attributes, status (5xx error, 4xx unset), the handler's exception
  *   with a redacted message, end.
  *
  * The unsampled path allocates no attributes: a non-recording span only carries ids for propagation and logs.

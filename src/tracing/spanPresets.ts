@@ -84,7 +84,7 @@ export const spanPresets = Object.freeze({
   },
   /**
    * Current OTel database names: `db.system.name`, `db.operation.name`, `db.collection.name`, `db.query.text`
-   * (redacted), plus the seeds' `db.operation.status`.
+   * (redacted), plus `db.operation.status`.
    */
   db(a: {
     system: string

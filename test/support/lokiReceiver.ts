@@ -16,7 +16,7 @@ export interface ReceivedEntry {
 /** How the receiver answers the next pushes. */
 export type LokiMode = 'ok' | '500' | '429' | '400' | 'hang'
 
-/** A loopback Loki push endpoint that enforces the push contract (PROTOCOLS.md §5) strictly. */
+/** A loopback Loki push endpoint that enforces the push contract strictly. */
 export interface LokiReceiver {
   /** Base URL (`http://127.0.0.1:<port>`). */
   readonly url: string

@@ -18,7 +18,7 @@ export type ReceiverReply =
   | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
   | 'hang'
 
-/** A loopback Sentry ingest that enforces the envelope contract strictly (PROTOCOLS.md §4). */
+/** A loopback Sentry ingest that enforces the envelope contract strictly. */
 export interface SentryReceiver {
   /** `http://127.0.0.1:<port>` — use as an allow-list entry's `upstream`. */
   readonly url: string

@@ -18,7 +18,7 @@ const DEFAULT_PRIORITY: Readonly<Record<string, string>> = {
 }
 
 /**
- * Renders an Opsgenie Alert API v2 request (PROTOCOLS.md §2): create with every field inside Opsgenie's limits
+ * Renders an Opsgenie Alert API v2 request: create with every field inside Opsgenie's limits
  * (message 130 code points, alias 512, description 15 000, ≤ 20 tags of ≤ 50, string details ≤ 8 000 in total,
  * source 100), and close / acknowledge **by alias** (`identifierType=alias`), never by id.
  *

@@ -13,7 +13,7 @@ type PagerDutyChannel = Extract<AlertChannel, { type: 'pagerduty' }>
 const MAX_BYTES = 500_000
 
 /**
- * Renders a PagerDuty Events v2 request (PROTOCOLS.md §1): `trigger` with a full payload, `acknowledge` and
+ * Renders a PagerDuty Events v2 request: `trigger` with a full payload, `acknowledge` and
  * `resolve` with only routing_key, dedup_key and event_action. The dedup key is the same for every action of a
  * fingerprint, so a resolve closes the incident its trigger opened. Oversized payloads drop `custom_details`.
  *

@@ -28,7 +28,7 @@ export const healthSchema = z
   .object({
     /** Mount the probe endpoints and run checks. Default `true`. Env `LOOKOUT_HEALTH_ENABLED`. */
     enabled: z.boolean().default(true),
-    /** Probe paths; each list may hold aliases (the seeds' names), `[]` disables an endpoint. */
+    /** Probe paths; each list may hold aliases (other common names), `[]` disables an endpoint. */
     paths: z
       .object({
         /** Liveness (process only). Default `/health/live`, `/livez`, `/healthz`. Env `LOOKOUT_HEALTH_LIVE_PATHS`. */

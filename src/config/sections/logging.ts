@@ -17,7 +17,7 @@ const level = z.preprocess(
 const HIGH_CARDINALITY_LABELS =
   /^(request_?id|trace_?id|span_?id|user_?id|session_?id|email|path|url|ip|client_ip)$/i
 
-/** `k=v,k=v` (the seeds' LOKI_LABELS form) or an object. */
+/** `k=v,k=v` (the LOKI_LABELS form) or an object. */
 const labels = z.preprocess(
   (v) => {
     if (typeof v !== 'string') return v

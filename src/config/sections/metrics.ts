@@ -23,7 +23,7 @@ export const metricsSchema = z
       .string()
       .regex(/^\/[a-zA-Z0-9/_.-]*$/, 'an absolute URL path')
       .default('/metrics'),
-    /** `prometheus` (the seeds' names: http_requests_total{method,route,status}) or `otel` semantic names. */
+    /** `prometheus` (the common Prometheus names: http_requests_total{method,route,status}) or `otel` semantic names. */
     conventions: z.enum(['prometheus', 'otel']).default('prometheus'),
     /** Request-duration buckets in seconds. Default depends on conventions (prom-client's or OTel's). */
     buckets: bucketList.optional(),

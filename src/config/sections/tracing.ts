@@ -35,7 +35,7 @@ export const TRACE_SAMPLERS = [
 ] as const
 
 /**
- * Tracing options (OpenTelemetry). Every field also reads the standard `OTEL_*` variable, and the seeds' names
+ * Tracing options (OpenTelemetry). Every field also reads the standard `OTEL_*` variable, and the common platform names
  * (`OTLP_ENDPOINT`, `TRACING_ENABLED`, `TELEMETRY_ENABLED`, `TRACE_SAMPLE_RATE`,
  * `OTEL_PYTHON_FASTAPI_EXCLUDED_URLS`, `ENABLE_TRACE_CONSOLE_EXPORT`). See docs/tracing.md.
  *
@@ -83,7 +83,7 @@ export const tracingSchema = z
     /** OTLP traces endpoint, used as-is. Env `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`. */
     tracesEndpoint: url.optional(),
     /**
-     * OTLP protocol. Default `http/protobuf`, or `grpc` when the endpoint's port is 4317 (the seeds' setting).
+     * OTLP protocol. Default `http/protobuf`, or `grpc` when the endpoint's port is 4317 (the usual collector gRPC port).
      * Env `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`.
      */
     protocol: z.enum(['grpc', 'http/protobuf', 'http/json']).optional(),

@@ -17,7 +17,7 @@ const RI = DASHBOARD_VARS.rateInterval
 const RANGE = DASHBOARD_VARS.range
 
 /**
- * The API overview dashboard (the seeds' twelve panels and more): traffic, latency percentiles, in-flight,
+ * The API overview dashboard (the twelve standard panels and more): traffic, latency percentiles, in-flight,
  * errors, top routes, health checks, process resources, event loop, domain metrics (auth, DB, dependencies,
  * security events), alerts, SLO budgets and Lookout's own telemetry health. Variables: datasource, tenant (when
  * the HTTP metrics carry it) and route.

@@ -13,7 +13,7 @@ export interface PostgresCheckOptions {
   readonly target: PgQueryable | string
   /** Default `postgres`. */
   readonly name?: string
-  /** Default 2000 ms (the seeds' database timeout). */
+  /** Default 2000 ms. */
   readonly timeoutMs?: number
   /** Default `true`. */
   readonly critical?: boolean

@@ -15,7 +15,7 @@ export interface RedisCheckOptions {
   readonly target: RedisPingable | string
   /** Default `redis`. */
   readonly name?: string
-  /** Default 1000 ms (the seeds' Redis timeout). */
+  /** Default 1000 ms. */
   readonly timeoutMs?: number
   /** Default `true`. */
   readonly critical?: boolean

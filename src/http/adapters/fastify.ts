@@ -55,7 +55,7 @@ declare module 'fastify' {
  *   pipelined responses Node never closes (see createInFlightTracker), so in-flight always returns to 0.
  *
  * The log-controller start is the default because it begins earlier (before the app's own hooks) and also sees
- * framework errors; both start paths cost about the same (see docs/performance.md).
+ * framework errors; both start paths cost about the same.
  */
 async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptions): Promise<void> {
   assertSupportedFastify(app.version)
@@ -129,9 +129,7 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
       if (extra !== undefined)
         for (let i = 0; i < extra.length; i += 2) reply.header(extra[i]!, extra[i + 1]!)
     }
-    // One shared listener, registered with on() (not once(), and not a per-request closure): measured, a
-    // once() wrapper around a closure cost ~7 µs per request on a hello-world route, a shared on() listener ~0;
-    // a per-request closure instead of the connection's list, 2 % more CPU per request (co-scheduled A/B).
+    // One shared on() listener (not once(), not a per-request closure): both alternatives cost CPU per request.
     replies.track(reply, raw.socket, raw.httpVersionMajor === 2)
     reply.raw.on('close', replies.onResponseClose)
     const rejection = core.admit(req)

@@ -1,4 +1,4 @@
-// Opsgenie Alert API v2 contract (PROTOCOLS.md §2), enforced strictly by the loopback receiver.
+// Opsgenie Alert API v2 contract, enforced strictly by the loopback receiver.
 
 const codePoints = (s: string) => Array.from(s).length
 

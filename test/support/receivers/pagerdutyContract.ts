@@ -1,4 +1,4 @@
-// PagerDuty Events API v2 contract (PROTOCOLS.md §1), enforced strictly by the loopback receiver.
+// PagerDuty Events API v2 contract, enforced strictly by the loopback receiver.
 
 /** An Events v2 body the receiver accepted (the fields tests read). */
 export interface PagerDutyEvent {

@@ -24,7 +24,7 @@ describe('resolveConfig reads the environment', () => {
       expected: 9464,
     },
     {
-      name: 'the seeds METRICS_INTERNAL_PORT maps to metrics.port',
+      name: 'the platform alias METRICS_INTERNAL_PORT maps to metrics.port',
       env: { METRICS_INTERNAL_PORT: '9000' },
       path: (c) => c.metrics.port,
       expected: 9000,

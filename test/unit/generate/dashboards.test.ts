@@ -10,7 +10,7 @@ import { renderDashboard } from '../../../src/generate/renderDashboard.ts'
 import { HTTP_METRIC_NAMES } from '../../../src/metrics/conventions.ts'
 import { modelOf } from './model.ts'
 
-/** The seeds' twelve panels, as titles of the API overview. */
+/** The twelve standard panels, as titles of the API overview. */
 const SEED_PANELS = [
   'Request rate',
   'Latency p50 / p95 / p99',
@@ -32,7 +32,7 @@ for (const conventions of ['prometheus', 'otel'] as const) {
   const names = HTTP_METRIC_NAMES[conventions]
   const other = HTTP_METRIC_NAMES[conventions === 'otel' ? 'prometheus' : 'otel']
 
-  test(`${conventions}: the API overview has the seeds' twelve panels`, () => {
+  test(`${conventions}: the API overview has the twelve standard panels`, () => {
     const titles = panelsOf(apiOverviewDashboard(model)).map((p) => p.title)
     for (const t of SEED_PANELS) assert.ok(titles.includes(t), `missing panel ${t}`)
   })

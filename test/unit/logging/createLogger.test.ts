@@ -29,7 +29,7 @@ test('every line carries an ISO UTC time, the level name, service, version, envi
   assert.equal(line.msg, 'hello')
 })
 
-test('the level comes from config and LOG_LEVEL (case-insensitive, as the seeds write it)', () => {
+test('the level comes from config and LOG_LEVEL (case-insensitive, as platforms write it)', () => {
   const { logger, out } = make({}, { LOG_LEVEL: 'WARNING' })
   logger.info('dropped')
   logger.warn('kept')

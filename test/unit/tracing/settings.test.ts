@@ -34,7 +34,7 @@ describe('tracing settings from the environment', () => {
       'http://t:9/x',
     ],
     [
-      "the seeds' OTLP_ENDPOINT on port 4317 means gRPC",
+      'OTLP_ENDPOINT on port 4317 means gRPC',
       { OTLP_ENDPOINT: 'http://otel-collector:4317' },
       (s) => [s.otlp?.protocol, s.otlp?.url],
       ['grpc', 'http://otel-collector:4317'],
@@ -91,18 +91,8 @@ describe('tracing settings from the environment', () => {
       (s) => [s.enabled, s.otlp],
       [false, undefined],
     ],
-    [
-      "the seeds' TRACING_ENABLED=false turns tracing off",
-      { TRACING_ENABLED: 'false' },
-      (s) => s.enabled,
-      false,
-    ],
-    [
-      "the seeds' TELEMETRY_ENABLED=false turns tracing off",
-      { TELEMETRY_ENABLED: 'false' },
-      (s) => s.enabled,
-      false,
-    ],
+    ['TRACING_ENABLED=false turns tracing off', { TRACING_ENABLED: 'false' }, (s) => s.enabled, false],
+    ['TELEMETRY_ENABLED=false turns tracing off', { TELEMETRY_ENABLED: 'false' }, (s) => s.enabled, false],
     [
       'OTEL_TRACES_EXPORTER=console prints without an endpoint',
       { OTEL_TRACES_EXPORTER: 'console' },
@@ -234,7 +224,7 @@ describe('the resource', () => {
   })
 })
 
-describe('traceparent extraction (PROTOCOLS.md §6)', () => {
+describe('traceparent extraction (W3C Trace Context)', () => {
   const propagator = createPropagator(['tracecontext', 'baggage'])
   const extract = (traceparent: string) =>
     trace.getSpanContext(propagator.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter))
