@@ -119,6 +119,13 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
     }
     request.lookoutRequest = req
     req.native = request
+    if (adoptRequestLog) {
+      // The app's Fastify logger is not Lookout's: request.log / reply.log become Lookout's (redacted, one format,
+      // the request's id), so `req.log.info({ email })` is redacted like every other line.
+      const log = requestLogger(req)
+      request.log = log
+      reply.log = log
+    }
     const stored = replyHeadersOf(reply)
     const extra = req.responseHeaders
     if (stored !== undefined) {
@@ -143,6 +150,14 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   app.decorate('lookout', lookout)
   app.decorateRequest('lookoutRequest', null)
 
+  /** Whether request.log / reply.log are replaced by Lookout's logger (the app's Fastify logger is not Lookout's). */
+  let adoptRequestLog = false
+  const contextOnLines = lookout.config.logging.context
+  const requestLogger = (req: LifecycleRequest): FastifyRequest['log'] =>
+    (contextOnLines
+      ? lookout.logger
+      : lookout.logger.child({ request_id: req.requestId })) as unknown as FastifyRequest['log']
+
   // How requests start where Fastify creates them: `public` — the log controller fastifyOptions() built starts
   // them through REQUEST_STARTER; `wrapped` — the app's own controller, reached through Fastify's private key,
   // is replaced on this instance by a view that starts them first; `hook` — neither is there (or startIn is
@@ -157,7 +172,11 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
       // Set on this instance, so it applies where a hook added here would (this context and its children,
       // routes registered before the plugin included).
       const { key, controller } = found
-      const view = Object.create(controller) as LogControllerLike
+      const view = Object.create(controller) as LogControllerLike & { isLogDisabled(req: unknown): boolean }
+      // Fastify's own per-request lines (incoming request, request completed, errors, 404s) go: Lookout writes
+      // one request line, and Fastify's printed raw query strings.
+      view.isLogDisabled = () => true
+      adoptRequestLog = true
       view.incomingRequest = function lookoutIncomingRequest(request, reply, metadata) {
         if (request.lookoutRequest == null) startRequest(request, reply)
         controller.incomingRequest.call(this, request, reply, metadata)
