@@ -1,6 +1,6 @@
 /**
  * The tenant-id grammar: a letter or digit, then up to 63 letters, digits, `_`, `.` or `-`. Operator key scopes,
- * SLO routes and tenant labels accept exactly these.
+ * configured tenants, SLO routes and tenant labels accept exactly these.
  *
  * @example
  * TENANT_ID.test('acme-eu') // true

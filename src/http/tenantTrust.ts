@@ -1,8 +1,6 @@
 import { NO_TENANT, OTHER_TENANT } from '../metrics/conventions.ts'
 import { looksLikePersonalData } from '../redact/looksLikePersonalData.ts'
-
-/** The tenant-id grammar: a letter or digit, then letters, digits, `_`, `.`, `-`; at most 64 characters. */
-export const TENANT_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/
+import { TENANT_ID } from './tenantId.ts'
 
 /** Options of {@link createTenantTrust}. */
 export interface TenantTrustOptions {

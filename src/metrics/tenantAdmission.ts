@@ -1,7 +1,6 @@
+import { TENANT_ID } from '../http/tenantId.ts'
 import { looksLikePersonalData } from '../redact/looksLikePersonalData.ts'
 import { NO_TENANT, OTHER_TENANT } from './conventions.ts'
-
-const TENANT_VALUE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/
 
 /**
  * Admits tenant ids as label values up to a fixed count; later tenants are reported as `other`, missing ones
@@ -19,7 +18,7 @@ export function createTenantAdmission(maxTenants: number): (tenant: string | und
   return function admitTenant(tenant) {
     if (tenant === undefined || tenant === '') return NO_TENANT
     if (admitted.has(tenant)) return tenant
-    if (admitted.size >= maxTenants || !TENANT_VALUE.test(tenant) || looksLikePersonalData(tenant))
+    if (admitted.size >= maxTenants || !TENANT_ID.test(tenant) || looksLikePersonalData(tenant))
       return OTHER_TENANT
     admitted.add(tenant)
     return tenant

@@ -2,11 +2,11 @@ import { z } from 'zod'
 import { json, problem } from '../http/opsResponses.ts'
 import type { OpsRoute } from '../http/opsRoute.ts'
 import { parseJsonBody } from '../http/parseJsonBody.ts'
+import { TENANT_ID } from '../http/tenantId.ts'
 import { isSloValidationError, type SloService } from './sloService.ts'
 import { sloSpecSchema } from './sloSpec.ts'
 import type { SloStatus } from './sloStatus.ts'
 
-const TENANT = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/
 const putSchema = z.object({ slos: z.array(sloSpecSchema).max(100) }).strict()
 const ORDER: readonly SloStatus[] = ['ok', 'warning', 'critical', 'exhausted']
 
@@ -54,7 +54,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
       description: "A tenant's effective SLOs and where they come from",
       handler(req) {
         const tenant = req.params.tenant!
-        if (!TENANT.test(tenant)) return badTenant()
+        if (!TENANT_ID.test(tenant)) return badTenant()
         return json(200, { ...service.config(tenant) })
       },
     },
@@ -66,7 +66,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
       description: "Replaces a tenant's SLO overrides (merged by name onto the defaults)",
       async handler(req) {
         const tenant = req.params.tenant!
-        if (!TENANT.test(tenant)) return badTenant()
+        if (!TENANT_ID.test(tenant)) return badTenant()
         const parsed = parseJsonBody(req, putSchema)
         if (!parsed.ok) return parsed.response
         try {
@@ -85,7 +85,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
       description: 'Takes and stores a measurement of every SLO of a tenant now',
       async handler(req) {
         const tenant = req.params.tenant!
-        if (!TENANT.test(tenant)) return badTenant()
+        if (!TENANT_ID.test(tenant)) return badTenant()
         try {
           const slos = await service.measure(tenant)
           return json(200, { tenant, measuredAt: now(), source: service.source.kind, slos })
@@ -101,7 +101,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
       description: 'Live compliance, budget, burn rates and status of every SLO of a tenant',
       async handler(req) {
         const tenant = req.params.tenant!
-        if (!TENANT.test(tenant)) return badTenant()
+        if (!TENANT_ID.test(tenant)) return badTenant()
         try {
           const slos = await service.status(tenant)
           return json(200, {
@@ -124,7 +124,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
       async handler(req) {
         const tenant = req.params.tenant!
         const slo = req.params.slo!
-        if (!TENANT.test(tenant)) return badTenant()
+        if (!TENANT_ID.test(tenant)) return badTenant()
         if (!service.slosFor(tenant).some((s) => s.name === slo))
           return problem(404, 'unknown_slo', `tenant has no SLO named "${slo.slice(0, 64)}"`)
         const since = req.query.get('since')
@@ -146,7 +146,7 @@ export function createSloRoutes(options: SloRoutesOptions): OpsRoute[] {
         'Remaining error budget over the period, burn rates and time to exhaustion (?points=10..500)',
       async handler(req) {
         const tenant = req.params.tenant!
-        if (!TENANT.test(tenant)) return badTenant()
+        if (!TENANT_ID.test(tenant)) return badTenant()
         const p = req.query.get('points')
         const points = p === null ? 60 : Number(p)
         if (!Number.isInteger(points) || points < 10 || points > 500)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { TENANT_ID, TENANT_ID_RULE } from '../../http/tenantId.ts'
 import type { EnvBinding } from '../envBinding.ts'
 import { ipOrCidr } from '../ipOrCidr.ts'
 
@@ -38,11 +39,7 @@ export const httpSchema = z
      * Tenants trusted from the tenant header alone (metric labels, SLO tenants); operator-key tenants and
      * `slo.tenants` are added. Other header values count as `other`. Default none. Env `LOOKOUT_TENANTS`.
      */
-    tenants: z
-      .array(
-        z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}$/, 'a tenant id (letters, digits, _ . -, ≤ 64)'),
-      )
-      .default([]),
+    tenants: z.array(z.string().regex(TENANT_ID, `a tenant id (${TENANT_ID_RULE})`)).default([]),
     /**
      * `(request) => tenantId | undefined`: the tenant your authentication established, called when the request
      * finishes. A vouched tenant takes one of `metrics.cardinality.maxTenants` slots until idle for
