@@ -2,6 +2,8 @@ import { REDACTION_MARKERS as M } from './markers.ts'
 import { isSpaceCode, type ScanWork } from './scanWork.ts'
 
 const SCHEME_MAX = 21
+const PASSWORD = `:${M.password}@`
+const USERINFO = `${M.userinfo}@`
 const PART_MAX = 256
 
 function isLetterCode(c: number): boolean {
@@ -80,9 +82,7 @@ export function redactUrlUserinfo(text: string, work?: ScanWork): string {
         }
       }
       if (end !== -1) {
-        out += password
-          ? `${text.slice(last, k)}:${M.password}@`
-          : `${text.slice(last, userStart)}${M.userinfo}@`
+        out += password ? text.slice(last, k) + PASSWORD : text.slice(last, userStart) + USERINFO
         last = end
         from = end
       }
