@@ -2,8 +2,7 @@
 // KB). One unauthenticated request can put ~16 KB of its own text (path, query, headers) through redactString.
 // Run: node --conditions=lookout-source --import tsx bench/micro/redactionShapes.ts [--quick] [--shape=<part of a name>]
 // Prints, per size and shape: µs of CPU per KB, the ratio to benign text of the same size (median of interleaved
-// rounds)
-// and the scanners' work per character (deterministic). Exits 1 when a ratio is over the budget.
+// rounds) and the scanners' work per character (deterministic). Exits 1 when a ratio is over the budget.
 import fc from 'fast-check'
 import type { ScanWork } from '../../src/redact/index.ts'
 import { createKeyMatcher, createStringRedactor } from '../../src/redact/index.ts'
