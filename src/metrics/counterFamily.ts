@@ -3,6 +3,11 @@ import { type ExpositionFormat, formatValue, MetricFamily } from './metricFamily
 /** One counter series. `value` is public so bound hot paths can increment it directly. */
 export class CounterChild {
   value = 0
+  /**
+   * Expose 0 at the first scrape whatever the value: Prometheus' `rate`/`increase` take the first sample as the
+   * baseline, so a series first seen at 1 would never count that increment. Set by the HTTP metrics.
+   */
+  zeroFirst = false
   /** Adds `n` (default 1). Negative or non-finite amounts are ignored (counters only go up). */
   inc(n = 1): void {
     if (n > 0 && n !== Number.POSITIVE_INFINITY) this.value += n
@@ -25,11 +30,13 @@ export class CounterFamily extends MetricFamily<CounterChild> {
 
   protected writeChild(out: string[], child: CounterChild, labels: string, format: ExpositionFormat): void {
     const name = this.name.endsWith('_total') || format === 'prometheus' ? this.name : `${this.name}_total`
+    const value = child.zeroFirst ? 0 : child.value
+    child.zeroFirst = false
     out.push(
       labels === ''
-        ? `${name} ${formatValue(child.value)}
+        ? `${name} ${formatValue(value)}
 `
-        : `${name}{${labels}} ${formatValue(child.value)}
+        : `${name}{${labels}} ${formatValue(value)}
 `,
     )
   }

@@ -25,6 +25,8 @@ export class HistogramChild {
    */
   rendered: string | undefined = undefined
   renderedCount = -1
+  /** Expose an empty histogram at the first scrape (see `CounterChild.zeroFirst`). Set by the HTTP metrics. */
+  zeroFirst = false
   renderedFormat: ExpositionFormat | undefined = undefined
 
   constructor(bounds: readonly number[]) {
@@ -92,6 +94,15 @@ export class HistogramFamily extends MetricFamily<HistogramChild> {
   }
 
   protected writeChild(out: string[], child: HistogramChild, labels: string, format: ExpositionFormat): void {
+    if (child.zeroFirst) {
+      child.zeroFirst = false
+      const suffix = labels === '' ? '' : `{${labels}}`
+      const prefix = labels === '' ? `${this.name}_bucket{le="` : `${this.name}_bucket{${labels},le="`
+      let text = ''
+      for (const le of this.leStrings) text += `${prefix}${le}"} 0\n`
+      out.push(`${text}${this.name}_sum${suffix} 0\n${this.name}_count${suffix} 0\n`)
+      return
+    }
     if (
       child.renderedCount === child.count &&
       child.renderedFormat === format &&

@@ -74,6 +74,9 @@ export abstract class MetricFamily<C> {
 
   protected abstract createChild(): C
 
+  /** The family has been written at least once (a scraper has seen it). */
+  exposed = false
+
   /** Appends one child's samples to `out`. */
   protected abstract writeChild(out: string[], child: C, labels: string, format: ExpositionFormat): void
 
@@ -89,6 +92,7 @@ export abstract class MetricFamily<C> {
    * event loop a turn between slices: one 10 000-series histogram would otherwise block for hundreds of ms.
    */
   *writeSlices(out: string[], format: ExpositionFormat, sliceSize: number): Generator<void, void, void> {
+    this.exposed = true
     if (this.labelStrings.size === 0) return
     this.header(out, format)
     let n = 0

@@ -4,6 +4,7 @@ import { burnThresholds, RATIO_ROUNDING } from './burnThresholds.ts'
 import { BURN_WINDOWS, type BurnSeverity, SLO_ALERT_NAME, SLO_LABELS, SLO_RULE_NAMES } from './conventions.ts'
 import { effectiveBuckets, latencyThresholds, mergeSloBuckets } from './effectiveBuckets.ts'
 import { formatPpb } from './exactDecimal.ts'
+import { lookoutRoutes } from './lookoutRoutes.ts'
 import { oneOf, selector } from './promql.ts'
 import { sliQueries, type TenantScope } from './sliQueries.ts'
 import { type SloDefinition, type SloModel, sameSlo } from './sloModel.ts'
@@ -61,6 +62,8 @@ export interface GenerateSloRulesOptions {
   readonly interval?: string
   /** Extra labels on every alert (e.g. `team`). */
   readonly alertLabels?: Readonly<Record<string, string>>
+  /** Routes no SLO counts (templates, `*` suffix = prefix). `sloRuleOptions` passes Lookout's own routes. */
+  readonly excludeRoutes?: readonly string[]
 }
 
 interface Variant {
@@ -153,6 +156,7 @@ export function sloRuleOptions(config: ResolvedConfig): GenerateSloRulesOptions 
     selector: config.slo.prometheusSelector,
     runbookUrl: config.slo.runbookUrl,
     dashboardUrl: config.slo.dashboardUrl,
+    excludeRoutes: lookoutRoutes(config),
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AlertsApi } from '../alerting/alertsApi.ts'
 import type { LookoutHost } from '../core/lookoutHost.ts'
 import { configInvalidError } from '../errors.ts'
+import { createRouteExclusion } from '../http/routeExclusion.ts'
 import type { StatusApi } from '../status/installStatus.ts'
 import type { StoreApi } from '../store/installStore.ts'
 import { type BurnAlertEvaluator, createBurnAlertEvaluator } from './burnAlertEvaluator.ts'
@@ -15,6 +16,7 @@ import {
 } from './generateSloRules.ts'
 import { createInProcessSloSource, type InProcessSloSource } from './inProcessSloSource.ts'
 import { loadSloModel } from './loadSloModel.ts'
+import { lookoutRoutes } from './lookoutRoutes.ts'
 import { createPrometheusSloSource } from './prometheusSloSource.ts'
 import { createSloGauges } from './sloGauges.ts'
 import type { SloModel } from './sloModel.ts'
@@ -127,7 +129,6 @@ export function installSlo(
       }
     : createMemorySloPersistence()
   let service: SloService | undefined
-  let opsPaths: Set<string> | undefined
   const inProcess = usePrometheus
     ? undefined
     : createInProcessSloSource({
@@ -136,12 +137,9 @@ export function installSlo(
         bucketSeconds: c.bucketSeconds,
         maxTenants: c.maxTenants,
         maxPendingBuckets: c.maxPendingBuckets,
-        // Lookout's own ops routes (probes are already excluded) are not part of the service's SLIs. The route
-        // list is complete once every area has installed, so it is read on first use.
-        skipRoute: (route) => {
-          opsPaths ??= new Set(lookout.routes.map((r) => r.route.path))
-          return opsPaths.has(route)
-        },
+        // Lookout's own routes are not part of the service's SLIs; the rules and the Prometheus source leave out
+        // the same ones (probes and /metrics are not measured at all).
+        skipRoute: createRouteExclusion(lookoutRoutes(config)),
         onFolded: () => foldedChild.inc(),
         onDropped: (n) => droppedChild.inc(n),
       })
@@ -152,6 +150,7 @@ export function installSlo(
       conventions: config.metrics.conventions,
       tenantLabel: config.metrics.tenantLabel,
       selector: c.prometheusSelector,
+      excludeRoutes: lookoutRoutes(config),
       timeoutMs: c.prometheusTimeoutMs,
     })
   const svc = createSloService({

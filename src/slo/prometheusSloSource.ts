@@ -16,6 +16,8 @@ export interface PrometheusSloSourceOptions {
   readonly tenantLabel?: boolean
   /** Extra equality matchers, e.g. `{ job: 'identity' }`. */
   readonly selector?: Readonly<Record<string, string>>
+  /** Routes no SLO counts (templates, `*` suffix = prefix), as in the generated rules. */
+  readonly excludeRoutes?: readonly string[]
   /** Timeout per query. Default 5000 ms. */
   readonly timeoutMs?: number
   /** `fetch` to use (tests). Default the global one. */
@@ -45,6 +47,7 @@ export function createPrometheusSloSource(options: PrometheusSloSourceOptions): 
     conventions: options.conventions,
     tenantLabel: options.tenantLabel,
     selector: options.selector,
+    excludeRoutes: options.excludeRoutes,
   }
   const scope = (tenant: string) =>
     options.tenantLabel === true ? ({ kind: 'only', tenant } as const) : ({ kind: 'all' } as const)
@@ -81,7 +84,7 @@ export function createPrometheusSloSource(options: PrometheusSloSourceOptions): 
       scalar(q.badIncrease(w), nowMs),
       scalar(q.totalIncrease(w), nowMs),
     ])
-    return { good: Math.max(total - bad, 0), total }
+    return counted(bad, total)
   }
 
   return {
@@ -122,7 +125,7 @@ export function createPrometheusSloSource(options: PrometheusSloSourceOptions): 
       return out.map((s) => {
         const t = totalAt.get(s.start + stepMs) ?? 0
         const b = badAt.get(s.start + stepMs) ?? 0
-        return { start: s.start, good: Math.max(t - b, 0), total: t }
+        return { start: s.start, ...counted(b, t) }
       })
     },
     async tenants(nowMs) {
@@ -136,4 +139,13 @@ export function createPrometheusSloSource(options: PrometheusSloSourceOptions): 
       return result.map((s) => s.metric[n.labels.tenant]).filter((t): t is string => typeof t === 'string')
     },
   }
+}
+
+/**
+ * Whole good/total counts from `increase()` results: PromQL extrapolates a window's increase to its edges, so the
+ * raw figures are fractional; requests are counted in whole numbers (rounded to the nearest).
+ */
+function counted(bad: number, total: number): { good: number; total: number } {
+  const t = Math.max(Math.round(total), 0)
+  return { good: Math.max(t - Math.min(Math.max(Math.round(bad), 0), t), 0), total: t }
 }

@@ -1,5 +1,6 @@
 import { type Conventions, HTTP_METRIC_NAMES } from '../metrics/conventions.ts'
 import { formatValue } from '../metrics/metricFamily.ts'
+import { excludeRoutesMatcher } from './lookoutRoutes.ts'
 import { type Matcher, oneOf, regexEscape, selector } from './promql.ts'
 import type { SloDefinition } from './sloModel.ts'
 
@@ -17,6 +18,11 @@ export interface SliQueryOptions {
   readonly tenantLabel?: boolean
   /** Extra equality matchers on every selector, e.g. `{ job: 'identity' }`. */
   readonly selector?: Readonly<Record<string, string>>
+  /**
+   * Routes no SLO counts (templates, a trailing `*` is a prefix); the in-process source skips the same ones.
+   * Default none; `sloRuleOptions(config)` passes Lookout's own routes (`lookoutRoutes`).
+   */
+  readonly excludeRoutes?: readonly string[]
 }
 
 /** PromQL for one SLO's SLI. */
@@ -54,6 +60,8 @@ export function sliQueries(
   if (scope.kind === 'only') base.push(oneOf(l.tenant, [scope.tenant]))
   if (scope.kind === 'except' && scope.tenants.length > 0) base.push(oneOf(l.tenant, scope.tenants, true))
   if (slo.routes !== undefined) base.push(oneOf(l.route, slo.routes))
+  const own = excludeRoutesMatcher(l.route, options.excludeRoutes ?? [])
+  if (own !== undefined) base.push(own)
   if (slo.methods !== undefined) base.push(oneOf(l.method, slo.methods))
   const sum = (inner: string) => (byTenant ? `sum by (${l.tenant}) (${inner})` : `sum(${inner})`)
 
