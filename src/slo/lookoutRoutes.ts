@@ -4,18 +4,20 @@ import { type Matcher, regexEscape } from './promql.ts'
 
 /**
  * Lookout's own routes, which no SLO counts in either source: everything under `/observability/` (operator APIs,
- * the Sentry tunnel, profiling, the Alertmanager receiver), the public status JSON and the status page. Patterns
+ * the Sentry tunnel, profiling, the Alertmanager receiver), the public status JSON and the status page, behind
+ * `http.routePrefix` when set. Patterns
  * are route templates; a trailing `*` is a prefix. Probes and the metrics path are never measured at all.
  *
  * @example
  * lookoutRoutes(config) // ['/observability/*', '/public/status', '/public/status/incidents', '/status']
  */
 export function lookoutRoutes(config: ResolvedConfig): string[] {
+  const prefix = config.http.routePrefix
   return [
-    '/observability/*',
-    STATUS_ROUTES.publicStatus,
-    STATUS_ROUTES.publicIncidents,
-    config.status.page.path,
+    `${prefix}/observability/*`,
+    `${prefix}${STATUS_ROUTES.publicStatus}`,
+    `${prefix}${STATUS_ROUTES.publicIncidents}`,
+    `${prefix}${config.status.page.path}`,
   ]
 }
 

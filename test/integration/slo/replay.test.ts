@@ -24,6 +24,7 @@ test('in-process, Prometheus source and recording rules count the same requests 
       service: 'replay',
       store: { url: 'sqlite::memory:' },
       operator: { keys: [OPS] },
+      http: { tenants: ['acme', 'globex'] },
       metrics: { tenantLabel: true },
       slo: { source: 'in-process', evaluateIntervalMs: 0 },
     },
