@@ -267,3 +267,13 @@ export function profilingUnavailableError(reason: string): LookoutError {
 export function profileRequestInvalidError(reason: string): LookoutError {
   return new LookoutError('LOOKOUT_ERR_PROFILE_REQUEST', `Invalid profile request: ${reason}`, { reason })
 }
+
+/**
+ * The outbound guard refused a connection (a loopback, private, link-local or metadata target). Passed to the
+ * caller's HTTP client as a connection error, never thrown into the host.
+ */
+export function outboundRefusedError(reason: string): LookoutError {
+  return new LookoutError('LOOKOUT_ERR_OUTBOUND_REFUSED', `refused by the outbound policy: ${reason}`, {
+    reason,
+  })
+}

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP, type LookupFunction } from 'node:net'
 import type { buildConnector, Dispatcher } from 'undici'
+import { outboundRefusedError } from '../errors.ts'
 import { lazyRequire } from '../shared/lazyRequire.ts'
 import {
   type CheckedUrl,
@@ -30,8 +31,7 @@ export interface OutboundGuardOptions extends OutboundPolicy {
 /** How long {@link OutboundGuard.vet} waits for a name to resolve before letting it pass to the connect-time check. */
 const VET_RESOLVE_MS = 3000
 
-/** The error code of a connection the guard refused (on the error or its `cause`). */
-export const OUTBOUND_REFUSED = 'LOOKOUT_ERR_OUTBOUND_REFUSED'
+const OUTBOUND_REFUSED = 'LOOKOUT_ERR_OUTBOUND_REFUSED'
 
 /** Guards outbound calls to URLs that configuration or operators set. */
 export interface OutboundGuard {
@@ -94,7 +94,11 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
         for (const a of addresses) {
           const why = refuseAddress(a.address, policy)
           if (why !== undefined) {
-            callback(refused(`host "${normaliseHost(hostname)}" resolves to ${a.address}, ${why}`), '', 4)
+            callback(
+              outboundRefusedError(`host "${normaliseHost(hostname)}" resolves to ${a.address}, ${why}`),
+              '',
+              4,
+            )
             return
           }
         }
@@ -110,7 +114,7 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
     const host = normaliseHost(opts.hostname)
     const why = isIP(host) === 0 ? undefined : refuseAddress(host, policy)
     if (why !== undefined) {
-      callback(refused(`host "${host}" is ${why}`), null)
+      callback(outboundRefusedError(`host "${host}" is ${why}`), null)
       return
     }
     connector ??= undici().buildConnector({ timeout: options.connectTimeoutMs ?? 10_000, lookup })
@@ -170,10 +174,6 @@ export function createOutboundGuard(options: OutboundGuardOptions = {}): Outboun
       await a?.close()
     },
   }
-}
-
-function refused(message: string): Error {
-  return Object.assign(new Error(`refused by the outbound policy: ${message}`), { code: OUTBOUND_REFUSED })
 }
 
 /**
