@@ -134,7 +134,13 @@ export function createStatusSampler(options: StatusSamplerOptions): StatusSample
     const actions: { component: string; action: IncidentAction; incidentId: number }[] = []
     for (const s of samples) {
       const c = components.find((x) => x.id === s.component)!
-      const recent = (await store.healthSamples.latest(c.id, history)).map((r) => r.status as SampleStatus)
+      const rows = await store.healthSamples.latest(c.id, history)
+      const recent = rows.map((r) => r.status as SampleStatus)
+      // An incident starts at the first bad sample of the streak that opened it, not when it was detected.
+      let streak = 0
+      while (streak < recent.length && (recent[streak] === 'degraded' || recent[streak] === 'outage'))
+        streak++
+      const firstBadAt = streak > 0 ? rows[streak - 1]!.sampledAt : at
       const covering = open.filter((i) => i.components.includes(c.id))
       const chosen: Incident | undefined = covering.find((i) => i.automatic) ?? covering[0]
       const reopenable = recentlyResolved.find((i) => i.components.length === 1 && i.components[0] === c.id)
@@ -146,7 +152,7 @@ export function createStatusSampler(options: StatusSamplerOptions): StatusSample
         resolveAfter: options.resolveAfter,
       })
       if (action.kind === 'none') continue
-      const incidentId = await apply(store, c, action, at)
+      const incidentId = await apply(store, c, action, at, firstBadAt)
       actions.push({ component: c.id, action, incidentId })
       try {
         options.onIncident?.(c, action, incidentId)
@@ -162,6 +168,7 @@ export function createStatusSampler(options: StatusSamplerOptions): StatusSample
     c: StatusComponent,
     action: IncidentAction,
     at: number,
+    firstBadAt: number,
   ): Promise<number> {
     const m = INCIDENT_MESSAGES
     switch (action.kind) {
@@ -173,7 +180,7 @@ export function createStatusSampler(options: StatusSamplerOptions): StatusSample
           components: [c.id],
           automatic: true,
           message: m.opened(c.name, action.status),
-          startedAt: at,
+          startedAt: firstBadAt,
         })
       case 'reopen':
         await store.incidents.addUpdate(action.id, {

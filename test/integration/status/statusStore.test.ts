@@ -28,6 +28,24 @@ function sampler(store: Store, clock: TestClock, owner: string, state: { db: Com
 }
 
 storeEngineTests('status store use', {
+  'an automatic incident starts at the first bad sample of the streak that opened it': async (
+    store,
+    clock,
+  ) => {
+    const state: { db: ComponentStatus } = { db: 'operational' }
+    const s = sampler(store, clock, 'a', state)
+    await s.sampleOnce()
+    clock.now += 60_000
+    state.db = 'outage'
+    const firstBad = clock.now
+    assert.deepEqual((await s.sampleOnce()).actions, [])
+    clock.now += 60_000
+    const run = await s.sampleOnce()
+    assert.equal(run.actions[0]?.action.kind, 'open')
+    const incident = await store.incidents.get(run.actions[0]!.incidentId)
+    assert.equal(incident?.startedAt, firstBad)
+  },
+
   'countByStatus groups samples per component, status and day bucket inside the range': async (store) => {
     const start = Date.UTC(2024, 0, 1)
     await store.healthSamples.insertMany([

@@ -10,7 +10,8 @@ const table = [
   ['pass', true, 400, 500, 'operational'],
   ['warn', true, 5, undefined, 'degraded'],
   ['fail', true, 5, undefined, 'outage'],
-  ['fail', false, 5, undefined, 'degraded'],
+  ['fail', false, 5, undefined, 'outage'],
+  ['warn', false, 5, undefined, 'degraded'],
 ] as const
 
 for (const [status, critical, durationMs, limit, expected] of table) {
