@@ -37,7 +37,7 @@ export const TRACE_SAMPLERS = [
 /**
  * Tracing options (OpenTelemetry). Every field also reads the standard `OTEL_*` variable, and the common platform names
  * (`OTLP_ENDPOINT`, `TRACING_ENABLED`, `TELEMETRY_ENABLED`, `TRACE_SAMPLE_RATE`,
- * `OTEL_PYTHON_FASTAPI_EXCLUDED_URLS`, `ENABLE_TRACE_CONSOLE_EXPORT`). See docs/tracing.md.
+ * `ENABLE_TRACE_CONSOLE_EXPORT`). See docs/tracing.md.
  *
  * @example
  * { tracing: { endpoint: 'http://otel-collector:4318', sampleRate: 0.1 } }
@@ -97,7 +97,7 @@ export const tracingSchema = z
     propagators: z.array(z.string().min(1)).default(['tracecontext', 'baggage']),
     /**
      * Extra routes/paths not traced (on top of `http.excludeRoutes`, which covers metrics and health). A trailing
-     * `*` matches a prefix. Env `LOOKOUT_TRACING_EXCLUDE_ROUTES`, `OTEL_PYTHON_FASTAPI_EXCLUDED_URLS`.
+     * `*` matches a prefix. Env `LOOKOUT_TRACING_EXCLUDE_ROUTES`.
      */
     excludeRoutes: z.array(z.string().min(1)).default([]),
     /** Resource attributes (`k=v,…` percent-encoded, or an object). Env `OTEL_RESOURCE_ATTRIBUTES`. */
@@ -177,7 +177,6 @@ export const tracingEnv: readonly EnvBinding[] = [
   { env: 'OTEL_EXPORTER_OTLP_COMPRESSION', path: 'tracing.compression', parse: 'string' },
   { env: 'OTEL_PROPAGATORS', path: 'tracing.propagators', parse: 'list' },
   { env: 'LOOKOUT_TRACING_EXCLUDE_ROUTES', path: 'tracing.excludeRoutes', parse: 'list' },
-  { env: 'OTEL_PYTHON_FASTAPI_EXCLUDED_URLS', path: 'tracing.excludeRoutes', parse: 'list' },
   { env: 'OTEL_RESOURCE_ATTRIBUTES', path: 'tracing.resourceAttributes', parse: 'string' },
   { env: 'OTEL_BSP_MAX_QUEUE_SIZE', path: 'tracing.batch.maxQueueSize', parse: 'int' },
   { env: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', path: 'tracing.batch.maxExportBatchSize', parse: 'int' },
