@@ -48,10 +48,7 @@ test('a constant burn ≤ 1 never alerts in-process, for any period and objectiv
         }).defaults[0]!
         // At most burn × budget of each window's requests fail (never more than the budget allows).
         const counts = (total: number) => {
-          const bad = Math.min(
-            Math.floor((burn * total * slo.budgetPpb) / 1e9),
-            Math.floor((total * slo.budgetPpb) / 1e9),
-          )
+          const bad = Math.min(Math.floor(burn * total * slo.budget), Math.floor(total * slo.budget))
           return { good: total - bad, total }
         }
         const windows = Object.fromEntries(BURN_WINDOWS.map((w, i) => [w.name, counts(totals[i]!)]))
