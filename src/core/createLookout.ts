@@ -10,6 +10,7 @@ import { createOpsDispatcher, type MountedOpsRoute } from '../http/opsDispatcher
 import type { OpsRoute } from '../http/opsRoute.ts'
 import { createLogger, type LookoutLogger } from '../logging/createLogger.ts'
 import { installLogging, instanceRedactor } from '../logging/installLogging.ts'
+import { processStartTimeSeconds, registerBuildInfo } from '../metrics/buildInfo.ts'
 import { createHttpMetrics } from '../metrics/httpMetrics.ts'
 import { createInstrumentation } from '../metrics/instrument.ts'
 import { createMetricRegistry } from '../metrics/metricRegistry.ts'
@@ -54,6 +55,14 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     host: config.metrics.enabled && config.metrics.hostMetrics,
     diskPath: config.metrics.diskPath,
   })
+  if (config.metrics.enabled) {
+    registerBuildInfo(registry, {
+      conventions: config.metrics.conventions,
+      version: config.version,
+      commit: config.commit,
+      startTimeSeconds: processStartTimeSeconds(),
+    })
+  }
   const core = createLifecycleCore({ config, metrics: httpMetrics })
   const instrumentation = createInstrumentation(registry)
   const dispatcher = createOpsDispatcher({

@@ -65,6 +65,22 @@ export interface VariableSpec {
   readonly allValue?: string
 }
 
+/** An annotation query: each series it returns marks the time range where it has samples. */
+export interface AnnotationSpec {
+  readonly name: string
+  readonly description: string
+  readonly language: 'promql'
+  readonly expr: string
+  /** Title template (`{{version}}`). */
+  readonly titleFormat: string
+  /** Text template. */
+  readonly textFormat: string
+  /** Resolution of the annotation query (`1m`). */
+  readonly step: string
+  /** Grafana colour of the markers. */
+  readonly iconColor: string
+}
+
 /** One dashboard. */
 export interface DashboardSpec {
   /** Stable uid (8–40 characters). */
@@ -78,6 +94,8 @@ export interface DashboardSpec {
   readonly rows: readonly RowSpec[]
   /** Default time range start (`now-1h`). */
   readonly from: string
+  /** Annotation queries shown on every panel. Default none. */
+  readonly annotations?: readonly AnnotationSpec[]
 }
 
 /** The name of a datasource variable for a datasource type. */

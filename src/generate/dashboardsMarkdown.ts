@@ -42,6 +42,9 @@ export function dashboardsMarkdown(model: GenerateModel): string {
           : p.queries.map((q) => `${p.queries.length > 1 ? `${q.refId}: ` : ''}${code(q.expr)}`).join('<br>')
       lines.push(`| ${p.id} | ${cell(p.title)} | ${p.type} | ${queries} |`)
     }
+    for (const a of d.annotations ?? []) {
+      lines.push('', `Annotation **${a.name}**: ${cell(a.description)} ${code(a.expr)}`)
+    }
     lines.push('')
   }
   lines.push(`### Service alerts (\`prometheus/rules/${model.config.service}-alerts.yaml\`)`, '')

@@ -4,6 +4,7 @@ import { sloRulesToYaml } from '../slo/sloRulesToYaml.ts'
 import { alertmanagerConfig } from './alertmanagerConfig.ts'
 import type { DashboardSpec } from './dashboardSpec.ts'
 import { apiOverviewDashboard } from './dashboards/apiOverviewDashboard.ts'
+import { deployAnnotation } from './dashboards/deployAnnotation.ts'
 import { logsDashboard } from './dashboards/logsDashboard.ts'
 import { sloDashboards } from './dashboards/sloDashboards.ts'
 import { tracesDashboard } from './dashboards/tracesDashboard.ts'
@@ -28,13 +29,19 @@ const yaml = (value: unknown) =>
   `${HEADER}${stringify(value, { lineWidth: 0, indent: 2, aliasDuplicateObjects: false })}`
 
 /**
- * Every dashboard of a model: API overview, one per SLO, logs, traces.
+ * Every dashboard of a model: API overview, one per SLO, logs, traces; each carries the deploy annotation.
  *
  * @example
  * allDashboards(model).map((d) => d.uid)
  */
 export function allDashboards(model: GenerateModel): DashboardSpec[] {
-  return [apiOverviewDashboard(model), ...sloDashboards(model), logsDashboard(model), tracesDashboard(model)]
+  const deploys = deployAnnotation(model)
+  return [
+    apiOverviewDashboard(model),
+    ...sloDashboards(model),
+    logsDashboard(model),
+    tracesDashboard(model),
+  ].map((d) => ({ ...d, annotations: [...(d.annotations ?? []), deploys] }))
 }
 
 /**

@@ -6,18 +6,18 @@ import { serviceAlertExpr, serviceAlertSpecs } from './serviceAlerts.ts'
 
 /** One generated query and where it comes from. */
 export interface InventoryEntry {
-  /** Stable key: `dashboard:<uid>#<panel id>/<refId>`, `rule:<group>/<record|alert>#<n>`, `signal:<alert>`. */
+  /** Stable key: `dashboard:<uid>#<panel id>/<refId>`, `annotation:<uid>/<name>`, `rule:<group>/<record|alert>#<n>`, `signal:<alert>`. */
   readonly key: string
   readonly language: QueryLanguage
   /** Where it is shown: dashboard and panel title, or the rule. */
   readonly where: string
   readonly expr: string
   /** `signal` entries are the data half of an alert (the alert expression without its threshold). */
-  readonly kind: 'panel' | 'recording' | 'alert' | 'signal'
+  readonly kind: 'panel' | 'annotation' | 'recording' | 'alert' | 'signal'
 }
 
 /**
- * Every query the generator emits — each dashboard panel target, each recording and alerting rule, and the
+ * Every query the generator emits — each dashboard panel target and annotation, each recording and alerting rule, and the
  * signal of each service alert — with a stable key. Docs and the end-to-end test read it.
  *
  * @example
@@ -37,6 +37,15 @@ export function queryInventory(model: GenerateModel): InventoryEntry[] {
           kind: 'panel',
         })
       }
+    }
+    for (const a of d.annotations ?? []) {
+      out.push({
+        key: `annotation:${d.uid}/${a.name}`,
+        language: a.language,
+        where: `${d.title} › annotation ${a.name}`,
+        expr: a.expr,
+        kind: 'annotation',
+      })
     }
   }
   for (const g of sloRules(model).groups) {

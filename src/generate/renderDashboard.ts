@@ -1,5 +1,6 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog'
 import {
+  AnnotationQueryBuilder,
   type Dashboard,
   DashboardBuilder,
   DatasourceVariableBuilder,
@@ -50,6 +51,22 @@ export function renderDashboard(spec: DashboardSpec, settings: GenerateSettings)
     .time({ from: spec.from, to: 'now' })
     .editable()
   for (const v of spec.variables) builder.withVariable(variable(v, settings))
+  const promVariable = spec.variables.some((v) => v.name === DATASOURCE_VARIABLES.prometheus)
+  for (const a of spec.annotations ?? []) {
+    // Dashboards without a Prometheus datasource variable point at the provisioned Prometheus directly.
+    const uid = promVariable ? `\${${DATASOURCE_VARIABLES.prometheus}}` : settings.grafana.prometheus.uid
+    builder.annotation(
+      new AnnotationQueryBuilder()
+        .name(a.name)
+        .datasource({ type: 'prometheus', uid })
+        .enable(true)
+        .iconColor(a.iconColor)
+        .expr(a.expr)
+        .step(a.step)
+        .titleFormat(a.titleFormat)
+        .textFormat(a.textFormat),
+    )
+  }
 
   let y = 0
   let rowId = 1000

@@ -1,5 +1,7 @@
 import { createContextObserver } from '../context/contextObserver.ts'
 import type { LookoutHost } from '../core/lookoutHost.ts'
+import { processStartTimeSeconds } from '../metrics/buildInfo.ts'
+import { UNKNOWN_COMMIT } from '../metrics/conventions.ts'
 import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
 import { LOG_EVENTS, LOGGING_METRIC_NAMES } from './conventions.ts'
 import { type LookoutLogger, loggerInternals } from './createLogger.ts'
@@ -107,6 +109,8 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
         {
           event: LOG_EVENTS.startup,
           ...identity,
+          commit: config.commit ?? UNKNOWN_COMMIT,
+          start_time: new Date(processStartTimeSeconds() * 1000).toISOString(),
           node_version: process.version,
           features: enabledFeatures(config as unknown as Record<string, unknown>),
         },

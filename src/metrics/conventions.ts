@@ -89,7 +89,36 @@ export const LOOKOUT_METRIC_NAMES = Object.freeze({
   hostMemory: 'lookout_host_memory_utilization_ratio',
   hostDisk: 'lookout_host_disk_utilization_ratio',
   rateLimited: 'lookout_rate_limited_total',
+  startTime: 'lookout_process_start_time_seconds',
 })
+
+/** Name and labels of the build-info series (always 1) under one convention. */
+export interface BuildInfoNames {
+  readonly metric: string
+  readonly labels: { readonly version: string; readonly commit: string; readonly runtime: string }
+}
+
+/**
+ * The build-info series under each `metrics.conventions` setting: `lookout_build_info{version,commit,node_version}`,
+ * or OTel's resource series `target_info{service_version,vcs_ref_head_revision,process_runtime_version}`.
+ */
+export const BUILD_INFO_NAMES: Readonly<Record<Conventions, BuildInfoNames>> = Object.freeze({
+  prometheus: Object.freeze({
+    metric: 'lookout_build_info',
+    labels: Object.freeze({ version: 'version', commit: 'commit', runtime: 'node_version' }),
+  }),
+  otel: Object.freeze({
+    metric: 'target_info',
+    labels: Object.freeze({
+      version: 'service_version',
+      commit: 'vcs_ref_head_revision',
+      runtime: 'process_runtime_version',
+    }),
+  }),
+})
+
+/** `commit` label value when no commit is configured. */
+export const UNKNOWN_COMMIT = 'unknown'
 
 /**
  * Label names refused at registration: each would create one series per user/request/session.

@@ -114,7 +114,7 @@ test('excluded routes (metrics, probes) are not logged by default', async (t) =>
   assert.deepEqual(requestLines(out), [])
 })
 
-test('start writes a startup event with service, version, environment, node version and features; shutdown a shutdown event', async (t) => {
+test('start writes a startup event with service, version, commit, process start time, environment, node version and features; shutdown a shutdown event', async (t) => {
   const { lookout, out } = await app(t)
   await lookout.start()
   await lookout.shutdown()
@@ -122,6 +122,8 @@ test('start writes a startup event with service, version, environment, node vers
   assert.equal(startup.service, 'identity')
   assert.equal(startup.environment, 'test')
   assert.equal(startup.node_version, process.version)
+  assert.equal(startup.commit, 'unknown')
+  assert.equal(startup.start_time, new Date(Math.round(performance.timeOrigin)).toISOString())
   assert.ok(Array.isArray(startup.features) && (startup.features as string[]).includes('request_log'))
   assert.ok(out.lines.some((l) => l.event === 'shutdown'))
   // No key twice in the raw line (the base fields already carry service/version/environment).
