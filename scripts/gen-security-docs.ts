@@ -20,6 +20,7 @@ export function fullyEnabledOptions(overrides: Record<string, unknown> = {}): Lo
     alerting: { enabled: true },
     slo: { enabled: true },
     status: { enabled: true },
+    console: { enabled: true },
     profiling: { enabled: true, defaultSeconds: 1, heap: { enabled: true } },
     frontend: {
       sentry: { dsn: 'https://pub@sentry.example.com/1' },

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { EnvBinding } from './envBinding.ts'
 import { alertingEnv, alertingSchema } from './sections/alerting.ts'
+import { consoleEnv, consoleSchema } from './sections/console.ts'
 import { frontendEnv, frontendSchema } from './sections/frontend.ts'
 import { healthEnv, healthSchema } from './sections/health.ts'
 import { httpEnv, httpSchema } from './sections/http.ts'
@@ -35,6 +36,7 @@ export const lookoutSchema = z
     alerting: alertingSchema,
     health: healthSchema,
     status: statusSchema,
+    console: consoleSchema,
   })
   .strict()
 
@@ -54,6 +56,7 @@ export const envBindings: readonly EnvBinding[] = [
   ...healthEnv,
   ...profilingEnv,
   ...statusEnv,
+  ...consoleEnv,
 ]
 
 /** Options accepted by `createLookout()` and the framework adapters (every field optional). */

@@ -2,6 +2,7 @@ import type { Server } from 'node:http'
 import { installAlerting } from '../alerting/installAlerting.ts'
 import { resolveConfig } from '../config/resolveConfig.ts'
 import type { LookoutOptions } from '../config/schema.ts'
+import { installConsole } from '../console/installConsole.ts'
 import { installFrontend } from '../frontend/installFrontend.ts'
 import { installHealth } from '../health/installHealth.ts'
 import { createShutdownOrchestrator } from '../health/shutdownOrchestrator.ts'
@@ -130,7 +131,11 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   // Each area is installed once, in dependency order, from the host and the APIs it needs; the order here is
   // also the order areas start in (and the reverse of the order they stop in).
   const redactor = instanceRedactor(logger, config)
-  const tracing = installTracing(host, { redactor }) // first: its observer sets req.traceId before others' onStart; it stops (flushes) last
+  const consoleApi = installConsole(host, { stopping: () => orchestrator.phase === 'stopping' }) // before tracing: its trace buffer is a span processor
+  const tracing = installTracing(host, {
+    redactor,
+    spanProcessors: consoleApi === undefined ? [] : [consoleApi.spanProcessor],
+  }) // first: its observer sets req.traceId before others' onStart; it stops (flushes) last
   const logging = installLogging(host, { redactor }) // context + request log + Loki; stops late so other areas' shutdown lines ship
   const health = installHealth(
     host,
@@ -173,6 +178,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     status,
     frontend,
     profiling,
+    console: consoleApi,
     get phase() {
       return orchestrator.phase
     },

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import type { AlertsApi } from '../alerting/alertsApi.ts'
 import type { ResolvedConfig } from '../config/schema.ts'
+import type { ConsoleApi } from '../console/installConsole.ts'
 import type { FrontendApi } from '../frontend/installFrontend.ts'
 import type { Health } from '../health/installHealth.ts'
 import type { LookoutPhase, ShutdownHook } from '../health/shutdownOrchestrator.ts'
@@ -69,6 +70,8 @@ export interface Lookout extends Omit<Instrumentation, 'use'> {
   readonly frontend: FrontendApi
   /** On-demand CPU/heap profiles and continuous profiling to Pyroscope (see docs/profiling.md). */
   readonly profiling: ProfilingApi
+  /** The console's buffers (see docs/console.md); `undefined` unless `console.enabled`. */
+  readonly console: ConsoleApi | undefined
   /** Tracing: span helpers, presets, tracer (see docs/tracing.md). */
   readonly tracing: LookoutTracing
   /** Health checks, start-up tasks, probe state (see docs/health.md). */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
 import type { Lookout } from '../core/lookout.ts'
 import { createInFlightTracker } from './connectionState.ts'
 import type { LifecycleCore } from './lifecycleCore.ts'
@@ -197,6 +198,17 @@ export function writeOps(res: ServerResponse, method: string, out: OpsResponse):
   res.statusCode = out.status
   if (out.headers) for (const [k, v] of Object.entries(out.headers)) res.setHeader(k, v)
   const body = out.body
+  if (body instanceof Readable) {
+    if (method === 'HEAD') {
+      body.destroy()
+      res.end()
+      return
+    }
+    res.on('close', () => body.destroy())
+    res.flushHeaders()
+    body.pipe(res)
+    return
+  }
   let payload: string | Buffer | Uint8Array | undefined
   if (body === undefined) payload = undefined
   else if (typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Uint8Array) {

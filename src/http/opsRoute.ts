@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import type { Readable } from 'node:stream'
 
 /**
  * Who may call an ops route, declared where the route is defined and enforced by the dispatcher:
@@ -53,11 +54,14 @@ export interface OpsRequest {
   readonly signal: AbortSignal | undefined
 }
 
-/** A framework-neutral response. Objects are sent as JSON; strings/Buffers as-is with the given content type. */
+/**
+ * A framework-neutral response. Objects are sent as JSON; strings/Buffers as-is with the given content type; a
+ * `Readable` is streamed (server-sent events) and destroyed when the client goes away.
+ */
 export interface OpsResponse {
   readonly status: number
   readonly headers?: Readonly<Record<string, string>>
-  readonly body?: string | Buffer | Uint8Array | Record<string, unknown> | readonly unknown[]
+  readonly body?: string | Buffer | Uint8Array | Readable | Record<string, unknown> | readonly unknown[]
 }
 
 /**

@@ -23,6 +23,11 @@ export interface LoggerInternals {
   readonly primaryLevel: string
   /** The stdout stream, when Lookout made it (not with a supplied destination or pretty output). */
   readonly lineDestination: LineDestination | undefined
+  /**
+   * Sets the function every written line (redacted JSON) is also handed to — the console's log buffer. Present
+   * only when `console.enabled`: otherwise the logger has no write hook at all.
+   */
+  readonly setLineTap: ((tap: (line: string) => void) => void) | undefined
 }
 
 const internals = new WeakMap<object, LoggerInternals>()
@@ -88,6 +93,16 @@ export function createLogger(
     return out
   }
   const level = shipping ? lowerLevel(logging.level, logging.loki.minLevel) : logging.level
+  // The console tees lines only when it is on: no hook, no per-line cost otherwise.
+  let tap: ((line: string) => void) | undefined
+  const hooks = config.console.enabled
+    ? {
+        streamWrite(line: string) {
+          tap?.(line)
+          return line
+        },
+      }
+    : undefined
 
   const logger = pino(
     {
@@ -99,6 +114,7 @@ export function createLogger(
         hostname: config.instance,
       },
       timestamp: isoTimestamp,
+      ...(hooks === undefined ? {} : { hooks }),
       formatters: {
         level: (label) => ({ level: label }),
         bindings: (bindings) => redactor.redactShared(bindings) as Record<string, unknown>,
@@ -138,6 +154,17 @@ export function createLogger(
   logger.child = function redactedChild(this: Logger, bindings, childOptions) {
     return child.call(this, redactor.redactShared(bindings) as pino.Bindings, childOptions)
   } as Logger['child']
-  internals.set(logger, { redactor, multistream, primaryLevel: logging.level, lineDestination })
+  internals.set(logger, {
+    redactor,
+    multistream,
+    primaryLevel: logging.level,
+    lineDestination,
+    setLineTap:
+      hooks === undefined
+        ? undefined
+        : (fn) => {
+            tap = fn
+          },
+  })
   return logger
 }

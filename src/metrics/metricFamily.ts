@@ -56,6 +56,11 @@ export abstract class MetricFamily<C> {
     return this.children.size
   }
 
+  /** Calls `fn` with each held label set's values and child (the overflow series not included). */
+  forEachChild(fn: (values: readonly string[], child: C) => void): void {
+    for (const [key, child] of this.children) fn(key.split(SEP), child)
+  }
+
   /** Drops one label set (e.g. a component that no longer exists). */
   remove(...values: string[]): void {
     const key = values.length === 1 ? values[0]! : values.join(SEP)

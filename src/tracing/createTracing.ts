@@ -53,6 +53,8 @@ export interface CreateTracingDeps {
   readonly observer: BatchObserver
   /** Extra exporters (tests, `lookout/testing`). */
   readonly extraExporters?: readonly SpanExporter[]
+  /** Extra span processors fed in-process (the console's trace buffer). */
+  readonly extraProcessors?: readonly SpanProcessor[]
 }
 
 /**
@@ -83,7 +85,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   for (const exporter of exporters)
     processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
   const resource = createResource(config)
-  const spanProcessors: SpanProcessor[] = processors
+  const spanProcessors: SpanProcessor[] = [...processors, ...(deps.extraProcessors ?? [])]
   // Pooled CSPRNG ids: RandomIdGenerator formats each id in JavaScript, and unsampled spans need ids too.
   const traceIds = createRandomHexPool(32)
   const spanIds = createRandomHexPool(16)

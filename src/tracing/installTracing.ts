@@ -1,5 +1,5 @@
 import { ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/api'
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { LookoutHost } from '../core/lookoutHost.ts'
 import { createRouteExclusion } from '../http/routeExclusion.ts'
 import type { BatchObserver } from './boundedBatchSpanProcessor.ts'
@@ -43,6 +43,8 @@ export interface RegisteredTracing {
 export interface TracingDeps {
   /** The instance's redactor: every span attribute from every span source goes through it. */
   readonly redactor: SpanRedactor
+  /** In-process span processors (the console's trace buffer); not used when `lookout/register` owns tracing. */
+  readonly spanProcessors?: readonly SpanProcessor[]
 }
 
 /**
@@ -55,7 +57,10 @@ export interface TracingDeps {
  * const tracing = installTracing(host, { redactor })
  * tracing.withSpan('work', () => doWork())
  */
-export function installTracing(lookout: LookoutHost, { redactor }: TracingDeps): LookoutTracing {
+export function installTracing(
+  lookout: LookoutHost,
+  { redactor, spanProcessors = [] }: TracingDeps,
+): LookoutTracing {
   const config = lookout.config
   const logger = lookout.logger
   const registry = lookout.registry
@@ -118,7 +123,11 @@ export function installTracing(lookout: LookoutHost, { redactor }: TracingDeps):
     borrowed = true
     registered.attach(observer)
   } else if (wantTracing) {
-    runtime = createTracing(config, { observer, extraExporters: extra ? [extra] : [] })
+    runtime = createTracing(config, {
+      observer,
+      extraExporters: extra ? [extra] : [],
+      extraProcessors: spanProcessors,
+    })
   }
 
   const tracer = runtime?.tracer ?? new ProxyTracerProvider().getTracer('lookout')

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { LookoutOptions } from '../../config/schema.ts'
@@ -328,6 +329,10 @@ function sendOps(reply: FastifyReply, out: OpsResponse): FastifyReply {
   if (out.headers) for (const [k, v] of Object.entries(out.headers)) reply.header(k, v)
   const body = out.body
   if (body === undefined) return reply.send()
+  if (body instanceof Readable) {
+    reply.raw.on('close', () => body.destroy())
+    return reply.send(body)
+  }
   if (typeof body === 'string' || Buffer.isBuffer(body) || body instanceof Uint8Array) {
     if (!reply.hasHeader('content-type')) reply.header('content-type', 'text/plain; charset=utf-8')
     return reply.send(body)
