@@ -26,7 +26,7 @@ async function startApp(opts: LookoutOptions) {
   const lookout = createLookout(opts, { env: {}, logger: createLogger(config, sink) })
   const handler = withLookout(
     (req, res) => {
-      const log = lookout.getLogger()
+      const log = lookout.getLogger('orders')
       if (req.url?.startsWith('/fail')) {
         log.error({ event: 'order_failed' }, 'order failed')
         res.writeHead(500).end('no')
