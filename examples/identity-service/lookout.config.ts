@@ -16,7 +16,12 @@ const config = {
     },
   },
   generate: {
-    app: { targets: ['app:8000'], image: 'lookout-identity-demo:latest' },
+    // The demo reads its listen address from HOST and PORT.
+    app: {
+      targets: ['app:8000'],
+      image: 'lookout-identity-demo:latest',
+      env: { HOST: '0.0.0.0', PORT: '8000' },
+    },
     alertmanager: { receiver: 'lookout', lookoutUrl: 'http://app:8000' },
   },
 } satisfies LookoutProjectConfig

@@ -39,8 +39,12 @@ const lookout = createLookout(
       // The demo owns its process: exit once the graceful shutdown (SIGTERM/SIGINT) has finished.
       shutdown: { terminate: (code) => process.exit(code) },
     },
+    // What publishes a page, keeps state, sends data out or profiles is off until configured; the demo turns
+    // each on. Its state lives next to the demo database.
+    store: { path: `${dataDir}/lookout.db` },
     // Sample components every 10 s (default 60 s) so the demo's status page reacts within ~20 s.
-    status: { intervalMs: 10_000 },
+    status: { enabled: true, intervalMs: 10_000 },
+    profiling: { enabled: true },
     frontend: {
       report: { enabled: true, apps: ['web'] },
       events: {
@@ -52,7 +56,7 @@ const lookout = createLookout(
     },
     // The demo's alert sink (below) listens on loopback; the outbound policy refuses loopback and private-network
     // targets unless an on-premises set-up opts in like this.
-    alerting: { allowPrivateTargets: true },
+    alerting: { enabled: true, allowPrivateTargets: true },
     ...(generatedKey ? { operator: { keys: [generatedKey] } } : {}),
   },
   { handleSignalsByDefault: true },

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type ParseArgsConfig, parseArgs } from 'node:util'
 import { dashboardsMarkdown, replaceGenerated } from '../generate/dashboardsMarkdown.ts'
@@ -25,21 +25,33 @@ export interface CliIo {
   stderr(text: string): void
   /** Environment for `demo`. Default `process.env`. */
   readonly env?: NodeJS.ProcessEnv
+  /** The package's root directory (package.json, and examples/ in a clone). Default: found from this module. */
+  readonly packageRoot?: string
 }
 
-const USAGE = `Usage: lookout <command> [options]
+/** The usage text; `demo` is listed only where the example ships (a clone of the repository). */
+function usage(withDemo: boolean): string {
+  return `Usage: lookout <command> [options]
 
 Commands:
+  init       Write a starter lookout.config.ts in the current directory (never overwrites)
   generate   Write Grafana dashboards + provisioning, Prometheus config and rules, Alertmanager config and
              Kubernetes manifests for the service described by lookout.config.(ts|js|json|yaml)
   check      Validate the config and its SLOs; print every problem with its path
-  demo       Start the demo identity service (examples/identity-service)
-
-Run \`lookout <command> --help\` for the command's options.
+${withDemo ? '  demo       Start the demo identity service (examples/identity-service)\n' : ''}
+Run \`lookout <command> --help\` for the command's options; \`lookout --version\` prints the version.
 
 Exit codes: 0 ok · 1 invalid config, problems or drift · 2 usage error`
+}
 
 const HELP: Record<string, string> = {
+  init: `Usage: lookout init
+
+Writes lookout.config.ts in the current directory: the service name (from package.json), the Lookout options
+and the settings \`lookout generate\` needs, to edit from there. Refuses when a lookout.config.* file exists.
+
+Options:
+  -h, --help          Show this help`,
   generate: `Usage: lookout generate [--config FILE] [--out DIR] [--docs FILE] [--check]
 
 Reads the project config and writes every generated file under --out.
@@ -80,6 +92,9 @@ Options:
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv
+  const root = io.packageRoot ?? PACKAGE_ROOT
+  const withDemo = existsSync(join(root, 'examples', 'identity-service', 'main.ts'))
+  const USAGE = usage(withDemo)
   if (command === undefined) {
     io.stderr(`${USAGE}\n`)
     return EXIT_CODES.usage
@@ -88,7 +103,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(`${USAGE}\n`)
     return EXIT_CODES.ok
   }
-  if (!Object.hasOwn(HELP, command)) {
+  if (command === '--version' || command === '-v' || command === 'version') {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
+    io.stdout(`${version}\n`)
+    return EXIT_CODES.ok
+  }
+  if (!Object.hasOwn(HELP, command) || (command === 'demo' && !withDemo)) {
     io.stderr(`lookout: unknown command "${command}"\n\n${USAGE}\n`)
     return EXIT_CODES.usage
   }
@@ -103,7 +123,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(`${HELP[command]}\n`)
     return EXIT_CODES.ok
   }
-  if (command === 'demo') return demo(parsed, io)
+  if (command === 'demo') return demo(parsed, io, root)
+  if (command === 'init') return init(io)
   const loaded = await loadProjectConfig(io.cwd, parsed.config as string | undefined)
   if (!loaded.ok) {
     io.stderr(`lookout ${command}: ${loaded.message}\n`)
@@ -142,7 +163,9 @@ function parse(command: string, args: readonly string[]) {
         }
       : command === 'check'
         ? { ...common, config: { type: 'string', short: 'c' } }
-        : { ...common, port: { type: 'string', short: 'p' }, host: { type: 'string' } }
+        : command === 'init'
+          ? common
+          : { ...common, port: { type: 'string', short: 'p' }, host: { type: 'string' } }
   const { values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false })
   return values as Record<string, string | boolean | undefined>
 }
@@ -199,33 +222,66 @@ function generate(
   return EXIT_CODES.ok
 }
 
-/** The package root (where package.json and examples/ are), from this file's location. */
-function packageRoot(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 6; i++) {
-    if (
-      existsSync(join(dir, 'package.json')) &&
-      existsSync(join(dir, 'examples', 'identity-service', 'main.ts'))
-    ) {
-      return dir
-    }
-    dir = dirname(dir)
+/** The package root (package.json is two levels above src/cli/ and dist/cli/). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/** `lookout init`: a starter config for the project in `io.cwd`; never overwrites an existing one. */
+function init(io: CliIo): number {
+  const existing = CONFIG_FILE_NAMES.find((n) => existsSync(join(io.cwd, n)))
+  if (existing !== undefined) {
+    io.stderr(`lookout init: ${existing} already exists; nothing written\n`)
+    return EXIT_CODES.problems
   }
-  return undefined
+  writeFileSync(join(io.cwd, 'lookout.config.ts'), starterConfig(serviceNameOf(io.cwd)), { flag: 'wx' })
+  io.stdout('wrote lookout.config.ts (check it with `lookout check`, then run `lookout generate`)\n')
+  return EXIT_CODES.ok
 }
 
-function demo(opts: Record<string, string | boolean | undefined>, io: CliIo): Promise<number> {
+/** The service name: package.json's name without its scope, else the directory's name; as Lookout accepts it. */
+function serviceNameOf(cwd: string): string {
+  let name = basename(cwd)
+  try {
+    const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { name?: unknown }
+    if (typeof pkg.name === 'string' && pkg.name !== '') name = pkg.name.replace(/^@[^/]+\//, '')
+  } catch {
+    // no package.json: the directory's name
+  }
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '')
+  return cleaned === '' ? 'my-service' : cleaned
+}
+
+function starterConfig(service: string): string {
+  return `/**
+ * Lookout's project config: the options the service passes to Lookout, and what \`lookout generate\` needs to
+ * write dashboards, Prometheus rules, Alertmanager config and Kubernetes manifests. See docs/configuration.md and
+ * docs/cli.md in the lookout package.
+ */
+import type { LookoutProjectConfig } from 'lookout/generate'
+
+const config = {
+  lookout: {
+    service: ${JSON.stringify(service)},
+    // On by default: metrics, the request log, probes, request context and SLO measurement in memory.
+    // Off until configured: tracing export (tracing.endpoint), alerting, the status page, the store, profiling.
+  },
+  generate: {
+    // Where Prometheus scrapes the service (host:port).
+    app: { targets: ['localhost:3000'] },
+  },
+} satisfies LookoutProjectConfig
+
+export default config
+`
+}
+
+function demo(opts: Record<string, string | boolean | undefined>, io: CliIo, root: string): Promise<number> {
   const port = opts.port as string | undefined
   if (port !== undefined && !/^[0-9]{1,5}$/.test(port)) {
     io.stderr('lookout demo: --port must be a number 0–65535\n')
     return Promise.resolve(EXIT_CODES.usage)
-  }
-  const root = packageRoot()
-  if (root === undefined) {
-    io.stderr(
-      'lookout demo: examples/identity-service is not part of this installation (clone the repository)\n',
-    )
-    return Promise.resolve(EXIT_CODES.problems)
   }
   const env = { ...(io.env ?? process.env) }
   if (port !== undefined) env.PORT = port

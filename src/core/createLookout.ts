@@ -26,6 +26,7 @@ import { installTracing } from '../tracing/installTracing.ts'
 import type { Lookout } from './lookout.ts'
 import type { LookoutArea } from './lookoutArea.ts'
 import type { LookoutHost } from './lookoutHost.ts'
+import { formatRouteSummary, summarizeRoutes } from './routeSummary.ts'
 
 /** Extra inputs for tests and embedding; not part of the config schema. */
 export interface CreateLookoutExtras {
@@ -148,6 +149,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   const slo = installSlo(host, { stored, alerts, status }) // persists buckets/measurements; stops before status and the store
   const frontend = installFrontend(host, { redactor })
   const profiling = installProfiling(host) // stops early: aborts the window in progress, drops unsent profiles
+  host.addArea(routeSummaryArea(host)) // last: every route is mounted by the time it starts
 
   return {
     config,
@@ -209,6 +211,22 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     },
     shutdown() {
       return orchestrator.shutdown()
+    },
+  }
+}
+
+/** Logs the start-up summary of mounted routes (one line), and one warning per route open in production. */
+function routeSummaryArea(host: LookoutHost): LookoutArea {
+  return {
+    name: 'route-summary',
+    start() {
+      const summary = summarizeRoutes(
+        host.config,
+        host.routes.map((r) => r.route),
+      )
+      host.logger.info({ event: 'lookout_routes', routes: summary.routes }, formatRouteSummary(summary))
+      for (const warning of summary.warnings)
+        host.logger.warn({ event: 'lookout_route_open_in_production' }, warning)
     },
   }
 }

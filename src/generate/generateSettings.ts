@@ -40,8 +40,17 @@ export const generateSettingsSchema = z
       .object({
         /** `host:port` targets Prometheus scrapes. Default `app:8000` (the compose service). */
         targets: z.array(hostPort).min(1).default(['app:8000']),
-        /** Container port of the service. Default 8000. */
+        /** Container port of the service (the port the application listens on). Default 8000. */
         port: z.number().int().min(1).max(65535).default(8000),
+        /** `LOOKOUT_ENVIRONMENT` of the Deployment (`production` turns on the start-up warnings). Default `production`. */
+        environment: z.string().min(1).max(64).default('production'),
+        /**
+         * Extra environment of the Deployment's container, e.g. how the application is told its listen address
+         * (`{ HOST: '0.0.0.0', PORT: '8000' }`). Default none.
+         */
+        env: z
+          .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name'), z.string())
+          .default({}),
         /** Container image of the Kubernetes Deployment. Default `lookout-identity-demo:latest`. */
         image: z.string().min(1).default('lookout-identity-demo:latest'),
         /** Replicas of the Deployment (the PodDisruptionBudget keeps one fewer available). Default 2. */

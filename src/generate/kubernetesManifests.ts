@@ -63,9 +63,8 @@ export function kubernetesManifests(model: GenerateModel): KubernetesManifest[] 
     failureThreshold: failures,
   })
   const env: Record<string, unknown>[] = [
-    { name: 'HOST', value: '0.0.0.0' },
-    { name: 'PORT', value: String(app.port) },
-    { name: 'LOOKOUT_ENVIRONMENT', value: c.environment },
+    ...Object.entries(app.env).map(([envName, value]) => ({ name: envName, value })),
+    { name: 'LOOKOUT_ENVIRONMENT', value: app.environment },
     { name: 'LOOKOUT_HANDLE_SIGNALS', value: 'true' },
     { name: 'LOOKOUT_INSTANCE', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     {

@@ -60,7 +60,8 @@ export interface CreateTracingDeps {
 /**
  * Builds the tracer provider of one Lookout instance from its resolved config: resource, sampler, propagator
  * and one bounded batch processor per exporter (OTLP over the configured protocol, console, extras). Without any
- * exporter spans are still created when sampled (logs correlate by trace id), and nothing is exported.
+ * exporter no span is recorded: requests still get trace and span ids (logs correlate by trace id, `X-Trace-Id`
+ * is answered), and no span object is built.
  *
  * The provider is *not* registered globally (many instances may live in one process, e.g. in tests); the tracer
  * is passed explicitly. The only process-wide state it touches is set once if absent: an AsyncLocalStorage
@@ -72,7 +73,7 @@ export interface CreateTracingDeps {
  * const span = runtime.tracer.startSpan('GET /users/:id')
  */
 export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): TracingRuntime {
-  const { AlwaysOnSampler, BasicTracerProvider, ConsoleSpanExporter } = sdk()
+  const { AlwaysOffSampler, AlwaysOnSampler, BasicTracerProvider, ConsoleSpanExporter } = sdk()
   const settings = resolveTracingSettings(config)
   const propagator = createPropagator(settings.propagators)
   ensureGlobalContext(propagator)
@@ -95,7 +96,8 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   }
   const provider = new BasicTracerProvider({
     resource,
-    sampler: createSampler(settings),
+    // Nowhere to send spans: none is recorded (ids still exist for log correlation and X-Trace-Id).
+    sampler: exporters.length === 0 ? new AlwaysOffSampler() : createSampler(settings),
     idGenerator: pooled,
     spanProcessors,
   })
@@ -105,7 +107,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
     spanId: undefined,
   }
   let errorTracer: Tracer | undefined
-  if (config.tracing.keepErrors && settings.enabled) {
+  if (config.tracing.keepErrors && settings.enabled && exporters.length > 0) {
     const idGenerator: IdGenerator = {
       generateTraceId() {
         const id = nextIds.traceId

@@ -114,7 +114,10 @@ test('the generated stack works end to end: every generated query has data, and 
     operator: { keys: [OPERATOR_KEY] },
     store: { url: `sqlite:${join(dir, 'lookout.db')}` },
     health: { intervalMs: 500 },
+    status: { enabled: true },
+    profiling: { enabled: true },
     alerting: {
+      enabled: true,
       cooldownSeconds: 0,
       // The PagerDuty receiver and the demo's sink listen on loopback.
       allowPrivateTargets: true,

@@ -17,8 +17,8 @@ const httpUrl = z
  */
 export const alertingSchema = z
   .object({
-    /** Alerting (routes, worker) at all. Default `true`. Env `LOOKOUT_ALERTING_ENABLED`. */
-    enabled: z.boolean().default(true),
+    /** Alerting (routes, worker) at all. Default `false` (it sends data out and keeps state). Env `LOOKOUT_ALERTING_ENABLED`. */
+    enabled: z.boolean().default(false),
     /** Repeats of a firing fingerprint inside this window are suppressed. Default 300. Env `LOOKOUT_ALERT_COOLDOWN_SECONDS`. */
     cooldownSeconds: z
       .number()

@@ -115,8 +115,8 @@ export const pyroscopeSchema = z
  */
 export const profilingSchema = z
   .object({
-    /** Mount the profile routes and allow continuous mode. Default `true`. Env `LOOKOUT_PROFILING_ENABLED`. */
-    enabled: z.boolean().default(true),
+    /** Mount the profile routes and allow continuous mode. Default `false` (profiling costs CPU and memory). Env `LOOKOUT_PROFILING_ENABLED`. */
+    enabled: z.boolean().default(false),
     /** Default CPU profile length (`?seconds=` absent). Default 10. */
     defaultSeconds: z.number().int().min(1).max(600).default(10),
     /** Largest `?seconds=` accepted. Default 60. Env `LOOKOUT_PROFILING_MAX_SECONDS`. */
@@ -128,7 +128,7 @@ export const profilingSchema = z
       .object({
         /**
          * Keep V8's sampling heap profiler running from `start()` so `GET /observability/profile/heap` shows live
-         * memory. Default `true`. Env `LOOKOUT_PROFILING_HEAP`.
+         * memory. Default `true` (when `profiling.enabled`). Env `LOOKOUT_PROFILING_HEAP`.
          */
         enabled: z.boolean().default(true),
         /** Average bytes between samples. Default 524 288 (512 KiB, as Go and V8's default). */

@@ -50,8 +50,8 @@ const externalComponent = z
  */
 export const statusSchema = z
   .object({
-    /** Run the sampler and mount the public API, the page and the admin routes. Default `true`. Env `LOOKOUT_STATUS_ENABLED`. */
-    enabled: z.boolean().default(true),
+    /** Run the sampler and mount the public API, the page and the admin routes. Default `false` (it publishes a page). Env `LOOKOUT_STATUS_ENABLED`. */
+    enabled: z.boolean().default(false),
     /** Sampling period (ms); only the replica holding the sampler lease samples. Default 60 000. Env `LOOKOUT_STATUS_INTERVAL_MS`. */
     intervalMs: z.number().int().min(50).max(3_600_000).default(60_000),
     /** Consecutive non-operational samples that open an incident. Default 2. Env `LOOKOUT_STATUS_OPEN_AFTER`. */

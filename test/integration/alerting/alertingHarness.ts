@@ -40,6 +40,7 @@ export async function alertingHarness(
       operator: { keys: [OPERATOR_KEY, { key: ACME_KEY, tenant: 'acme' }] },
       store: { url },
       alerting: {
+        enabled: true,
         cooldownSeconds: options.cooldownSeconds ?? 300,
         // The receiver listens on loopback, which the outbound policy refuses unless allowed.
         allowPrivateTargets: options.allowPrivateTargets ?? true,

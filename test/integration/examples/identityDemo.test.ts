@@ -16,7 +16,7 @@ test('stopping the demo risk engine fails its health check, opens a status incid
     {
       service: 'identity-service',
       store: { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'lookout-demo-')), 'ops.db')}` },
-      status: { intervalMs: 60_000, openAfter: 2, resolveAfter: 3 },
+      status: { enabled: true, intervalMs: 60_000, openAfter: 2, resolveAfter: 3 },
       health: { shutdown: { drainDelayMs: 0 }, intervalMs: 60_000 },
     } as never,
     { env: {}, logger: logs.logger },

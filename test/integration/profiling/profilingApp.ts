@@ -41,6 +41,7 @@ export async function profilingApp(
       instance: 'node-a',
       operator: { keys: [OPERATOR_KEY, { key: TENANT_KEY, tenant: 'acme' }] },
       ...options,
+      profiling: { enabled: true, ...options.profiling },
     },
     { env: { LOOKOUT_STORE_URL: 'sqlite::memory:' }, logger },
   )

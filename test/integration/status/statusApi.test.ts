@@ -204,7 +204,10 @@ test('before start the public API answers a bare 503, not an error message', asy
   const { createLookout } = await import('lookout')
   const Fastify = (await import('fastify')).default
   const { lookout } = await import('lookout/fastify')
-  const instance = createLookout({}, { env: { LOOKOUT_STORE_URL: 'sqlite::memory:' } })
+  const instance = createLookout(
+    { status: { enabled: true } },
+    { env: { LOOKOUT_STORE_URL: 'sqlite::memory:' } },
+  )
   const app = Fastify()
   // Register without ready(): routes mount, the store is not open yet.
   await app.register(lookout, { lookout: instance })

@@ -63,7 +63,7 @@ export async function statusApp(
       metrics: { processMetrics: false, hostMetrics: false },
       ...options,
       health: { intervalMs: 50, defaultChecks: false, ...options.health },
-      status: { intervalMs: 3_600_000, cacheSeconds: 0, ...options.status },
+      status: { enabled: true, intervalMs: 3_600_000, cacheSeconds: 0, ...options.status },
     },
     { env: { LOOKOUT_STORE_URL: storeUrl }, logger },
   )

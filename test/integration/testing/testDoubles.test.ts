@@ -14,6 +14,7 @@ test('the alert sink receives a fired alert through a real webhook channel, sign
       store: { url: `sqlite:${join(mkdtempSync(join(tmpdir(), 'lookout-doubles-')), 'ops.db')}` },
       // The sink listens on loopback, which the outbound policy refuses unless allowed.
       alerting: {
+        enabled: true,
         allowPrivateTargets: true,
         worker: { pollIntervalMs: 50, backoffBaseMs: 20, backoffMaxMs: 100 },
       },

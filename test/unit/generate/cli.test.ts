@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { EXIT_CODES, runCli } from '../../../src/cli/runCli.ts'
 
 async function cli(args: string[], cwd = process.cwd()) {
@@ -98,4 +100,73 @@ test('the bin entry runs as a process: --help exits 0 and a bad command exits 2'
   } catch (err) {
     assert.equal((err as { status: number }).status, 2)
   }
+})
+
+test('lookout --version prints the package version', async () => {
+  const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string
+  }
+  for (const flag of ['--version', '-v']) {
+    const r = await cli([flag])
+    assert.equal(r.code, EXIT_CODES.ok)
+    assert.equal(r.stdout, `${version}\n`)
+  }
+})
+
+test('lookout init writes a starter lookout.config.ts that check accepts, and refuses to overwrite it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-init-'))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@acme/Orders API', type: 'module' }))
+  const first = await cli(['init'], dir)
+  assert.equal(first.code, EXIT_CODES.ok, first.stderr)
+  const written = readFileSync(join(dir, 'lookout.config.ts'), 'utf8')
+  assert.match(written, /service: "orders-api"/)
+  const checked = await cli(['check'], dir)
+  assert.equal(checked.code, EXIT_CODES.ok, checked.stderr)
+  const again = await cli(['init'], dir)
+  assert.equal(again.code, EXIT_CODES.problems)
+  assert.match(again.stderr, /already exists/)
+  assert.equal(readFileSync(join(dir, 'lookout.config.ts'), 'utf8'), written)
+})
+
+test('lookout demo is not offered by an installation without the example', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'lookout-pkg-'))
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'lookout', version: '9.9.9' }))
+  let stdout = ''
+  let stderr = ''
+  const io = {
+    cwd: root,
+    packageRoot: root,
+    stdout: (s: string) => (stdout += s),
+    stderr: (s: string) => (stderr += s),
+  }
+  assert.equal(await runCli(['--help'], io), EXIT_CODES.ok)
+  assert.doesNotMatch(stdout, /demo/)
+  assert.equal(await runCli(['demo'], io), EXIT_CODES.usage)
+  assert.match(stderr, /unknown command "demo"/)
+})
+
+test('lookout generate into a closed pipe exits 0 without a stack trace', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'lookout-epipe-'))
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=lookout-source',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url)),
+      'generate',
+      '--config',
+      fileURLToPath(new URL('../../../examples/identity-service/lookout.config.ts', import.meta.url)),
+      '--out',
+      out,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+  )
+  // The reader goes away before the first line, as `| head -0` would.
+  child.stdout.destroy()
+  let stderr = ''
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
+  const [code] = (await once(child, 'exit')) as [number | null]
+  assert.equal(code, 0, stderr)
+  assert.doesNotMatch(stderr, /EPIPE|Error/)
 })

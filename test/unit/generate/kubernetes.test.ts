@@ -85,3 +85,30 @@ test('scrape annotations, ServiceMonitor and PodDisruptionBudget follow the metr
     ['http', 'metrics'],
   )
 })
+
+function containerEnv(project: Parameters<typeof modelOf>[0]): Record<string, string | undefined> {
+  const m = kubernetesManifests(modelOf(project)).find((x) => x.file === 'deployment.yaml')!.manifest as {
+    spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } }
+  }
+  return Object.fromEntries(m.spec.template.spec.containers[0]!.env.map((e) => [e.name, e.value]))
+}
+
+test('the Deployment runs in production unless the config names another environment, and invents no HOST/PORT', () => {
+  const env = containerEnv({ lookout: { service: 'identity' } })
+  assert.equal(env.LOOKOUT_ENVIRONMENT, 'production')
+  assert.ok(!('HOST' in env) && !('PORT' in env), Object.keys(env).join(', '))
+  assert.equal(
+    containerEnv({ lookout: { service: 'identity' }, generate: { app: { environment: 'staging' } } })
+      .LOOKOUT_ENVIRONMENT,
+    'staging',
+  )
+})
+
+test('the Deployment passes the environment the config gives for the application, e.g. its listen address', () => {
+  const env = containerEnv({
+    lookout: { service: 'identity' },
+    generate: { app: { port: 3000, env: { LISTEN_HOST: '0.0.0.0', LISTEN_PORT: '3000' } } },
+  })
+  assert.equal(env.LISTEN_HOST, '0.0.0.0')
+  assert.equal(env.LISTEN_PORT, '3000')
+})

@@ -17,6 +17,8 @@ async function app() {
     operator: { keys: [KEY] },
     metrics: { token: METRICS_TOKEN },
     logging: { level: 'silent' },
+    // The ops store is opened so its own dependency entry is listed too.
+    store: { enabled: true },
     health: {
       shutdown: { handleSignals: false },
       checks: [

@@ -168,10 +168,14 @@ test('with rejectRequests off, an overloaded process only fails readiness', asyn
 })
 
 test('checks given in options and added later both appear in the detailed view', async (t) => {
-  const app = await appWith({
-    defaultChecks: false,
-    checks: [{ name: 'from-options', run: () => undefined }],
-  })
+  const app = await appWith(
+    {
+      defaultChecks: false,
+      checks: [{ name: 'from-options', run: () => undefined }],
+    },
+    // With the ops store open, its own check joins the list as well.
+    { store: { enabled: true } },
+  )
   t.after(() => app.close())
   app.lookout.health.addCheck({ name: 'added-later', critical: false, run: () => ({ status: 'warn' }) })
   await app.lookout.health.check()

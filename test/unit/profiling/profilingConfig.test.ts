@@ -4,9 +4,9 @@ import { maskConfig } from '../../../src/config/maskConfig.ts'
 import { resolveConfig } from '../../../src/config/resolveConfig.ts'
 import { LookoutError } from '../../../src/errors.ts'
 
-test('defaults: enabled, 10 s default, 60 s max, heap sampling on, no continuous profiling, always-on windows', () => {
+test('defaults: off until configured (heap sampling on once enabled), 10 s default, 60 s max, no continuous profiling, always-on windows', () => {
   const { profiling } = resolveConfig({}, {})
-  assert.equal(profiling.enabled, true)
+  assert.equal(profiling.enabled, false)
   assert.equal(profiling.defaultSeconds, 10)
   assert.equal(profiling.maxSeconds, 60)
   assert.equal(profiling.heap.enabled, true)
