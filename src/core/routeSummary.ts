@@ -4,6 +4,7 @@ import type { OpsRoute } from '../http/opsRoute.ts'
 /** How one mounted route is protected, as the start-up summary states it. */
 export type RouteProtection =
   | 'operator key'
+  | 'operator key for the tenant'
   | 'metrics token'
   | 'ip allow-list'
   | 'metrics token + ip allow-list'
@@ -35,8 +36,13 @@ export function summarizeRoutes(config: ResolvedConfig, mounted: readonly OpsRou
     config.metrics.enabled && config.metrics.port === undefined ? config.metrics.path : undefined
   const detailed = new Set(config.health.enabled ? config.health.paths.detailed : [])
   const routes = mounted.map((r): RouteSummaryEntry => {
-    let protection: RouteProtection = r.auth === 'operator' ? 'operator key' : 'open'
-    if (r.auth !== 'operator' && r.path === metricsPath) {
+    let protection: RouteProtection =
+      r.scope.kind === 'global'
+        ? 'operator key'
+        : r.scope.kind === 'tenant'
+          ? 'operator key for the tenant'
+          : 'open'
+    if (r.scope.kind === 'public' && r.path === metricsPath) {
       const token = config.metrics.token !== undefined
       const allow = config.metrics.allow !== undefined && config.metrics.allow.length > 0
       protection =
