@@ -32,9 +32,15 @@ export interface RouteSummary {
  * const { routes, warnings } = summarizeRoutes(config, lookout.routes.map((r) => r.route))
  */
 export function summarizeRoutes(config: ResolvedConfig, mounted: readonly OpsRoute[]): RouteSummary {
+  // Routes are listed as mounted, after any route prefix (http.routePrefix).
+  const prefix = (config.http as { readonly routePrefix?: string }).routePrefix ?? ''
   const metricsPath =
-    config.metrics.enabled && config.metrics.port === undefined ? config.metrics.path : undefined
-  const detailed = new Set(config.health.enabled ? config.health.paths.detailed : [])
+    config.metrics.enabled && config.metrics.port === undefined
+      ? `${prefix}${config.metrics.path}`
+      : undefined
+  const detailed = new Set(
+    config.health.enabled ? config.health.paths.detailed.map((p) => `${prefix}${p}`) : [],
+  )
   const routes = mounted.map((r): RouteSummaryEntry => {
     let protection: RouteProtection =
       r.scope.kind === 'global'

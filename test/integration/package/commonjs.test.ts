@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { requireBuilt } from '../../support/binaries.ts'
+import { PUBLIC_SURFACE } from '../../types/publicSurface.ts'
 
 const root = new URL('../../../', import.meta.url)
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
@@ -21,6 +22,7 @@ for (const subpath of Object.keys(pkg.exports)) {
       ['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)}))))`],
       { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
     )
-    assert.ok((JSON.parse(out.trim().split('\n').pop()!) as string[]).length > 0)
+    const names = JSON.parse(out.trim().split('\n').pop()!) as string[]
+    assert.deepEqual(names.sort(), [...(PUBLIC_SURFACE[specifier]?.values ?? ['(not pinned)'])].sort())
   })
 }
