@@ -80,6 +80,12 @@ const summaryCases: [string, Record<string, unknown>, Record<string, string>, nu
     0,
   ],
   [
+    'under a route prefix in production: the mounted paths are listed and warned about',
+    { environment: 'production', http: { routePrefix: '/_lookout' } },
+    { '/_lookout/metrics': 'open', '/_lookout/health/detailed': 'open' },
+    2,
+  ],
+  [
     'operator routes are listed as needing the operator key',
     { profiling: { enabled: true } },
     { '/observability/profile/cpu': 'operator key' },
