@@ -13,6 +13,8 @@ export const LOGGING_METRIC_NAMES = Object.freeze({
    * stdout's reader lagged), `write_failed` (stdout failed, e.g. EPIPE).
    */
   linesDropped: 'lookout_log_lines_dropped_total',
+  /** Request-log lines not written because sampling (`logging.requestLog.sampleRatio` < 1) left them out. */
+  linesSampledOut: 'lookout_log_lines_sampled_out_total',
 })
 
 /** Reasons a batch is dropped. */

@@ -6,7 +6,7 @@ import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
 import { LOG_EVENTS, LOGGING_METRIC_NAMES } from './conventions.ts'
 import { type LookoutLogger, loggerInternals } from './createLogger.ts'
 import { createInstrumentLogHooks } from './instrumentLogHooks.ts'
-import { createRequestLogObserver } from './requestLogObserver.ts'
+import { createRequestLogObserver, type RequestLogSampling } from './requestLogObserver.ts'
 import { createLokiCounters, type LokiShipping, startLokiShipping } from './startLokiShipping.ts'
 
 /** What the logging area offers: the shared redactor and named child loggers. */
@@ -68,6 +68,7 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
         redactor,
         core,
         includeExcluded: logging.requestLog.includeExcluded,
+        sampling: requestLogSampling(lookout),
       }),
     )
   }
@@ -130,6 +131,19 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
   })
 
   return { redactor, getLogger }
+}
+
+/** Request-log sampling from the config, with its counter; `undefined` when every line is written. */
+function requestLogSampling(lookout: LookoutHost): RequestLogSampling | undefined {
+  const { sampleRatio, slowMs, sampleClientErrors } = lookout.config.logging.requestLog
+  if (sampleRatio >= 1) return undefined
+  const sampledOut = lookout.registry
+    .counter({
+      name: LOGGING_METRIC_NAMES.linesSampledOut,
+      help: 'Request-log lines not written because sampling left them out (errors and slow requests are always written)',
+    })
+    .labels()
+  return { ratio: sampleRatio, slowMs, sampleClientErrors, onSampledOut: () => sampledOut.inc() }
 }
 
 /** Config sections switched on: `enabled: true`, plus log shipping and the request log. */

@@ -15,6 +15,22 @@ export interface RequestLogOptions {
   readonly core: LifecycleCore
   /** Log excluded routes (probes, /metrics) too. Default `false`. */
   readonly includeExcluded?: boolean
+  /** Sampling of ordinary lines; absent = every line is written. */
+  readonly sampling?: RequestLogSampling
+}
+
+/** Which request lines are written when not all are. */
+export interface RequestLogSampling {
+  /** Share (0..1) of ordinary lines written. */
+  readonly ratio: number
+  /** Requests at least this slow (ms) are always written. */
+  readonly slowMs: number
+  /** Sample 4xx like successes (otherwise every 4xx is written). 5xx are always written. */
+  readonly sampleClientErrors: boolean
+  /** Called once per line left out. */
+  readonly onSampledOut: () => void
+  /** Uniform [0, 1) source. Default `Math.random`. */
+  readonly random?: () => number
 }
 
 const UA_MEMO_LIMIT = 512
@@ -27,6 +43,10 @@ const GENERATED_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
  *
  * The line is built pre-redacted (only the client-controlled `path` and `user_agent` go through the redactor;
  * user agents repeat, so their redaction is memoised) and marked so the logger skips its generic walk.
+ *
+ * With `sampling`, every 5xx, every 4xx (unless `sampleClientErrors`) and every request of at least `slowMs`
+ * is written, the others at `ratio`; each line left out calls `onSampledOut`. Without it the observer has no
+ * sampling step at all.
  *
  * @example
  * core.addObserver(createRequestLogObserver({ logger, redactor, core }))
@@ -47,44 +67,63 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
     return out
   }
 
+  const write = (req: LifecycleRequest): void => {
+    // Finish runs outside the request's async context (on the response 'close'), so the context fields are
+    // taken from the request's own store rather than the mixin.
+    const line: Record<string | symbol, unknown> =
+      req.context instanceof ContextStore ? contextFields(req.context, false) : {}
+    line[PRE_REDACTED] = true
+    if (line.request_id === undefined) {
+      // Ids shaped like Lookout's (32 hex) or UUIDs need no scan; only client-supplied ones could carry PII.
+      line.request_id =
+        req.requestIdGenerated || GENERATED_ID.test(req.requestId)
+          ? req.requestId
+          : redactor.redactString(req.requestId)
+    }
+    if (line.trace_id === undefined && req.traceId !== undefined) {
+      line.trace_id = req.traceId
+      line.span_id = req.spanId
+    }
+    line.event = LOG_EVENTS.request
+    line.method = req.method
+    line.route = req.route
+    line.path = redactor.redactUrl(req.url)
+    line.status = req.status
+    line.duration_ms = Math.round(req.durationSeconds * 1e6) / 1e3
+    line.request_bytes = req.requestBytes
+    line.response_bytes = req.responseBytes
+    line.client_ip = core.clientIp(req)
+    const ua = req.headers['user-agent']
+    if (ua !== undefined) line.user_agent = userAgent(ua)
+    if (req.aborted) line.aborted = true
+    const status = req.status
+    if (status >= 500) {
+      if (req.error !== undefined) line.err = redactor.redact(req.error)
+      logger.error(line, 'request failed')
+    } else if (status >= 400) logger.warn(line, 'request rejected')
+    else logger.info(line, 'request completed')
+  }
+
+  const sampling = options.sampling
+  if (sampling === undefined || sampling.ratio >= 1) {
+    return {
+      name: 'request-log',
+      onFinish(req: LifecycleRequest) {
+        if (req.excluded && !includeExcluded) return
+        write(req)
+      },
+    }
+  }
+  const { ratio, onSampledOut } = sampling
+  const slowSeconds = sampling.slowMs / 1000
+  const keepFrom = sampling.sampleClientErrors ? 500 : 400
+  const random = sampling.random ?? Math.random
   return {
     name: 'request-log',
     onFinish(req: LifecycleRequest) {
       if (req.excluded && !includeExcluded) return
-      // Finish runs outside the request's async context (on the response 'close'), so the context fields are
-      // taken from the request's own store rather than the mixin.
-      const line: Record<string | symbol, unknown> =
-        req.context instanceof ContextStore ? contextFields(req.context, false) : {}
-      line[PRE_REDACTED] = true
-      if (line.request_id === undefined) {
-        // Ids shaped like Lookout's (32 hex) or UUIDs need no scan; only client-supplied ones could carry PII.
-        line.request_id =
-          req.requestIdGenerated || GENERATED_ID.test(req.requestId)
-            ? req.requestId
-            : redactor.redactString(req.requestId)
-      }
-      if (line.trace_id === undefined && req.traceId !== undefined) {
-        line.trace_id = req.traceId
-        line.span_id = req.spanId
-      }
-      line.event = LOG_EVENTS.request
-      line.method = req.method
-      line.route = req.route
-      line.path = redactor.redactUrl(req.url)
-      line.status = req.status
-      line.duration_ms = Math.round(req.durationSeconds * 1e6) / 1e3
-      line.request_bytes = req.requestBytes
-      line.response_bytes = req.responseBytes
-      line.client_ip = core.clientIp(req)
-      const ua = req.headers['user-agent']
-      if (ua !== undefined) line.user_agent = userAgent(ua)
-      if (req.aborted) line.aborted = true
-      const status = req.status
-      if (status >= 500) {
-        if (req.error !== undefined) line.err = redactor.redact(req.error)
-        logger.error(line, 'request failed')
-      } else if (status >= 400) logger.warn(line, 'request rejected')
-      else logger.info(line, 'request completed')
+      if (req.status >= keepFrom || req.durationSeconds >= slowSeconds || random() < ratio) write(req)
+      else onSampledOut()
     },
   }
 }

@@ -64,6 +64,16 @@ export const loggingSchema = z
         enabled: z.boolean().default(true),
         /** Also log excluded routes (probes, /metrics). Default `false`. */
         includeExcluded: z.boolean().default(false),
+        /**
+         * Share (0..1) of the remaining request lines written: 5xx, 4xx (unless `sampleClientErrors`) and slow
+         * requests are always written; the others at this ratio, the rest counted in
+         * `lookout_log_lines_sampled_out_total`. Default `1` (every line). Env `LOOKOUT_REQUEST_LOG_SAMPLE_RATIO`.
+         */
+        sampleRatio: z.number().min(0).max(1).default(1),
+        /** A request at least this slow (ms) is always written. Default `1000`. Env `LOOKOUT_REQUEST_LOG_SLOW_MS`. */
+        slowMs: z.number().int().min(0).max(3_600_000).default(1000),
+        /** Sample 4xx lines like successes instead of always writing them. Default `false`. */
+        sampleClientErrors: z.boolean().default(false),
       })
       .strict()
       .default({}),
@@ -124,6 +134,8 @@ export const loggingEnv: readonly EnvBinding[] = [
   { env: 'LOOKOUT_LOG_CONTEXT', path: 'logging.context', parse: 'bool' },
   { env: 'LOOKOUT_LOG_FORMAT', path: 'logging.format', parse: 'string' },
   { env: 'LOOKOUT_REQUEST_LOG', path: 'logging.requestLog.enabled', parse: 'bool' },
+  { env: 'LOOKOUT_REQUEST_LOG_SAMPLE_RATIO', path: 'logging.requestLog.sampleRatio', parse: 'number' },
+  { env: 'LOOKOUT_REQUEST_LOG_SLOW_MS', path: 'logging.requestLog.slowMs', parse: 'int' },
   { env: 'LOOKOUT_LOG_EVENTS', path: 'logging.events', parse: 'bool' },
   { env: 'LOOKOUT_LOKI_URL', path: 'logging.loki.url', parse: 'string' },
   { env: 'LOOKOUT_LOKI_LABELS', path: 'logging.loki.labels', parse: 'string' },

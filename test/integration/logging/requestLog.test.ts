@@ -138,3 +138,36 @@ test('getLogger(name) returns a cached child with a logger field', async (t) => 
   lookout.getLogger('db').info('query')
   assert.equal(out.lines.at(-1)!.logger, 'db')
 })
+
+test('request-log sampling from the environment: errors kept, other lines left out and counted in lookout_log_lines_sampled_out_total', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-log-'))
+  const env = { LOOKOUT_REQUEST_LOG_SAMPLE_RATIO: '0', LOOKOUT_REQUEST_LOG_SLOW_MS: '60000' }
+  const options: LookoutOptions = { service: 'identity', store: { url: `sqlite:${join(dir, 'ops.db')}` } }
+  const out = captureStream()
+  const lookout = createLookout(options, { env, logger: createLogger(resolveConfig(options, env), out) })
+  assert.equal(lookout.config.logging.requestLog.sampleRatio, 0)
+  const fastify = Fastify({ loggerInstance: lookout.logger, disableRequestLogging: true })
+  await fastify.register(lookoutPlugin, { lookout })
+  fastify.get('/ok', async () => ({ ok: true }))
+  fastify.get('/boom', async () => {
+    throw new Error('boom')
+  })
+  await fastify.ready()
+  t.after(async () => {
+    await fastify.close()
+    await lookout.shutdown()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  for (const url of ['/ok', '/ok', '/ok', '/boom', '/missing']) await fastify.inject({ url })
+  assert.deepEqual(
+    requestLines(out).map((l) => l.status),
+    [500, 404],
+  )
+  const text = await lookout.registry.expose('prometheus')
+  assert.match(text, /^lookout_log_lines_sampled_out_total 3$/m)
+})
+
+test('without sampling no sampled-out counter is registered', async (t) => {
+  const { lookout } = await app(t)
+  assert.ok(!(await lookout.registry.expose('prometheus')).includes('lookout_log_lines_sampled_out_total'))
+})
