@@ -154,10 +154,13 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   /** Whether request.log / reply.log are replaced by Lookout's logger (the app's Fastify logger is not Lookout's). */
   let adoptRequestLog = false
   const contextOnLines = lookout.config.logging.context
+  const quietLogger = withoutFastifyRequestLines(lookout.logger)
   const requestLogger = (req: LifecycleRequest): FastifyRequest['log'] =>
     (contextOnLines
-      ? lookout.logger
-      : lookout.logger.child({ request_id: req.requestId })) as unknown as FastifyRequest['log']
+      ? quietLogger
+      : withoutFastifyRequestLines(
+          lookout.logger.child({ request_id: req.requestId }),
+        )) as unknown as FastifyRequest['log']
 
   // How requests start where Fastify creates them: `public` — the log controller fastifyOptions() built starts
   // them through REQUEST_STARTER; `wrapped` — the app's own controller, reached through Fastify's private key,
@@ -190,6 +193,14 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
         "Fastify's log controller is not reachable: requests start in an onRequest hook (pass fastifyOptions(lookout) to Fastify() on Fastify ≥ 5.12 to start them earlier)",
       )
     }
+  }
+
+  // Without a log controller to reach (Fastify before 5.12), the app's own logger still writes Fastify's
+  // per-request lines: request loggers of routes registered from here on are Lookout's, without those lines, and
+  // every request's request.log / reply.log become Lookout's when it starts.
+  if (startPath === 'hook' && (app.log as unknown) !== lookout.logger) {
+    adoptRequestLog = true
+    app.setChildLoggerFactory(() => quietLogger as unknown as FastifyRequest['log'])
   }
 
   // The safety net: a request that reached the hooks without having started starts here. Observers that wrap
@@ -263,6 +274,34 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   })
 
   if (lookout.routes.length > 0) await app.register(mountOpsRoutes(lookout.routes))
+}
+
+/** What Fastify writes per request through the request's logger (with `req` / `res` fields). */
+const FASTIFY_REQUEST_LINES = new Set(['incoming request', 'request completed', 'request errored'])
+
+/**
+ * A view of a Lookout logger that drops Fastify's own per-request lines (Lookout writes one request line; Fastify's
+ * carry the raw URL) and passes everything else through.
+ */
+function withoutFastifyRequestLines<L extends object>(logger: L): L {
+  const view = Object.create(logger) as Record<string, unknown>
+  for (const level of ['info', 'error'] as const) {
+    const write = (logger as Record<string, (...args: unknown[]) => void>)[level]!.bind(logger)
+    view[level] = function lookoutRequestLine(...args: unknown[]) {
+      const [obj, msg] = args
+      if (
+        typeof msg === 'string' &&
+        FASTIFY_REQUEST_LINES.has(msg) &&
+        typeof obj === 'object' &&
+        obj !== null &&
+        ('req' in obj || 'res' in obj)
+      ) {
+        return
+      }
+      write(...args)
+    }
+  }
+  return view as L
 }
 
 function mountOpsRoutes(routes: readonly MountedOpsRoute[]) {
