@@ -45,6 +45,8 @@ const lookout = createLookout(
     // Sample components every 10 s (default 60 s) so the demo's status page reacts within ~20 s.
     status: { enabled: true, intervalMs: 10_000 },
     profiling: { enabled: true },
+    // The Lookout Console (/observability/console): recent traces, logs and route charts of this process.
+    console: { enabled: true },
     frontend: {
       report: { enabled: true, apps: ['web'] },
       events: {
@@ -97,6 +99,7 @@ process.stderr.write(
     `  metrics:      curl ${base}/metrics`,
     `  health:       curl ${base}/health`,
     `  status page:  ${base}/status`,
+    `  console:      ${base}/observability/console   (enter the operator key in the page; it stays in that tab)`,
     `  login:        curl -s -X POST ${base}/auth/login -H 'x-tenant-id: acme' -H 'content-type: application/json' \\`,
     `                  -d '{"email":"admin@acme.example","password":"${demoPassword}"}'`,
     generatedKey

@@ -53,7 +53,9 @@ export function installConsole(lookout: LookoutHost, { stopping }: ConsoleDeps):
   const droppedBy = new Map(CONSOLE_BUFFERS.map((b) => [b, dropped.labels(b)] as const))
   const drop = (buffer: ConsoleBuffer, count: number) => droppedBy.get(buffer)?.inc(count)
 
-  const traces = createTraceBuffer({ ...config.traces, onDrop: drop })
+  // Lookout's own routes (mounted by every area, some after this one): looked up when read, not now.
+  const isOwnRoute = (route: string) => lookout.routes.some((m) => m.route.path === route)
+  const traces = createTraceBuffer({ ...config.traces, onDrop: drop, isOwnRoute })
 
   const setLineTap = loggerInternals(lookout.logger)?.setLineTap
   let logs: LogBuffer | undefined
@@ -80,6 +82,7 @@ export function installConsole(lookout: LookoutHost, { stopping }: ConsoleDeps):
           points,
           stepMs: stepSeconds * 1000,
           onDrop: (n) => drop('series', n),
+          isOwnRoute,
         })
   const series = seriesOf(config.metrics.stepSeconds, config.metrics.points)
   const fineSeries = seriesOf(config.metrics.fineStepSeconds, config.metrics.finePoints)

@@ -32,6 +32,8 @@ export interface RouteSeriesOptions {
   readonly points: number
   readonly stepMs: number
   readonly onDrop: (count: number) => void
+  /** Routes left out (Lookout's own: the console's polling is not the service's traffic). */
+  readonly isOwnRoute: (route: string) => boolean
 }
 
 /** Per-route RED series sampled from the registry at a fixed step. */
@@ -106,6 +108,7 @@ export function createRouteSeries(options: RouteSeriesOptions): RouteSeries {
       histogram.forEachChild((values, child) => {
         const method = values[iMethod] ?? ''
         const route = values[iRoute] ?? ''
+        if (options.isOwnRoute(route)) return
         const tenant = iTenant === -1 ? undefined : values[iTenant]
         const key = `${method} ${route}\u0001${tenant ?? ''}`
         let h = held.get(key)

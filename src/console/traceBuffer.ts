@@ -57,6 +57,8 @@ export interface TraceBufferOptions {
   readonly maxSpansPerTrace: number
   /** Called with the buffer (`traces` or `spans`) and how many were dropped. */
   readonly onDrop: (buffer: 'traces' | 'spans', count: number) => void
+  /** Routes left out of the list (Lookout's own: the console's polling is not the service's traffic). */
+  readonly isOwnRoute?: (route: string) => boolean
 }
 
 /** The recent finished spans of this process, grouped by trace and bounded by count and bytes. */
@@ -191,6 +193,7 @@ export function createTraceBuffer(options: TraceBufferOptions): TraceBuffer {
         if (e.root === undefined) continue
         if (f.traceId !== undefined && e.traceId !== f.traceId) continue
         const s = summarise(e)
+        if (s.route !== undefined && options.isOwnRoute?.(s.route) === true) continue
         if (f.route !== undefined && s.route !== f.route) continue
         if (f.status !== undefined && s.status !== f.status) continue
         if (f.error === true && !s.error) continue

@@ -98,8 +98,8 @@ function refresh() {
   })
 }
 
-function field(name: string, label: string, attrs: Partial<Record<string, string>> = {}) {
-  const input = h('input', { id: `f-${name}`, name, ...attrs })
+function field(panel: string, name: string, label: string, attrs: Partial<Record<string, string>> = {}) {
+  const input = h('input', { id: `f-${panel}-${name}`, name, ...attrs })
   return { input, el: h('label', { class: 'field' }, `${label} `, input) }
 }
 function filterForm(fields: ReturnType<typeof field>[], onSubmit: () => void, extra: Node[] = []) {
@@ -125,12 +125,12 @@ function query(fields: ReturnType<typeof field>[], base: Record<string, string> 
 
 // ── traces ──
 const tf = [
-  field('route', 'Route'),
-  field('status', 'Status', { inputmode: 'numeric', size: '4' }),
-  field('minDurationMs', 'Min ms', { inputmode: 'numeric', size: '5' }),
-  field('tenant', 'Tenant'),
-  field('traceId', 'Trace id', { size: '34' }),
-  field('requestId', 'Request id'),
+  field('t', 'route', 'Route'),
+  field('t', 'status', 'Status', { inputmode: 'numeric', size: '4' }),
+  field('t', 'minDurationMs', 'Min ms', { inputmode: 'numeric', size: '5' }),
+  field('t', 'tenant', 'Tenant'),
+  field('t', 'traceId', 'Trace id', { size: '34' }),
+  field('t', 'requestId', 'Request id'),
 ]
 const traceTable = h('tbody')
 const waterfall = h('div', { class: 'waterfall', 'aria-live': 'polite' })
@@ -270,11 +270,11 @@ const level = h(
   ...['', 'debug', 'info', 'warn', 'error'].map((l) => h('option', { value: l }, l === '' ? 'any' : l)),
 )
 const lf = [
-  field('route', 'Route'),
-  field('tenant', 'Tenant'),
-  field('requestId', 'Request id'),
-  field('traceId', 'Trace id', { size: '34' }),
-  field('text', 'Text'),
+  field('l', 'route', 'Route'),
+  field('l', 'tenant', 'Tenant'),
+  field('l', 'requestId', 'Request id'),
+  field('l', 'traceId', 'Trace id', { size: '34' }),
+  field('l', 'text', 'Text'),
 ]
 const live = h('input', { type: 'checkbox', id: 'f-live' })
 const logList = h('ol', { class: 'logs', 'aria-live': 'off' })
@@ -358,7 +358,7 @@ const resolution = h(
   h('option', { value: 'minute' }, 'last hour, per minute'),
   h('option', { value: 'fine' }, 'last minutes, fine'),
 )
-const mf = [field('route', 'Route')]
+const mf = [field('m', 'route', 'Route')]
 const charts = h('div', { class: 'charts' })
 panels.metrics.append(
   filterForm(mf, () => void loadMetrics().catch(fail), [
@@ -370,14 +370,19 @@ const plots: uPlot[] = []
 
 async function loadMetrics() {
   const body = await get(api(`/metrics${query(mf, { resolution: resolution.value })}`))
+  const step = Number(body.stepSeconds) || 60
+  const windowPoints = resolution.value === 'fine' ? 30 : 60
   const series = (body.series as Json[]).filter((s) => (s.points as Json[]).some((p) => Number(p.rate) > 0))
   for (const p of plots.splice(0)) p.destroy()
   charts.replaceChildren()
   if (series.length === 0) charts.append(h('p', { class: 'empty' }, 'No requests in this window yet.'))
-  const width = Math.max(Math.min(charts.clientWidth || 600, 900) - 16, 260)
+  const width = Math.max(Math.min(((charts.clientWidth || 900) - 64) / 3, 420), 260)
   for (const s of series.slice(0, 12)) {
     const pts = s.points as Json[]
     const xs = pts.map((p) => Number(p.t) / 1000)
+    // The whole window, not just the points so far (one point would otherwise span years).
+    const to = (xs.at(-1) ?? Date.now() / 1000) + step
+    const from = to - step * (windowPoints + 1)
     const title = `${s.method} ${s.route}${s.tenant ? ` (${s.tenant})` : ''}`
     const box = h('figure', { class: 'chart', 'data-route': String(s.route) }, h('figcaption', {}, title))
     charts.append(box)
@@ -388,6 +393,7 @@ async function loadMetrics() {
             width,
             height: 140,
             title: label,
+            scales: { x: { time: true, range: () => [from, to] } },
             series: [{}, { label: `${label} ${unit}`, stroke: color, width: 2, spanGaps: true }],
             axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
             legend: { live: false },
@@ -418,7 +424,7 @@ async function loadMetrics() {
 }
 
 // ── SLOs, alerts, incidents, health (the existing operator APIs) ──
-const sf = [field('tenant', 'Tenant', { value: 'default' })]
+const sf = [field('s', 'tenant', 'Tenant', { value: 'default' })]
 const sloOut = h('div', { class: 'ops' })
 panels.slos.append(
   filterForm(sf, () => void loadSlos().catch(fail)),
@@ -446,9 +452,18 @@ const firstArray = (b: Json): Json[] => {
   for (const v of Object.values(b)) if (Array.isArray(v)) return v as Json[]
   return []
 }
-async function section(title: string, url: string): Promise<HTMLElement> {
+/** `/health/detailed` lists checks as `{ "name:measurement": [entries] }` (the IETF health-check format). */
+const healthRows = (b: Json): Json[] =>
+  Object.entries((b.checks ?? {}) as Record<string, Json[]>).flatMap(([check, entries]) =>
+    entries.map((e) => ({ check, ...e })),
+  )
+async function section(
+  title: string,
+  url: string,
+  rows: (b: Json) => Json[] = firstArray,
+): Promise<HTMLElement> {
   try {
-    return h('section', {}, h('h2', {}, title), table(firstArray(await get(url))))
+    return h('section', {}, h('h2', {}, title), table(rows(await get(url))))
   } catch (err) {
     return h('section', {}, h('h2', {}, title), h('p', { class: 'empty' }, (err as Error).message))
   }
@@ -459,7 +474,7 @@ async function loadSlos() {
     section('SLOs', `${prefix}/observability/slo/status/${tenant}`),
     section('Alerts', `${prefix}/observability/alerts/history/${tenant}`),
     section('Incidents', `${prefix}/observability/status/incidents`),
-    section('Health checks', `${prefix}/health/detailed`),
+    section('Health checks', `${prefix}/health/detailed`, healthRows),
   ])
   sloOut.replaceChildren(...parts)
 }
