@@ -60,7 +60,7 @@ export interface CreateTracingDeps {
 /**
  * Builds the tracer provider of one Lookout instance from its resolved config: resource, sampler, propagator
  * and one bounded batch processor per exporter (OTLP over the configured protocol, console, extras). Without any
- * exporter no span is recorded: requests still get trace and span ids (logs correlate by trace id, `X-Trace-Id`
+ * exporter (or in-process processor) no span is recorded: requests still get trace and span ids (logs correlate by trace id, `X-Trace-Id`
  * is answered), and no span object is built.
  *
  * The provider is *not* registered globally (many instances may live in one process, e.g. in tests); the tracer
@@ -87,6 +87,8 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
     processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
   const resource = createResource(config)
   const spanProcessors: SpanProcessor[] = [...processors, ...(deps.extraProcessors ?? [])]
+  // An in-process processor (the console) is a destination too: spans are recorded for it.
+  const destinations = exporters.length + (deps.extraProcessors?.length ?? 0)
   // Pooled CSPRNG ids: RandomIdGenerator formats each id in JavaScript, and unsampled spans need ids too.
   const traceIds = createRandomHexPool(32)
   const spanIds = createRandomHexPool(16)
@@ -97,7 +99,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   const provider = new BasicTracerProvider({
     resource,
     // Nowhere to send spans: none is recorded (ids still exist for log correlation and X-Trace-Id).
-    sampler: exporters.length === 0 ? new AlwaysOffSampler() : createSampler(settings),
+    sampler: destinations === 0 ? new AlwaysOffSampler() : createSampler(settings),
     idGenerator: pooled,
     spanProcessors,
   })
@@ -107,7 +109,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
     spanId: undefined,
   }
   let errorTracer: Tracer | undefined
-  if (config.tracing.keepErrors && settings.enabled && exporters.length > 0) {
+  if (config.tracing.keepErrors && settings.enabled && destinations > 0) {
     const idGenerator: IdGenerator = {
       generateTraceId() {
         const id = nextIds.traceId
