@@ -1,5 +1,5 @@
 import type { Delivery } from '../store/repositories/alertDeliveriesRepository.ts'
-import type { AlertEventQuery } from '../store/repositories/alertEventsRepository.ts'
+import type { AlertEventFields, AlertEventQuery } from '../store/repositories/alertEventsRepository.ts'
 import type { AlertRef, AlertResult, FireInput } from './createAlertRouter.ts'
 import type { DeliveryFailureReason } from './deliveryFailure.ts'
 import type { AlertRoutingConfig, RoutingProblem } from './routingConfig.ts'
@@ -27,17 +27,10 @@ export interface HistoryDelivery {
 }
 
 /** One history event with its deliveries. */
-export interface HistoryEvent {
+export interface HistoryEvent extends AlertEventFields {
   readonly id: number
-  readonly fingerprint: string
-  readonly alertname: string
-  readonly severity: string
   readonly status: string
   readonly suppressed: boolean
-  readonly summary: string
-  readonly labels: Readonly<Record<string, string>>
-  readonly annotations: Readonly<Record<string, string>>
-  readonly source: string
   readonly createdAt: string
   readonly deliveries: readonly HistoryDelivery[]
 }

@@ -1,16 +1,15 @@
 import type { LookoutHost } from '../core/lookoutHost.ts'
 import { frontendConfigError } from '../errors.ts'
+import { bindChildren } from '../metrics/bindChildren.ts'
 import type { CounterChild } from '../metrics/counterFamily.ts'
 import { createOutboundGuard } from '../outbound/createOutboundGuard.ts'
 import {
   EVENT_REJECT_REASONS,
-  type EventRejectReason,
   FRONTEND_LABELS,
   FRONTEND_METRIC_NAMES,
   FRONTEND_ROUTES,
   REPORT_FORWARD_OUTCOMES,
   TUNNEL_OUTCOMES,
-  type TunnelOutcome,
 } from './conventions.ts'
 import { createCors } from './createCors.ts'
 import { createDsnAllowList } from './createDsnAllowList.ts'
@@ -105,7 +104,7 @@ export function installFrontend(lookout: LookoutHost, { redactor }: FrontendDeps
       help: 'Sentry tunnel requests by outcome',
       labelNames: [FRONTEND_LABELS.outcome],
     })
-    const children = new Map<TunnelOutcome, CounterChild>(TUNNEL_OUTCOMES.map((o) => [o, family.labels(o)]))
+    const children = bindChildren(family, TUNNEL_OUTCOMES)
     lookout.addRoute(
       createSentryTunnelRoute({
         allowList,
@@ -178,9 +177,7 @@ export function installFrontend(lookout: LookoutHost, { redactor }: FrontendDeps
       help: 'Public product events refused, by reason',
       labelNames: [FRONTEND_LABELS.reason],
     })
-    const rejected = new Map<EventRejectReason, CounterChild>(
-      EVENT_REJECT_REASONS.map((r) => [r, rejectedFamily.labels(r)]),
-    )
+    const rejected = bindChildren(rejectedFamily, EVENT_REJECT_REASONS)
     lookout.addRoute(
       createPublicEventsRoute({
         path: fe.events.path,

@@ -32,8 +32,8 @@ export class ConnectionState {
 
 /**
  * The per-connection state of a socket, created on first use (reading the peer address then: Node's
- * `remoteAddress` getter goes through `_getpeername()` and two `_handle` getters on every read — ~0.3 % of a
- * hello-world server's CPU in a profile — and has nothing to return once the socket is destroyed).
+ * `remoteAddress` getter goes through `_getpeername()` and two `_handle` getters on every read, and has nothing
+ * to return once the socket is destroyed).
  *
  * @example
  * connectionOf(request.socket).peerAddress // '127.0.0.1'

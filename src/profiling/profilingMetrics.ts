@@ -1,3 +1,4 @@
+import { bindChildren } from '../metrics/bindChildren.ts'
 import type { CounterChild } from '../metrics/counterFamily.ts'
 import type { GaugeChild } from '../metrics/gaugeFamily.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
@@ -50,8 +51,7 @@ export function createProfilingMetrics(registry: MetricRegistry): ProfilingMetri
     for (const outcome of PROFILE_OUTCOMES)
       profileChildren.set(`${kind}:${outcome}`, profiles.labels(kind, outcome))
   }
-  const pushChildren = new Map<string, CounterChild>()
-  for (const outcome of PUSH_OUTCOMES) pushChildren.set(outcome, pushes.labels(outcome))
+  const pushChildren = bindChildren(pushes, PUSH_OUTCOMES)
   return {
     profile(kind, outcome) {
       profileChildren.get(`${kind}:${outcome}`)?.inc()

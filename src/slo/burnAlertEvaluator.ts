@@ -1,3 +1,4 @@
+import type { AlertRef, FireInput } from '../alerting/createAlertRouter.ts'
 import { singleFlight } from '../core/singleFlight.ts'
 import { type BurnSeverity, SLO_ALERT_NAME, SLO_LABELS } from './conventions.ts'
 import type { SloFigures } from './evaluateSlo.ts'
@@ -5,22 +6,8 @@ import type { SloService } from './sloService.ts'
 
 /** The part of the alert router the evaluator uses (`lookout.alerts` satisfies it). */
 export interface SloAlertSink {
-  fire(input: {
-    readonly tenant: string
-    readonly alertname: string
-    readonly severity: string
-    readonly summary: string
-    readonly labels: Readonly<Record<string, string>>
-    readonly annotations: Readonly<Record<string, string>>
-    readonly source: string
-  }): Promise<unknown>
-  resolve(ref: {
-    readonly tenant: string
-    readonly alertname: string
-    readonly labels: Readonly<Record<string, string>>
-    readonly summary: string
-    readonly source: string
-  }): Promise<unknown>
+  fire(input: FireInput): Promise<unknown>
+  resolve(ref: AlertRef): Promise<unknown>
 }
 
 /** Options of {@link createBurnAlertEvaluator}. */

@@ -2,6 +2,7 @@ import type { LookoutHost } from '../core/lookoutHost.ts'
 import { createCheckRegistry } from '../health/checkRegistry.ts'
 import { httpCheck } from '../health/checks/httpCheck.ts'
 import type { Health } from '../health/installHealth.ts'
+import { bindChildren } from '../metrics/bindChildren.ts'
 import type { CounterChild } from '../metrics/counterFamily.ts'
 import type { GaugeChild } from '../metrics/gaugeFamily.ts'
 import type { StoreApi } from '../store/installStore.ts'
@@ -128,7 +129,7 @@ export function installStatus(lookout: LookoutHost, { health, stored }: StatusDe
         labelNames: [STATUS_LABELS.outcome],
       })
     : undefined
-  const runChildren = new Map(SAMPLER_OUTCOMES.map((o) => [o, runs?.labels(o)] as const))
+  const runChildren = runs === undefined ? undefined : bindChildren(runs, SAMPLER_OUTCOMES)
   const opened = metricsOn
     ? lookout.registry.counter({
         name: STATUS_METRIC_NAMES.incidentsOpened,
@@ -267,13 +268,13 @@ export function installStatus(lookout: LookoutHost, { health, stored }: StatusDe
     running = (async () => {
       try {
         const run = await sampler.sampleOnce()
-        runChildren.get(run.leader ? 'sampled' : 'skipped_not_leader')?.inc()
+        runChildren?.get(run.leader ? 'sampled' : 'skipped_not_leader')?.inc()
         if (run.leader) {
           statusCache.invalidate()
           if (run.actions.length > 0) incidentsCache.invalidate()
         }
       } catch (err) {
-        runChildren.get('failed')?.inc()
+        runChildren?.get('failed')?.inc()
         warn('status_sample_failed', err)
       } finally {
         running = undefined

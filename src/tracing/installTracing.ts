@@ -2,6 +2,7 @@ import { ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/api'
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { LookoutHost } from '../core/lookoutHost.ts'
 import { createRouteExclusion } from '../http/routeExclusion.ts'
+import { bindChildren } from '../metrics/bindChildren.ts'
 import type { BatchObserver } from './boundedBatchSpanProcessor.ts'
 import { SPAN_DROP_REASONS, TRACING_METRIC_NAMES } from './conventions.ts'
 import { createTracing, type TracingRuntime } from './createTracing.ts'
@@ -70,7 +71,7 @@ export function installTracing(
     help: 'Spans that did not reach the collector, by reason (queue_full, export_failed, shutdown)',
     labelNames: ['reason'],
   })
-  const droppedBy = Object.fromEntries(SPAN_DROP_REASONS.map((r) => [r, dropped.labels(r)]))
+  const droppedBy = bindChildren(dropped, SPAN_DROP_REASONS)
   const exported = registry.counter({
     name: TRACING_METRIC_NAMES.spansExported,
     help: 'Spans handed to the exporter successfully',
@@ -84,7 +85,7 @@ export function installTracing(
   let failing = false
   const observer: BatchObserver = {
     dropped(reason, count) {
-      droppedBy[reason]?.inc(count)
+      droppedBy.get(reason)?.inc(count)
     },
     exported(count) {
       exportedChild.inc(count)

@@ -1,5 +1,6 @@
 import { context, type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
 import type { InstrumentCall, InstrumentHooks } from '../metrics/instrument.ts'
+import { endWhenSettled } from './endWhenSettled.ts'
 import { recordExceptionOn } from './recordException.ts'
 import { toSpanAttributes } from './spanHelpers.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
@@ -57,28 +58,7 @@ export function createInstrumentSpanHooks(tracer: Tracer, redactor: SpanRedactor
         return run()
       }
       const s = span
-      return context.with(trace.setSpan(context.active(), s), () => {
-        let result: T
-        try {
-          result = run()
-        } catch (error) {
-          s.end()
-          throw error
-        }
-        if (
-          result !== null &&
-          typeof result === 'object' &&
-          typeof (result as { then?: unknown }).then === 'function'
-        ) {
-          ;(result as unknown as Promise<unknown>).then(
-            () => s.end(),
-            () => s.end(),
-          )
-          return result
-        }
-        s.end()
-        return result
-      })
+      return context.with(trace.setSpan(context.active(), s), () => endWhenSettled(s, run))
     },
     onEnd(call, outcome) {
       const span = trace.getActiveSpan()

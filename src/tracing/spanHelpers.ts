@@ -6,6 +6,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api'
+import { endWhenSettled } from './endWhenSettled.ts'
 import { recordExceptionOn } from './recordException.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
 
@@ -117,28 +118,9 @@ export function createSpanHelpers(tracer: Tracer, redactor: SpanRedactor): SpanH
 const INVALID = { traceId: '00000000000000000000000000000000', spanId: '0000000000000000', traceFlags: 0 }
 
 function runInSpan<T>(span: Span, fn: (span: Span) => T, redactor: SpanRedactor): T {
-  let result: T
-  try {
-    result = fn(span)
-  } catch (error) {
-    recordExceptionOn(span, error, redactor)
-    span.end()
-    throw error
-  }
-  if (
-    result !== null &&
-    typeof result === 'object' &&
-    typeof (result as { then?: unknown }).then === 'function'
-  ) {
-    ;(result as unknown as Promise<unknown>).then(
-      () => span.end(),
-      (error: unknown) => {
-        recordExceptionOn(span, error, redactor)
-        span.end()
-      },
-    )
-    return result
-  }
-  span.end()
-  return result
+  return endWhenSettled(
+    span,
+    () => fn(span),
+    (error) => recordExceptionOn(span, error, redactor),
+  )
 }

@@ -1,7 +1,8 @@
 import type { DeliveryAction } from '../../store/repositories/alertDeliveriesRepository.ts'
+import type { AlertEventFields } from '../../store/repositories/alertEventsRepository.ts'
 
 /** What a channel renders: one alert event and what to do with it. */
-export interface AlertMessage {
+export interface AlertMessage extends AlertEventFields {
   readonly deliveryId: number
   readonly eventId: number
   readonly action: DeliveryAction
@@ -9,14 +10,7 @@ export interface AlertMessage {
   /** Stable across every attempt of this event + action (see alertIdempotencyKey). */
   readonly idempotencyKey: string
   readonly tenant: string
-  readonly fingerprint: string
-  readonly alertname: string
-  readonly severity: string
   readonly status: string
-  readonly summary: string
-  readonly labels: Readonly<Record<string, string>>
-  readonly annotations: Readonly<Record<string, string>>
-  readonly source: string
   /** Event time, epoch ms. */
   readonly createdAt: number
 }

@@ -5,17 +5,21 @@ import type { AlertEventsTable } from '../storeSchema.ts'
 /** Status of an alert event. */
 export type AlertEventStatus = 'firing' | 'resolved' | 'acknowledged'
 
-/** One alert event as written. */
-export interface NewAlertEvent {
-  readonly tenant: string
+/** The fields of an alert event wherever it travels: the stored row, history, a channel's message. */
+export interface AlertEventFields {
   readonly fingerprint: string
   readonly alertname: string
   readonly severity: string
-  readonly status: AlertEventStatus
   readonly summary: string
   readonly labels: Readonly<Record<string, string>>
   readonly annotations: Readonly<Record<string, string>>
   readonly source: string
+}
+
+/** One alert event as written. */
+export interface NewAlertEvent extends AlertEventFields {
+  readonly tenant: string
+  readonly status: AlertEventStatus
   readonly suppressed: boolean
   /** Default: the store clock. */
   readonly createdAt?: number

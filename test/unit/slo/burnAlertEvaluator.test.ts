@@ -22,10 +22,10 @@ function setup(leader = () => Promise.resolve(true)) {
   const sent: { action: 'fire' | 'resolve'; input: Record<string, unknown> }[] = []
   const sink: SloAlertSink = {
     async fire(input) {
-      sent.push({ action: 'fire', input })
+      sent.push({ action: 'fire', input: { ...input } })
     },
     async resolve(input) {
-      sent.push({ action: 'resolve', input })
+      sent.push({ action: 'resolve', input: { ...input } })
     },
   }
   const evaluator = createBurnAlertEvaluator({
