@@ -74,21 +74,47 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
   const findUserById = lookout.instrument({ preset: 'db', operation: 'select' }, db.findById)
   const insertUser = lookout.instrument({ preset: 'db', operation: 'insert' }, db.create)
   const deleteUser = lookout.instrument({ preset: 'db', operation: 'delete' }, db.remove)
-  const authorize = lookout.instrument(
-    { preset: 'authz', operation: 'check', classify: (allowed: boolean) => (allowed ? 'allow' : 'deny') },
-    (claims: AccessClaims, action: 'read' | 'write', tenant: string) =>
-      claims.tenant === tenant && (action === 'read' || claims.role === 'admin'),
+  // One authz wrapper per (resource, action): both are labels of authz_checks_total, declared here in code.
+  const authorizers = Object.fromEntries(
+    (['read', 'write'] as const).map((action) => [
+      action,
+      lookout.instrument(
+        {
+          preset: 'authz',
+          operation: 'check',
+          labels: { resource: 'user', action },
+          classify: (allowed: boolean) => (allowed ? 'allow' : 'deny'),
+        },
+        (claims: AccessClaims, tenant: string) =>
+          claims.tenant === tenant && (action === 'read' || claims.role === 'admin'),
+      ),
+    ]),
+  ) as Record<'read' | 'write', (claims: AccessClaims, tenant: string) => boolean>
+  const authorize = (claims: AccessClaims, action: 'read' | 'write', tenant: string) =>
+    authorizers[action](claims, tenant)
+  const issueTokens = lookout.instrument(
+    { preset: 'token', operation: 'issue', labels: { grant_type: 'password' } },
+    async (user: User) => {
+      const accessToken = await tokens.issueAccess({ sub: user.id, tenant: user.tenant, role: user.role })
+      const refreshToken = tokens.newRefreshId()
+      db.saveRefreshToken(refreshToken, user.id, user.tenant, Date.now() + 7 * 24 * 3600_000)
+      return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: 900 }
+    },
   )
-  const issueTokens = lookout.instrument({ preset: 'token', operation: 'issue' }, async (user: User) => {
-    const accessToken = await tokens.issueAccess({ sub: user.id, tenant: user.tenant, role: user.role })
-    const refreshToken = tokens.newRefreshId()
-    db.saveRefreshToken(refreshToken, user.id, user.tenant, Date.now() + 7 * 24 * 3600_000)
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: 900 }
-  })
 
-  type LoginResult = { outcome: 'success'; user: User } | { outcome: 'failure' | 'locked' }
+  type LoginResult =
+    | { outcome: 'success'; user: User }
+    | { outcome: 'failure'; reason: 'unknown_user' | 'invalid_credentials' }
+    | { outcome: 'locked' }
   const login = lookout.instrument(
-    { preset: 'auth', operation: 'login', classify: (r: LoginResult) => r.outcome },
+    {
+      preset: 'auth',
+      operation: 'login',
+      classify: (r: LoginResult) => ({
+        status: r.outcome,
+        labels: { reason: r.outcome === 'failure' ? r.reason : r.outcome === 'locked' ? 'locked' : 'none' },
+      }),
+    },
     async (tenant: string, email: string, password: string): Promise<LoginResult> => {
       const row = findUserByEmail(tenant, email)
       if (row === undefined) {
@@ -97,13 +123,13 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
           password,
           'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
         )
-        return { outcome: 'failure' }
+        return { outcome: 'failure', reason: 'unknown_user' }
       }
       if (row.lockedUntil > Date.now()) return { outcome: 'locked' }
       if (!(await verifyPassword(password, row.passwordHash))) {
         const { locked } = db.recordFailedLogin(tenant, email, lockAfter, lockMs)
         if (locked) lookout.securityEvent('account_locked', 'high')
-        return { outcome: locked ? 'locked' : 'failure' }
+        return locked ? { outcome: 'locked' } : { outcome: 'failure', reason: 'invalid_credentials' }
       }
       db.resetFailedLogins(tenant, email)
       const { passwordHash: _h, failedLogins: _f, lockedUntil: _l, ...user } = row
@@ -172,6 +198,7 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
     {
       preset: 'token',
       operation: 'refresh',
+      labels: { grant_type: 'refresh_token' },
       classify: (r: unknown) => (r === undefined ? 'invalid' : 'success'),
     },
     async (refreshToken: string) => {
@@ -249,7 +276,7 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
   })
 
   // A flaky dependency behind a circuit breaker: the breaker's state is the circuit_breaker_state gauge, every
-  // call (refused ones too) is a dependency_calls_total{status} sample and a child span.
+  // call (refused ones too) is a dependency_calls_total{dependency,status} sample and a child span.
   const risk = options.riskEngine ?? {}
   const random = risk.random ?? Math.random
   const breaker = createCircuitBreaker('risk-engine', {
@@ -272,6 +299,7 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
     {
       preset: 'dependency',
       operation: 'call',
+      labels: { dependency: 'risk_engine' },
       classifyError: (err) => (err instanceof CircuitOpenError ? 'circuit_open' : 'failure'),
       attributes: { 'peer.service': 'risk-engine' },
     },

@@ -164,6 +164,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     rateLimitHit: instrumentation.rateLimitHit,
     circuitState: instrumentation.circuitState,
     aiTokens: instrumentation.aiTokens,
+    session: instrumentation.session,
     addRoute,
     addArea: host.addArea,
     onShutdown: host.onShutdown,

@@ -11,6 +11,9 @@ export const DOMAIN_LABELS = Object.freeze({
   breaker: 'breaker',
   reason: 'reason',
   metric: 'metric',
+  dependency: 'dependency',
+  resource: 'resource',
+  decision: 'decision',
 })
 
 /** Template variables of the generated dashboards (Grafana substitutes them; the e2e test does too). */

@@ -11,7 +11,10 @@ import {
   type PresetName,
   SECURITY_EVENT_TYPES,
   SECURITY_SEVERITIES,
+  SESSION_BINDING_REASONS,
+  SESSION_END_REASONS,
   type SecuritySeverity,
+  type SessionEvent,
 } from './instrumentPresets.ts'
 import type { MetricRegistry } from './metricRegistry.ts'
 
@@ -19,6 +22,17 @@ import type { MetricRegistry } from './metricRegistry.ts'
 export const INSTRUMENT_BUCKETS: readonly number[] = Object.freeze([
   0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 ])
+
+/**
+ * A classification: a status, or a status with values of the preset's per-call dimensions
+ * (`{ status: 'failure', labels: { reason: 'locked' } }`).
+ */
+export type InstrumentClassification =
+  | string
+  | { readonly status: string; readonly labels?: Readonly<Record<string, string>> }
+
+/** A dimension value declared in code: letters, digits, `_ . : / -`, at most 64 characters. */
+const DIMENSION_VALUE = /^[a-zA-Z0-9_.:/-]{1,64}$/
 
 /** What to measure: a preset + operation, or a custom name with its own allowed values. */
 export type InstrumentSpec<R = unknown> = (
@@ -33,10 +47,15 @@ export type InstrumentSpec<R = unknown> = (
       readonly eventType?: string
     }
 ) & {
-  /** Status for a returned value (default: the preset's first status, usually `success`). */
-  readonly classify?: (result: R) => string
-  /** Status for a thrown error (default `error`). */
-  readonly classifyError?: (error: unknown) => string
+  /**
+   * Values of the preset's dimensions for every call of this wrapper (`{ dependency: 'risk_engine' }`,
+   * `{ resource: 'user', action: 'read' }`). Unknown names and malformed values are registration errors.
+   */
+  readonly labels?: Readonly<Record<string, string>>
+  /** Status (and dimension values) for a returned value (default: the preset's first status, usually `success`). */
+  readonly classify?: (result: R) => InstrumentClassification
+  /** Status (and dimension values) for a thrown error (default `error`). */
+  readonly classifyError?: (error: unknown) => InstrumentClassification
   /** Extra attributes for the span/log event (redacted there). */
   readonly attributes?: Readonly<Record<string, string | number | boolean>>
 }
@@ -87,6 +106,16 @@ export interface Instrumentation {
   circuitState(breaker: string, state: CircuitState): void
   /** Counts `ai_tokens_total{model,type}` (type: prompt | completion | total). */
   aiTokens(model: string, type: 'prompt' | 'completion' | 'total', count: number): void
+  /**
+   * Records a session event: `created` counts `sessions_created_total` and raises `sessions_active`;
+   * `destroyed` counts `sessions_destroyed_total{reason}` (logout, expired, idle, revoked, replaced, other) and
+   * lowers it; `binding_failed` counts `session_binding_failures_total{reason}` (ip_mismatch,
+   * user_agent_mismatch, fingerprint_mismatch, tenant_mismatch, expired, other).
+   *
+   * @example
+   * lookout.session('destroyed', 'logout')
+   */
+  session(event: SessionEvent, reason?: string): void
   /** Adds hooks (used by logging and tracing). */
   use(hooks: InstrumentHooks): void
 }
@@ -115,6 +144,14 @@ export function createInstrumentation(
   let circuit: ReturnType<MetricRegistry['gauge']> | undefined
   let breaks: ReturnType<MetricRegistry['counter']> | undefined
   let tokens: ReturnType<MetricRegistry['counter']> | undefined
+  let sessions:
+    | {
+        active: ReturnType<ReturnType<MetricRegistry['gauge']>['labels']>
+        created: ReturnType<ReturnType<MetricRegistry['counter']>['labels']>
+        destroyed: ReturnType<MetricRegistry['counter']>
+        binding: ReturnType<MetricRegistry['counter']>
+      }
+    | undefined
 
   function resolve(spec: InstrumentSpec<never>): InstrumentPreset {
     if ('preset' in spec) {
@@ -142,25 +179,38 @@ export function createInstrumentation(
   const api: Instrumentation = {
     instrument(spec, fn) {
       const preset = resolve(spec as InstrumentSpec<never>)
-      const total = registry.counter({
-        name: `${preset.name}_total`,
-        help: preset.help,
-        labelNames: ['operation', 'status'],
-      })
+      const dims = preset.dimensions ?? []
+      const fixed = dimensionValues(preset, spec.labels)
+      const labelNames = ['operation', 'status', ...dims.map((d) => d.name)]
+      const total = registry.counter({ name: `${preset.name}_total`, help: preset.help, labelNames })
       const duration = registry.histogram({
         name: `${preset.name}_duration_seconds`,
         help: `${preset.help}: duration in seconds`,
-        labelNames: ['operation', 'status'],
+        labelNames,
         buckets: INSTRUMENT_BUCKETS,
       })
       const allowed = new Set([...preset.statuses, 'error', 'other'])
+      const enums = dims.map((d) => (d.values === undefined ? undefined : new Set(d.values)))
       const bound = new Map<string, { total: CounterChild; duration: HistogramChild }>()
-      const series = (status: string) => {
+      const series = (status: string, perCall: Readonly<Record<string, string>> | undefined) => {
         const s = allowed.has(status) ? status : 'other'
-        let b = bound.get(s)
+        let key = s
+        let values: string[] | undefined
+        if (dims.length > 0) {
+          values = dims.map((d, i) => {
+            if (d.fromStatus) return s
+            const v = perCall?.[d.name]
+            if (v === undefined) return fixed[i]!
+            // Per call only an enum's values (or the wrapper's own value) are kept: the rest fold into `other`.
+            return enums[i]?.has(v) || v === fixed[i] ? v : 'other'
+          })
+          key = `${s}\u0000${values.join('\u0000')}`
+        }
+        let b = bound.get(key)
         if (b === undefined) {
-          b = { total: total.labels(spec.operation, s), duration: duration.labels(spec.operation, s) }
-          bound.set(s, b)
+          const l = values === undefined ? [spec.operation, s] : [spec.operation, s, ...values]
+          b = { total: total.labels(...l), duration: duration.labels(...l) }
+          bound.set(key, b)
         }
         return b
       }
@@ -171,12 +221,13 @@ export function createInstrumentation(
         attributes: spec.attributes,
       })
       const success = preset.statuses[0] ?? 'success'
-      const classify = spec.classify as ((r: unknown) => string) | undefined
+      const classify = spec.classify as ((r: unknown) => InstrumentClassification) | undefined
       const classifyError = spec.classifyError
 
-      function finish(start: number, status: string, error: unknown): void {
+      function finish(start: number, classification: InstrumentClassification, error: unknown): void {
         const seconds = (performance.now() - start) / 1000
-        const s = series(status)
+        const status = typeof classification === 'string' ? classification : classification.status
+        const s = series(status, typeof classification === 'string' ? undefined : classification.labels)
         s.total.inc()
         s.duration.observe(seconds)
         if (hooks.length === 0) return
@@ -193,14 +244,14 @@ export function createInstrumentation(
           }
         }
       }
-      function safeClassify(result: unknown): string {
+      function safeClassify(result: unknown): InstrumentClassification {
         try {
           return classify ? classify(result) : success
         } catch {
           return 'other'
         }
       }
-      function safeClassifyError(error: unknown): string {
+      function safeClassifyError(error: unknown): InstrumentClassification {
         try {
           return classifyError ? classifyError(error) : 'error'
         } catch {
@@ -292,9 +343,69 @@ export function createInstrumentation(
       })
       tokens.labels(model, type).inc(count)
     },
+    session(event, reason) {
+      sessions ??= {
+        active: registry
+          .gauge({ name: DOMAIN_METRIC_NAMES.sessionsActive, help: 'Sessions currently active' })
+          .labels(),
+        created: registry
+          .counter({ name: DOMAIN_METRIC_NAMES.sessionsCreated, help: 'Sessions created' })
+          .labels(),
+        destroyed: registry.counter({
+          name: DOMAIN_METRIC_NAMES.sessionsDestroyed,
+          help: 'Sessions ended, by reason',
+          labelNames: ['reason'],
+        }),
+        binding: registry.counter({
+          name: DOMAIN_METRIC_NAMES.sessionBindingFailures,
+          help: 'Requests whose session did not match its binding (IP, user agent, fingerprint, tenant), by reason',
+          labelNames: ['reason'],
+        }),
+      }
+      if (event === 'created') {
+        sessions.created.inc()
+        sessions.active.inc()
+      } else if (event === 'destroyed') {
+        sessions.destroyed.labels(known(SESSION_END_REASONS, reason)).inc()
+        // A session that ended before this process saw it start never drives the gauge below zero.
+        if (sessions.active.value > 0) sessions.active.dec()
+      } else if (event === 'binding_failed') {
+        sessions.binding.labels(known(SESSION_BINDING_REASONS, reason)).inc()
+      }
+    },
     use(h) {
       hooks.push(h)
     },
   }
   return api
+}
+
+const known = (values: readonly string[], value: string | undefined): string =>
+  value !== undefined && values.includes(value) ? value : 'other'
+
+/** The wrapper's value of each dimension: from `labels`, checked, else the dimension's default. */
+function dimensionValues(
+  preset: InstrumentPreset,
+  labels: Readonly<Record<string, string>> | undefined,
+): string[] {
+  const dims = preset.dimensions ?? []
+  for (const name of Object.keys(labels ?? {})) {
+    const d = dims.find((x) => x.name === name)
+    if (d === undefined || d.fromStatus) {
+      const names = dims.filter((x) => !x.fromStatus).map((x) => x.name)
+      throw presetInvalidError(
+        preset.name,
+        `label "${name}" is not one of ${names.length === 0 ? '(none)' : names.join(', ')}`,
+      )
+    }
+  }
+  return dims.map((d) => {
+    const v = labels?.[d.name]
+    if (v === undefined) return d.default
+    if (!DIMENSION_VALUE.test(v))
+      throw presetInvalidError(preset.name, `label ${d.name} must be 1-64 of letters, digits, "_.:/-"`)
+    if (d.values !== undefined && !d.values.includes(v) && v !== 'other')
+      throw presetInvalidError(preset.name, `${d.name} "${v}" is not one of ${d.values.join(', ')}`)
+    return v
+  })
 }

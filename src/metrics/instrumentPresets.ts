@@ -13,7 +13,47 @@ export interface InstrumentPreset {
   readonly statuses: readonly string[]
   /** Span/log event type for this preset (`auth`, `db`, …). */
   readonly eventType: string
+  /** Labels beyond `operation` and `status`, in exposition order. Default none. */
+  readonly dimensions?: readonly PresetDimension[]
 }
+
+/**
+ * One extra label of a preset. With `values` it is an enum: a value outside it records as `other`. Without,
+ * its value is declared in code when the wrapper is created (`labels: { dependency: 'risk_engine' }`), so the
+ * series count is bounded by the wrappers a service creates (and by the cardinality budget).
+ */
+export interface PresetDimension {
+  readonly name: string
+  /** Allowed values (`other` is always allowed); `undefined` = declared per wrapper. */
+  readonly values?: readonly string[]
+  /** Value when neither the wrapper nor the call gives one. */
+  readonly default: string
+  /** The value is the call's status (authz `decision` = allow / deny / error). Default `false`. */
+  readonly fromStatus?: boolean
+}
+
+/** `reason` values of `auth_operations` (the outcome's cause; `none` on success). */
+export const AUTH_FAILURE_REASONS = Object.freeze([
+  'none',
+  'invalid_credentials',
+  'unknown_user',
+  'locked',
+  'mfa_failed',
+  'expired',
+  'disabled',
+  'rate_limited',
+] as const)
+
+/** `grant_type` values of `token_operations` (OAuth 2 grant types, `none` when not a grant). */
+export const TOKEN_GRANT_TYPES = Object.freeze([
+  'none',
+  'password',
+  'refresh_token',
+  'client_credentials',
+  'authorization_code',
+  'device_code',
+  'token_exchange',
+] as const)
 
 const p = (preset: InstrumentPreset): InstrumentPreset => Object.freeze(preset)
 
@@ -25,6 +65,7 @@ export const INSTRUMENT_PRESETS = Object.freeze({
     operations: ['login', 'logout', 'register', 'verify', 'mfa', 'password_reset', 'oauth_callback'],
     statuses: ['success', 'failure', 'locked', 'error'],
     eventType: 'auth',
+    dimensions: [{ name: 'reason', values: AUTH_FAILURE_REASONS, default: 'none' }],
   }),
   token: p({
     name: 'token_operations',
@@ -32,6 +73,7 @@ export const INSTRUMENT_PRESETS = Object.freeze({
     operations: ['issue', 'refresh', 'validate', 'revoke', 'exchange'],
     statuses: ['success', 'invalid', 'expired', 'error'],
     eventType: 'token',
+    dimensions: [{ name: 'grant_type', values: TOKEN_GRANT_TYPES, default: 'none' }],
   }),
   user: p({
     name: 'user_operations',
@@ -46,6 +88,11 @@ export const INSTRUMENT_PRESETS = Object.freeze({
     operations: ['check'],
     statuses: ['allow', 'deny', 'error'],
     eventType: 'authz',
+    dimensions: [
+      { name: 'resource', default: 'none' },
+      { name: 'action', default: 'none' },
+      { name: 'decision', values: ['allow', 'deny', 'error'], default: 'error', fromStatus: true },
+    ],
   }),
   db: p({
     name: 'db_queries',
@@ -67,6 +114,7 @@ export const INSTRUMENT_PRESETS = Object.freeze({
     operations: ['call'],
     statuses: ['success', 'failure', 'timeout', 'circuit_open', 'error'],
     eventType: 'dependency',
+    dimensions: [{ name: 'dependency', default: 'unknown' }],
   }),
   task: p({
     name: 'background_tasks',
@@ -74,6 +122,7 @@ export const INSTRUMENT_PRESETS = Object.freeze({
     operations: ['run'],
     statuses: ['success', 'error'],
     eventType: 'task',
+    dimensions: [{ name: 'task_type', default: 'none' }],
   }),
   message: p({
     name: 'messages',
@@ -81,6 +130,7 @@ export const INSTRUMENT_PRESETS = Object.freeze({
     operations: ['produce', 'consume'],
     statuses: ['success', 'error'],
     eventType: 'message',
+    dimensions: [{ name: 'topic', default: 'none' }],
   }),
   ai: p({
     name: 'ai_requests',
@@ -117,6 +167,27 @@ export const CIRCUIT_STATES = Object.freeze({ closed: 0, open: 1, half_open: 2 }
 /** A circuit breaker state for `circuitState()`: `closed`, `open` or `half_open`. */
 export type CircuitState = keyof typeof CIRCUIT_STATES
 
+/** Session lifecycle events of `session()`. */
+export const SESSION_EVENTS = Object.freeze(['created', 'destroyed', 'binding_failed'] as const)
+/** A `session()` event. */
+export type SessionEvent = (typeof SESSION_EVENTS)[number]
+/** `reason` values of `sessions_destroyed_total` (others count as `other`). */
+export const SESSION_END_REASONS: readonly string[] = Object.freeze([
+  'logout',
+  'expired',
+  'idle',
+  'revoked',
+  'replaced',
+])
+/** `reason` values of `session_binding_failures_total` (others count as `other`). */
+export const SESSION_BINDING_REASONS: readonly string[] = Object.freeze([
+  'ip_mismatch',
+  'user_agent_mismatch',
+  'fingerprint_mismatch',
+  'tenant_mismatch',
+  'expired',
+])
+
 /** Names of the non-wrapper domain metrics. */
 export const DOMAIN_METRIC_NAMES = Object.freeze({
   securityEvents: 'security_events_total',
@@ -124,4 +195,8 @@ export const DOMAIN_METRIC_NAMES = Object.freeze({
   circuitState: 'circuit_breaker_state',
   circuitBreaks: 'circuit_breaks_total',
   aiTokens: 'ai_tokens_total',
+  sessionsActive: 'sessions_active',
+  sessionsCreated: 'sessions_created_total',
+  sessionsDestroyed: 'sessions_destroyed_total',
+  sessionBindingFailures: 'session_binding_failures_total',
 })

@@ -235,6 +235,38 @@ export function apiOverviewDashboard(model: GenerateModel): DashboardSpec {
       ],
     }),
     p({
+      title: 'Failed logins by reason',
+      description:
+        'Auth operations that did not succeed, per second, by reason (invalid_credentials, locked, …).',
+      type: 'timeseries',
+      unit: 'ops',
+      queries: [
+        {
+          refId: 'A',
+          expr: q.sumBy(
+            [DOMAIN_LABELS.reason],
+            `rate(${q.sel(`${preset('auth')}_total`, [{ label: DOMAIN_LABELS.status, op: '!=', value: 'success' }])}[${RI}])`,
+          ),
+          legend: `{{${DOMAIN_LABELS.reason}}}`,
+        },
+      ],
+    }),
+    p({
+      title: 'Authorization allow ratio by resource',
+      description: 'Share of authorization checks allowed, per resource.',
+      type: 'timeseries',
+      unit: 'percentunit',
+      min: 0,
+      max: 1,
+      queries: [
+        {
+          refId: 'A',
+          expr: `${q.sumBy([DOMAIN_LABELS.resource], `rate(${q.sel(`${preset('authz')}_total`, [{ label: DOMAIN_LABELS.decision, op: '=', value: 'allow' }])}[${RI}])`)} / ${q.sumBy([DOMAIN_LABELS.resource], `rate(${q.sel(`${preset('authz')}_total`)}[${RI}])`)}`,
+          legend: `{{${DOMAIN_LABELS.resource}}}`,
+        },
+      ],
+    }),
+    p({
       title: 'Database query p95',
       description: 'p95 duration of instrumented database queries by operation.',
       type: 'timeseries',
@@ -251,15 +283,18 @@ export function apiOverviewDashboard(model: GenerateModel): DashboardSpec {
     p({
       title: 'Dependency calls',
       description:
-        'Calls to external dependencies per second by status (success, failure, timeout, circuit_open).',
+        'Calls to external dependencies per second by dependency and status (success, failure, timeout, circuit_open).',
       type: 'timeseries',
       unit: 'ops',
       width: 8,
       queries: [
         {
           refId: 'A',
-          expr: q.sumBy([DOMAIN_LABELS.status], `rate(${q.sel(`${preset('dependency')}_total`)}[${RI}])`),
-          legend: `{{${DOMAIN_LABELS.status}}}`,
+          expr: q.sumBy(
+            [DOMAIN_LABELS.dependency, DOMAIN_LABELS.status],
+            `rate(${q.sel(`${preset('dependency')}_total`)}[${RI}])`,
+          ),
+          legend: `{{${DOMAIN_LABELS.dependency}}} {{${DOMAIN_LABELS.status}}}`,
         },
       ],
     }),

@@ -25,7 +25,10 @@ describe('instrument()', () => {
       throw boom
     })
     await assert.rejects(call(), (e) => e === boom)
-    assert.match(await registry.expose(), /dependency_calls_total\{operation="call",status="error"\} 1/)
+    assert.match(
+      await registry.expose(),
+      /dependency_calls_total\{operation="call",status="error",dependency="unknown"\} 1/,
+    )
   })
 
   test('classify maps results onto the preset statuses; unknown statuses fold into other', async () => {
@@ -38,9 +41,9 @@ describe('instrument()', () => {
     await login('failure')
     await login('made-up')
     const text = await registry.expose()
-    assert.match(text, /auth_operations_total\{operation="login",status="success"\} 1/)
-    assert.match(text, /auth_operations_total\{operation="login",status="failure"\} 1/)
-    assert.match(text, /auth_operations_total\{operation="login",status="other"\} 1/)
+    assert.match(text, /auth_operations_total\{operation="login",status="success",reason="none"\} 1/)
+    assert.match(text, /auth_operations_total\{operation="login",status="failure",reason="none"\} 1/)
+    assert.match(text, /auth_operations_total\{operation="login",status="other",reason="none"\} 1/)
   })
 
   test('a throwing classifier never reaches the caller', async () => {
