@@ -13,6 +13,8 @@ import { APPS } from './apps.ts'
 const LATEST = { fastify: '5.12.8', express: '5.3.0' }
 const OLDEST = { fastify: '5.0.0', express: '4.22.3' }
 const GRACE_MS = 5000
+// Packing and installing take minutes on a busy machine (shared by every test here once done).
+const SLOW = { timeout: 900_000 }
 const SHUTDOWN_ENV = { LOOKOUT_SHUTDOWN_DRAIN_DELAY_MS: '100', LOOKOUT_SHUTDOWN_GRACE_MS: String(GRACE_MS) }
 
 interface Started {
@@ -114,37 +116,49 @@ for (const [name, versions] of [
   ['latest', LATEST],
   ['oldest', OLDEST],
 ] as const) {
-  test(`${name} frameworks (Fastify ${versions.fastify}, Express ${versions.express}): Fastify with logger: true, Express, node:http and CommonJS apps serve, protect, log once and exit 0 on SIGTERM`, async (t) => {
-    const root = await installLookoutApp({ dependencies: versions })
-    for (const app of ['fastify-logger', 'express', 'http', 'commonjs'] as const) {
-      await t.test(app, async (t) => checkApp(await start(t, root, app)))
-    }
-  })
+  test(
+    `${name} frameworks (Fastify ${versions.fastify}, Express ${versions.express}): Fastify with logger: true, Express, node:http and CommonJS apps serve, protect, log once and exit 0 on SIGTERM`,
+    SLOW,
+    async (t) => {
+      const root = await installLookoutApp({ dependencies: versions })
+      for (const app of ['fastify-logger', 'express', 'http', 'commonjs'] as const) {
+        await t.test(app, async (t) => checkApp(await start(t, root, app)))
+      }
+    },
+  )
 }
 
-test('an app with its own /health and /status: a coded collision naming the prefix option; with the prefix it keeps them', async (t) => {
-  const root = await installLookoutApp({ dependencies: LATEST })
-  const failed = await start(t, root, 'fastify-own-routes', { expectExit: true })
-  const [code] = await failed.exited
-  assert.notEqual(code, 0)
-  assert.match(failed.stderr(), /LOOKOUT_ERR_ROUTE_COLLISION/)
-  assert.match(failed.stderr(), /LOOKOUT_ROUTE_PREFIX/)
+test(
+  'an app with its own /health and /status: a coded collision naming the prefix option; with the prefix it keeps them',
+  SLOW,
+  async (t) => {
+    const root = await installLookoutApp({ dependencies: LATEST })
+    const failed = await start(t, root, 'fastify-own-routes', { expectExit: true })
+    const [code] = await failed.exited
+    assert.notEqual(code, 0)
+    assert.match(failed.stderr(), /LOOKOUT_ERR_ROUTE_COLLISION/)
+    assert.match(failed.stderr(), /LOOKOUT_ROUTE_PREFIX/)
 
-  const app = await start(t, root, 'fastify-own-routes', { env: { LOOKOUT_ROUTE_PREFIX: '/_lookout' } })
-  assert.equal(await (await fetch(`http://127.0.0.1:${app.port}/health`)).text(), 'app health')
-  assert.equal(await (await fetch(`http://127.0.0.1:${app.port}/status`)).text(), 'app status')
-  await checkApp(app, '/_lookout')
-})
+    const app = await start(t, root, 'fastify-own-routes', { env: { LOOKOUT_ROUTE_PREFIX: '/_lookout' } })
+    assert.equal(await (await fetch(`http://127.0.0.1:${app.port}/health`)).text(), 'app health')
+    assert.equal(await (await fetch(`http://127.0.0.1:${app.port}/status`)).text(), 'app status')
+    await checkApp(app, '/_lookout')
+  },
+)
 
-test('as a non-root user in a read-only working directory the app starts, writes nothing and exits 0', async (t) => {
-  if (process.getuid?.() !== 0) {
-    t.skip('runs as root only (it drops to nobody)')
-    return
-  }
-  const root = await installLookoutApp({ dependencies: LATEST })
-  chmodSync(root, 0o755)
-  const app = await start(t, root, 'fastify-logger', { asNobody: true })
-  const dir = join(root, `run-${process.pid}-${counter - 1}`)
-  await checkApp(app)
-  assert.deepEqual(readdirSync(dir), ['app.mjs'], 'nothing written to the working directory')
-})
+test(
+  'as a non-root user in a read-only working directory the app starts, writes nothing and exits 0',
+  SLOW,
+  async (t) => {
+    if (process.getuid?.() !== 0) {
+      t.skip('runs as root only (it drops to nobody)')
+      return
+    }
+    const root = await installLookoutApp({ dependencies: LATEST })
+    chmodSync(root, 0o755)
+    const app = await start(t, root, 'fastify-logger', { asNobody: true })
+    const dir = join(root, `run-${process.pid}-${counter - 1}`)
+    await checkApp(app)
+    assert.deepEqual(readdirSync(dir), ['app.mjs'], 'nothing written to the working directory')
+  },
+)

@@ -30,7 +30,9 @@ function snippets(): { where: string; code: string }[] {
 /** Packages the snippets import that are not Lookout's to check: typed as anything. */
 const AMBIENT = `declare module '@sentry/browser'\n`
 
-test('every TypeScript snippet in README.md and docs/ type-checks strictly against the packed package', async (t) => {
+test('every TypeScript snippet in README.md and docs/ type-checks strictly against the packed package', {
+  timeout: 900_000,
+}, async (t) => {
   const root = await installLookoutApp({
     dependencies: {
       fastify: '5.12.8',
