@@ -26,6 +26,8 @@ const config = {
       env: { HOST: '0.0.0.0', PORT: '8000' },
     },
     alertmanager: { receiver: 'lookout', lookoutUrl: 'http://app:8000' },
+    // Page on the tail too: p99 above 2 s (beside the default p95 above 1 s).
+    alerts: { latencyP99Seconds: 2 },
   },
 } satisfies LookoutProjectConfig
 

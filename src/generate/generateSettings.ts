@@ -129,6 +129,8 @@ export const generateSettingsSchema = z
         errorRatio: z.number().gt(0).max(1).default(0.05),
         /** p95 request latency, seconds. Default 1. */
         latencyP95Seconds: z.number().positive().default(1),
+        /** p99 request latency, seconds; the p99 alert exists only when this is set. Default none. */
+        latencyP99Seconds: z.number().positive().optional(),
         /** Failed logins per second. Default 1. */
         authFailuresPerSecond: z.number().positive().default(1),
         /** Accounts locked within `lockoutWindow`. Default 5. */

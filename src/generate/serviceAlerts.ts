@@ -27,7 +27,7 @@ export interface ServiceAlertSpec {
 }
 
 /**
- * The service alerts of a model: 5xx ratio, p95 latency, failed-login spike, account-lockout spike, slow
+ * The service alerts of a model: 5xx ratio, p95 latency (and p99 when `latencyP99Seconds` is set), failed-login spike, account-lockout spike, slow
  * database queries, a failing health check, scrape target down, cardinality overflow, dropped spans, dropped
  * log batches and dead-lettered alert deliveries. Thresholds and windows come from `generate.alerts`; with
  * `metrics.tenantLabel` the HTTP alerts are per tenant (the `tenant` label routes them in Lookout's receiver).
@@ -50,7 +50,24 @@ export function serviceAlertSpecs(model: GenerateModel): ServiceAlertSpec[] {
   const increase = (metric: string, by: readonly string[], extra = [] as Parameters<typeof q.sel>[1]) =>
     q.sumBy(by, `increase(${q.sel(metric, extra)}[${a.dropWindow}])`)
   const service = model.config.service
+  // The p99 alert exists only when its threshold is configured: p99 on a low-traffic service pages on one request.
+  const p99: ServiceAlertSpec[] =
+    a.latencyP99Seconds === undefined
+      ? []
+      : [
+          {
+            alert: 'LookoutHighLatencyP99',
+            signal: `histogram_quantile(0.99, ${q.sumBy(['le', ...byTenant], `rate(${q.sel(`${n.duration}_bucket`)}[${w}])`)})`,
+            comparison: '>',
+            threshold: a.latencyP99Seconds,
+            for: a.for,
+            severity: 'warning',
+            summary: `${service}: p99 latency above ${a.latencyP99Seconds}s${forTenant}`,
+            description: `p99 request duration over ${w} is {{ $value | humanizeDuration }}.`,
+          },
+        ]
   return [
+    ...p99,
     {
       alert: 'LookoutHighErrorRate',
       signal: `${filled}\n/\n${total}`,

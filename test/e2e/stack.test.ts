@@ -176,7 +176,7 @@ test('the generated stack works end to end: every generated query has data, and 
       groupInterval: '1s',
       repeatInterval: '1h',
     },
-    alerts: { for: '0s', errorRatio: 0.01 },
+    alerts: { for: '0s', errorRatio: 0.01, latencyP99Seconds: 2 },
   })
   const model = (alertmanagers: string[]): GenerateModel => {
     const r = buildGenerateModel({ lookout: lookoutOptions, generate: settings(alertmanagers) })
