@@ -121,9 +121,17 @@ test('the console shows the demo: a login trace with DB spans, its logs, the rou
 
   // Traces: find the login's trace, open its waterfall, see the database child spans.
   await page.locator('#f-t-traceId').fill(traceId)
-  await page.locator('#panel-traces button[type=submit]').click()
   const row = page.locator('#panel-traces tbody tr', { hasText: '/auth/login' })
-  await row.first().waitFor({ timeout: 15_000 })
+  // The server span ends as the response finishes, which may be just after the client has read it: search again.
+  await waitFor(
+    'the login trace in the list',
+    async () => {
+      await page.locator('#panel-traces button[type=submit]').click()
+      await page.waitForTimeout(300)
+      return (await row.count()) > 0
+    },
+    30_000,
+  )
   await row.first().locator('button.link').click()
   await page.locator('.waterfall h2', { hasText: traceId }).waitFor({ timeout: 10_000 })
   const names = await page
@@ -143,7 +151,16 @@ test('the console shows the demo: a login trace with DB spans, its logs, the rou
 
   // Logs: from the trace to its lines; every line shown carries that trace id.
   await page.locator('.waterfall button', { hasText: 'Logs of this trace' }).click()
-  await page.locator('#panel-logs li').first().waitFor({ timeout: 10_000 })
+  await waitFor(
+    'the request line of the login among its logs',
+    async () => {
+      if (/\/auth\/login/.test((await page.locator('#panel-logs li').allInnerTexts()).join('\n'))) return true
+      await page.locator('#panel-logs button[type=submit]').click()
+      await page.waitForTimeout(300)
+      return false
+    },
+    30_000,
+  )
   const lines = await page.locator('#panel-logs li').allInnerTexts()
   assert.ok(lines.length >= 1)
   const ids = await page.locator('#panel-logs li button.link').allInnerTexts()
