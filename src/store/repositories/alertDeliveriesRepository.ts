@@ -65,6 +65,8 @@ export interface AlertDeliveriesRepository {
    * ones whose time has come and in-flight ones whose lease expired (a worker that crashed or stalled). On
    * PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED`, so concurrent workers never claim the same row.
    * Each returned delivery's `leaseOwner` is this claim's token, which `renew`, `complete` and `release` take.
+   * A delivery waits while an earlier one for the same tenant, channel and dedup key is unfinished (pending or in
+   * flight), so a channel never receives an alert's resolve before its trigger, even when the trigger is retried.
    */
   claimDue(owner: string, leaseMs: number, limit: number): Promise<Delivery[]>
   /**
@@ -153,16 +155,31 @@ export function createAlertDeliveriesRepository(ctx: RepositoryContext): AlertDe
         .set({ state: 'in_flight', lease_owner: token, lease_until: now + leaseMs, updated_at: now })
         .where('id', 'in', (eb) => {
           const due = eb
-            .selectFrom('alert_deliveries')
-            .select('id')
+            .selectFrom('alert_deliveries as d')
+            .select('d.id')
             .where((w) =>
               w.or([
-                w.and([w('state', '=', 'pending'), w('next_attempt_at', '<=', now)]),
-                w.and([w('state', '=', 'in_flight'), w('lease_until', '<', now)]),
+                w.and([w('d.state', '=', 'pending'), w('d.next_attempt_at', '<=', now)]),
+                w.and([w('d.state', '=', 'in_flight'), w('d.lease_until', '<', now)]),
               ]),
             )
-            .orderBy('next_attempt_at')
-            .orderBy('id')
+            // A channel sees one alert's actions in the order they were enqueued: never a resolve before its trigger.
+            .where((w) =>
+              w.not(
+                w.exists(
+                  w
+                    .selectFrom('alert_deliveries as e')
+                    .select('e.id')
+                    .whereRef('e.tenant', '=', 'd.tenant')
+                    .whereRef('e.channel_id', '=', 'd.channel_id')
+                    .whereRef('e.dedup_key', '=', 'd.dedup_key')
+                    .whereRef('e.id', '<', 'd.id')
+                    .where('e.state', 'in', ['pending', 'in_flight']),
+                ),
+              ),
+            )
+            .orderBy('d.next_attempt_at')
+            .orderBy('d.id')
             .limit(limit)
           return ctx.engine === 'postgres' ? due.forUpdate().skipLocked() : due
         })

@@ -209,6 +209,49 @@ storeEngineTests('store repositories', {
     assert.equal((await store.alertDeliveries.get(id!))!.attempts, 1)
   },
 
+  'a resolve waits until its trigger for the same channel and dedup key is finished, even while it is retried':
+    async (store, clock) => {
+      const row = (eventId: number, channelId: string, action: 'trigger' | 'resolve', dedupKey: string) => ({
+        eventId,
+        tenant: 'acme',
+        channelId,
+        channelType: 'pagerduty',
+        action,
+        dedupKey,
+      })
+      const [trigger, resolve, otherChannel, otherKey] = await store.alertDeliveries.insertMany([
+        row(1, 'pd', 'trigger', 'k'),
+        row(2, 'pd', 'resolve', 'k'),
+        row(2, 'pd2', 'resolve', 'k'),
+        row(3, 'pd', 'trigger', 'other'),
+      ])
+      const first = await store.alertDeliveries.claimDue('w1', 10_000, 10)
+      assert.deepEqual(
+        first.map((d) => d.id),
+        [trigger, otherChannel, otherKey],
+      )
+      // The trigger is retried later: the resolve stays queued behind it.
+      const t = first.find((d) => d.id === trigger)!
+      await store.alertDeliveries.complete(trigger!, t.leaseOwner!, {
+        state: 'pending',
+        status: 503,
+        nextAttemptAt: clock.now + 5000,
+      })
+      assert.equal((await store.alertDeliveries.claimDue('w2', 10_000, 10)).length, 0)
+      clock.now += 5000
+      const [retried] = await store.alertDeliveries.claimDue('w2', 10_000, 10)
+      assert.equal(retried?.id, trigger)
+      assert.equal((await store.alertDeliveries.claimDue('w3', 10_000, 10)).length, 0)
+      await store.alertDeliveries.complete(trigger!, retried!.leaseOwner!, {
+        state: 'delivered',
+        status: 202,
+      })
+      assert.deepEqual(
+        (await store.alertDeliveries.claimDue('w3', 10_000, 10)).map((d) => d.id),
+        [resolve],
+      )
+    },
+
   'a delivery for the same event, channel and action cannot be enqueued twice': async (store) => {
     const row = {
       eventId: 9,
