@@ -145,7 +145,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   )
   const stored = installStore(host, { health })
   const alerts = installAlerting(host, { stored, redactor }) // its worker stops before the store closes
-  const status = installStatus(host, { health, stored }) // samples the checks; releases its lease before the store closes
+  const status = installStatus(host, { health, stored, redactor }) // samples the checks; releases its lease before the store closes
   const slo = installSlo(host, { stored, alerts, status }) // persists buckets/measurements; stops before status and the store
   const frontend = installFrontend(host, { redactor })
   const profiling = installProfiling(host) // stops early: aborts the window in progress, drops unsent profiles

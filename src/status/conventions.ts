@@ -53,7 +53,7 @@ export const STATUS_METRIC_NAMES = Object.freeze({
   maintenance: 'lookout_status_component_maintenance',
   /** Sampler runs by outcome (`sampled`, `skipped_not_leader`, `failed`). */
   samplerRuns: 'lookout_status_sampler_runs_total',
-  /** Incidents opened automatically, by cause (`samples`, `slo_alert`). */
+  /** Incidents opened automatically, by cause (`samples`, `alert`, `slo_alert`). */
   incidentsOpened: 'lookout_status_incidents_opened_total',
 })
 

@@ -12,6 +12,8 @@ export interface Observation {
   readonly latencyMs: number | null
   /** Private detail for operators (stored, never served publicly). */
   readonly detail?: string | undefined
+  /** The firing alert that set this status (its name is shown in the incident it opens), if any. */
+  readonly alert?: string | undefined
 }
 
 /** What one sampler run did. */
@@ -152,7 +154,7 @@ export function createStatusSampler(options: StatusSamplerOptions): StatusSample
         resolveAfter: options.resolveAfter,
       })
       if (action.kind === 'none') continue
-      const incidentId = await apply(store, c, action, at, firstBadAt)
+      const incidentId = await apply(store, c, action, at, firstBadAt, observed.get(c.id)?.alert)
       actions.push({ component: c.id, action, incidentId })
       try {
         options.onIncident?.(c, action, incidentId)
@@ -169,6 +171,7 @@ export function createStatusSampler(options: StatusSamplerOptions): StatusSample
     action: IncidentAction,
     at: number,
     firstBadAt: number,
+    alert: string | undefined,
   ): Promise<number> {
     const m = INCIDENT_MESSAGES
     switch (action.kind) {
@@ -179,14 +182,20 @@ export function createStatusSampler(options: StatusSamplerOptions): StatusSample
           impact: action.impact,
           components: [c.id],
           automatic: true,
-          message: m.opened(c.name, action.status),
+          message:
+            alert === undefined
+              ? m.opened(c.name, action.status)
+              : m.alertOpened(c.name, action.status, alert),
           startedAt: firstBadAt,
         })
       case 'reopen':
         await store.incidents.addUpdate(action.id, {
           status: 'investigating',
           impact: action.impact,
-          message: m.reopened(c.name, action.status),
+          message:
+            alert === undefined
+              ? m.reopened(c.name, action.status)
+              : `${m.reopened(c.name, action.status)} ${m.alertOpened(c.name, action.status, alert)}`,
           at,
         })
         return action.id

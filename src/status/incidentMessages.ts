@@ -17,6 +17,11 @@ export const INCIDENT_MESSAGES = Object.freeze({
       ? `Automated monitoring detected that ${name} is unavailable. We are investigating.`
       : `Automated monitoring detected that ${name} is degraded (slow or partly failing). We are investigating.`
   },
+  alertOpened(name: string, status: ComponentStatus, alertname: string): string {
+    return status === 'outage'
+      ? `The alert ${alertname} reports that ${name} is unavailable. We are investigating.`
+      : `The alert ${alertname} reports that ${name} is degraded. We are investigating.`
+  },
   reopened(name: string, status: ComponentStatus): string {
     return `${name} is ${status === 'outage' ? 'unavailable' : 'degraded'} again; this incident has been reopened.`
   },

@@ -62,7 +62,15 @@ export interface StatusDeps {
   readonly health: Health
   /** The store (samples, incidents, the sampler lease); its area must be added before the status area. */
   readonly stored: StoreApi
+  /** The instance's redactor: alert names shown in incidents go through it. */
+  readonly redactor?: { redact(value: unknown): unknown } | undefined
 }
+
+/** Firing component alerts read per sample at most. */
+const MAX_COMPONENT_ALERTS = 1000
+/** The alert label naming the status component an alert is about. */
+const COMPONENT_LABEL = 'component'
+const STATUS_RANK: Readonly<Record<ComponentStatus, number>> = { operational: 0, degraded: 1, outage: 2 }
 
 /**
  * Installs the status page from `config.status`: the leader-only sampler (area `status`, after the store and
@@ -75,7 +83,10 @@ export interface StatusDeps {
  * await lookout.start()
  * await status?.sampleNow()
  */
-export function installStatus(lookout: LookoutHost, { health, stored }: StatusDeps): StatusApi | undefined {
+export function installStatus(
+  lookout: LookoutHost,
+  { health, stored, redactor }: StatusDeps,
+): StatusApi | undefined {
   const config = lookout.config.status
   if (!config.enabled) return undefined
   const { logger } = lookout
@@ -139,6 +150,7 @@ export function installStatus(lookout: LookoutHost, { health, stored }: StatusDe
     : undefined
   const openedBySamples: CounterChild | undefined = opened?.labels('samples')
   const openedBySlo: CounterChild | undefined = opened?.labels('slo_alert')
+  const openedByAlert: CounterChild | undefined = opened?.labels('alert')
   const bound = new Map<string, { status: GaugeChild | undefined; maintenance: GaugeChild | undefined }>()
   const child = (id: string) => {
     let c = bound.get(id)
@@ -157,16 +169,62 @@ export function installStatus(lookout: LookoutHost, { health, stored }: StatusDe
     logger.warn({ event, err }, 'status page problem (further ones muted for 60 s)')
   }
 
+  // Alerts still firing (in the store, whichever replica received them) with a `component` label: the leader's
+  // sampler turns them into samples, so they open and resolve incidents through the same streaks as checks.
+  let componentAlerts = new Map<string, { alertname: string; status: ComponentStatus }>()
+  async function readComponentAlerts(): Promise<void> {
+    const next = new Map<string, { alertname: string; status: ComponentStatus }>()
+    const events = await stored.store.alertEvents.activeWithLabel(COMPONENT_LABEL, MAX_COMPONENT_ALERTS)
+    for (const e of events) {
+      const component = e.labels[COMPONENT_LABEL]!
+      const status: ComponentStatus | undefined =
+        e.severity === 'critical'
+          ? 'outage'
+          : e.severity === 'error' || e.severity === 'warning'
+            ? 'degraded'
+            : undefined
+      if (status === undefined) continue
+      const worst = next.get(component)
+      if (worst === undefined || STATUS_RANK[status] > STATUS_RANK[worst.status]) {
+        const alertname = redactor === undefined ? e.alertname : String(redactor.redact(e.alertname))
+        next.set(component, { alertname: alertname.slice(0, 200), status })
+      }
+    }
+    componentAlerts = next
+  }
+  const worstAlert = (component: string) => componentAlerts.get(component)
+
   async function observe(list: readonly StatusComponent[]): Promise<Map<string, Observation>> {
     if (list.some((c) => c.source === 'check')) await health.check()
     if (list.some((c) => c.source === 'external')) await external.refresh()
+    await readComponentAlerts()
     const states = new Map(health.results().map((s) => [s.name, s]))
     const ext = new Map(external.results().map((s) => [s.name, s]))
     const out = new Map<string, Observation>()
     for (const c of list) {
       const s = c.source === 'check' ? states.get(c.id) : ext.get(c.id)
-      if (s === undefined) continue
+      const alert = worstAlert(c.id)
+      if (s === undefined) {
+        if (alert !== undefined) {
+          out.set(c.id, {
+            status: alert.status,
+            latencyMs: null,
+            detail: `alert:${alert.alertname}`,
+            alert: alert.alertname,
+          })
+        }
+        continue
+      }
       const status: ComponentStatus = toComponentStatus(s, c.degradedLatencyMs)
+      if (alert !== undefined && STATUS_RANK[alert.status] > STATUS_RANK[status]) {
+        out.set(c.id, {
+          status: alert.status,
+          latencyMs: s.durationMs,
+          detail: `alert:${alert.alertname}`,
+          alert: alert.alertname,
+        })
+        continue
+      }
       out.set(c.id, {
         status,
         latencyMs: s.durationMs,
@@ -195,9 +253,15 @@ export function installStatus(lookout: LookoutHost, { health, stored }: StatusDe
       }
     },
     onIncident(component, action: IncidentAction, incidentId) {
-      if (action.kind === 'open') openedBySamples?.inc()
+      const byAlert = worstAlert(component.id) !== undefined
+      if (action.kind === 'open') (byAlert ? openedByAlert : openedBySamples)?.inc()
       logger.info(
-        { event: `status_incident_${action.kind}`, component: component.id, incident: incidentId },
+        {
+          event: `status_incident_${action.kind}`,
+          component: component.id,
+          incident: incidentId,
+          cause: byAlert ? 'alert' : 'samples',
+        },
         'status page incident changed automatically',
       )
     },

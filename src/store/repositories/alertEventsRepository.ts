@@ -52,6 +52,11 @@ export interface AlertEventsRepository {
   list(tenant: string, query?: AlertEventQuery): Promise<AlertEvent[]>
   /** The newest event for the fingerprint that was not suppressed (what the cooldown and resolve look at). */
   latestPassed(tenant: string, fingerprint: string): Promise<AlertEvent | undefined>
+  /**
+   * Across tenants, the newest event of each alert (fingerprint) whose labels carry `label`, when that event is
+   * not a resolve (the alert is still firing or acknowledged); newest first, at most `limit` (default 1000).
+   */
+  activeWithLabel(label: string, limit?: number): Promise<AlertEvent[]>
   /** Suppressed events for the tenant since `since` (ms). */
   countSuppressed(tenant: string, since?: number): Promise<number>
   /** Deletes events older than `before` (ms) that have no unfinished delivery; returns how many. */
@@ -132,6 +137,26 @@ export function createAlertEventsRepository(ctx: RepositoryContext): AlertEvents
         .limit(1)
         .executeTakeFirst()
       return row === undefined ? undefined : toEvent(row)
+    },
+    async activeWithLabel(label, limit = 1000) {
+      // A JSON key is a quoted string followed by a colon (a value with that text has its quotes escaped); LIKE
+      // wildcards in the name only widen the match, and the filter below is exact.
+      const keyText = `%${JSON.stringify(label)}:%`
+      const rows = await db
+        .selectFrom('alert_events')
+        .selectAll()
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('alert_events')
+            .select((e) => e.fn.max('id').as('id'))
+            .where('labels', 'like', keyText)
+            .groupBy('fingerprint'),
+        )
+        .where('status', '<>', 'resolved')
+        .orderBy('id', 'desc')
+        .limit(Math.min(Math.max(Math.trunc(limit), 1), 10_000))
+        .execute()
+      return rows.map(toEvent).filter((e) => Object.hasOwn(e.labels, label))
     },
     async countSuppressed(tenant, since = 0) {
       const row = await db
