@@ -64,12 +64,14 @@ test('readiness follows a real PostgreSQL going down and coming back (URL and po
   const db = await startPostgres(t)
   if (!db) return
   t.after(() => db.stop())
-  const pool = new pg.Pool({ connectionString: db.url, max: 2, connectionTimeoutMillis: 1000 })
+  // Generous timeouts: on a busy machine a handshake can outlast the defaults, and the point is the refusal.
+  const timeoutMs = 30_000
+  const pool = new pg.Pool({ connectionString: db.url, max: 2, connectionTimeoutMillis: timeoutMs })
   pool.on('error', () => {}) // the pause terminates idle clients; a real app must listen too
   t.after(() => pool.end().catch(() => {}))
   const { app, base } = await probeApp([
-    postgresCheck({ target: db.url }),
-    postgresCheck({ name: 'postgres-pool', target: pool }),
+    postgresCheck({ target: db.url, timeoutMs }),
+    postgresCheck({ name: 'postgres-pool', target: pool, timeoutMs }),
   ])
   t.after(() => app.close())
   await readinessBecomes(base, 200)

@@ -86,13 +86,17 @@ test('http: the status decides, the latency is observed, slowness warns', async 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   t.after(() => new Promise<void>((r) => server.close(() => r())))
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-  const up = await runOnce(httpCheck({ name: 'idp', url: `${base}/health` }))
+  // A generous timeout: on a busy machine a loopback request can outlast the 1 s default, which is not the point here.
+  const timeoutMs = 30_000
+  const up = await runOnce(httpCheck({ name: 'idp', url: `${base}/health`, timeoutMs }))
   assert.deepEqual([up.status, up.observedUnit], ['pass', 'ms'])
-  const down = await runOnce(httpCheck({ name: 'idp', url: `${base}/down` }))
+  const down = await runOnce(httpCheck({ name: 'idp', url: `${base}/down`, timeoutMs }))
   assert.deepEqual([down.status, down.output], ['fail', 'HTTP 503'])
-  const slow = await runOnce(httpCheck({ name: 'idp', url: `${base}/slow`, degradedAfterMs: 20 }))
+  const slow = await runOnce(httpCheck({ name: 'idp', url: `${base}/slow`, degradedAfterMs: 20, timeoutMs }))
   assert.equal(slow.status, 'warn')
-  const expected = await runOnce(httpCheck({ name: 'idp', url: `${base}/down`, expectStatus: [503] }))
+  const expected = await runOnce(
+    httpCheck({ name: 'idp', url: `${base}/down`, expectStatus: [503], timeoutMs }),
+  )
   assert.equal(expected.status, 'pass')
   assert.equal(httpCheck({ url: 'http://Auth.Example.com/x' }).name, 'auth.example.com')
 })
