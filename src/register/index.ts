@@ -26,6 +26,7 @@ import type { BatchObserver } from '../tracing/boundedBatchSpanProcessor.ts'
 import { createTracing } from '../tracing/createTracing.ts'
 import type { RegisteredTracing } from '../tracing/installTracing.ts'
 import { createOutboundInstrumentations, REGISTER_MARK } from '../tracing/outboundInstrumentation.ts'
+import type { SpanRedactor } from '../tracing/spanRedactor.ts'
 
 const require = createRequire(import.meta.url)
 
@@ -68,7 +69,9 @@ function start(): void {
       target?.exportFailed(error, timedOut)
     },
   }
-  const runtime = createTracing(config, { observer })
+  // Spans ended before an instance attaches follow the default rules; after that, the instance's configured ones.
+  let redactor: SpanRedactor = getDefaultRedactor()
+  const runtime = createTracing(config, { observer, redactor: () => redactor })
   trace.setGlobalTracerProvider(runtime.provider)
 
   if (typeof registerLoader === 'function') {
@@ -97,8 +100,9 @@ function start(): void {
 
   const registered: RegisteredTracing = {
     runtime,
-    attach(next) {
+    attach(next, nextRedactor) {
       target = next
+      redactor = nextRedactor
     },
   }
   globals[REGISTER_MARK] = registered

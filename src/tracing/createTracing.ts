@@ -14,8 +14,10 @@ import { createRandomHexPool } from '../shared/randomHexPool.ts'
 import { type BatchObserver, BoundedBatchSpanProcessor } from './boundedBatchSpanProcessor.ts'
 import { TRACER_NAME } from './conventions.ts'
 import { createOtlpSpanExporter } from './createSpanExporter.ts'
+import { createRedactingSpanProcessor } from './redactingSpanProcessor.ts'
 import { RequestIdPropagator } from './requestIdPropagator.ts'
 import { resolveTracingSettings, type TracingSettings } from './resolveTracingSettings.ts'
+import type { SpanRedactor } from './spanRedactor.ts'
 
 // The SDK is loaded when a process traces, not when it imports Lookout (see lazyRequire).
 const sdk = lazyRequire<typeof import('@opentelemetry/sdk-trace-base')>('@opentelemetry/sdk-trace-base')
@@ -55,6 +57,8 @@ export interface CreateTracingDeps {
   readonly extraExporters?: readonly SpanExporter[]
   /** Extra span processors fed in-process (the console's trace buffer). */
   readonly extraProcessors?: readonly SpanProcessor[]
+  /** The redactor every ended span's attributes go through before any processor exports or keeps them. */
+  readonly redactor: () => SpanRedactor
 }
 
 /**
@@ -69,7 +73,7 @@ export interface CreateTracingDeps {
  * instrumentations inject with.
  *
  * @example
- * const runtime = createTracing(config, { observer })
+ * const runtime = createTracing(config, { observer, redactor: () => redactor })
  * const span = runtime.tracer.startSpan('GET /users/:id')
  */
 export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): TracingRuntime {
@@ -86,7 +90,11 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   for (const exporter of exporters)
     processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
   const resource = createResource(config)
-  const spanProcessors: SpanProcessor[] = [...processors, ...(deps.extraProcessors ?? [])]
+  const spanProcessors: SpanProcessor[] = [
+    createRedactingSpanProcessor(deps.redactor),
+    ...processors,
+    ...(deps.extraProcessors ?? []),
+  ]
   // An in-process processor (the console) is a destination too: spans are recorded for it.
   const destinations = exporters.length + (deps.extraProcessors?.length ?? 0)
   // Pooled CSPRNG ids: RandomIdGenerator formats each id in JavaScript, and unsampled spans need ids too.

@@ -36,8 +36,8 @@ export interface LookoutTracing extends SpanHelpers {
 /** What `lookout/register` leaves on `globalThis[REGISTER_MARK]` for instances created later. */
 export interface RegisteredTracing {
   readonly runtime: TracingRuntime
-  /** Routes the register runtime's batch reports to an instance's counters. */
-  attach(observer: BatchObserver): void
+  /** Routes the register runtime's batch reports to an instance's counters and its spans through its redactor. */
+  attach(observer: BatchObserver, redactor: SpanRedactor): void
 }
 
 /** What tracing needs from other areas. */
@@ -122,10 +122,11 @@ export function installTracing(
   if (wantTracing && registered !== undefined && extra === undefined) {
     runtime = registered.runtime
     borrowed = true
-    registered.attach(observer)
+    registered.attach(observer, redactor)
   } else if (wantTracing) {
     runtime = createTracing(config, {
       observer,
+      redactor: () => redactor,
       extraExporters: extra ? [extra] : [],
       extraProcessors: spanProcessors,
     })

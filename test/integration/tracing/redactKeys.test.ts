@@ -69,3 +69,36 @@ test('a configured redact.keys entry is redacted in the spans of every span sour
   assert.ok(sources.instrument?.attributes.acct !== undefined)
   assert.match(String(sources.outbound?.attributes['url.full']), /acct=/)
 })
+
+test('spans from instrumentations Lookout does not own are redacted before any exporter sees them', async (t) => {
+  const spans = createMemorySpanExporter()
+  const instance = createLookout(
+    { service: 'billing', redact: { keys: ['acct'] }, tracing: { spanExporter: spans } },
+    { env: {}, logger: pino({ level: 'silent' }) },
+  )
+  t.after(() => instance.shutdown())
+
+  // What a database driver's instrumentation does: raw tracer calls, no Lookout helper in between.
+  const span = instance.tracing.tracer.startSpan('SELECT accounts', {
+    attributes: {
+      'db.query.text': "SELECT * FROM accounts WHERE email = 'ann.person@example.com'",
+      acct: SECRET,
+      'db.query.parameters': ['ann.person@example.com', 'plain'],
+      'db.rows': 3,
+    },
+  })
+  span.addEvent('row', { acct: SECRET })
+  span.recordException(new Error('no account for ann.person@example.com'))
+  span.end()
+  await instance.tracing.flush()
+
+  const [exported] = spans.getFinishedSpans()
+  assert.ok(exported)
+  const text = JSON.stringify({ attributes: exported.attributes, events: exported.events })
+  assert.doesNotMatch(text, /ann\.person@example\.com/)
+  assert.doesNotMatch(text, new RegExp(SECRET))
+  assert.equal(exported.attributes.acct, '[REDACTED]')
+  assert.equal(exported.attributes['db.rows'], 3)
+  assert.deepEqual(exported.attributes['db.query.parameters'], ['[REDACTED_EMAIL]', 'plain'])
+  assert.match(String(exported.attributes['db.query.text']), /WHERE email = '\[REDACTED_EMAIL\]'/)
+})

@@ -1,0 +1,44 @@
+import type { Attributes } from '@opentelemetry/api'
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { REDACTION_MARKERS } from '../redact/markers.ts'
+import type { SpanRedactor } from './spanRedactor.ts'
+
+/**
+ * A span processor that runs first and redacts every attribute of every ended span (and of its events) in place,
+ * before any exporter or in-process buffer sees it — so spans from instrumentations Lookout does not own (database
+ * drivers, outbound libraries) follow the same rules as Lookout's own. `redactor` is read per span because
+ * `lookout/register` starts tracing before the instance whose configured redactor then applies.
+ *
+ * @example
+ * new BasicTracerProvider({ spanProcessors: [createRedactingSpanProcessor(() => redactor), batch] })
+ */
+export function createRedactingSpanProcessor(redactor: () => SpanRedactor): SpanProcessor {
+  return {
+    onStart() {},
+    onEnd(span: ReadableSpan) {
+      const current = redactor()
+      redactAttributes(span.attributes, current)
+      for (const event of span.events) if (event.attributes) redactAttributes(event.attributes, current)
+    },
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  }
+}
+
+function redactAttributes(attributes: Attributes, redactor: SpanRedactor): void {
+  // The SDK hands processors the span's own attribute object: writing it is what later processors export.
+  const writable = attributes as Record<string, Attributes[string]>
+  for (const key of Object.keys(writable)) {
+    const value = writable[key]
+    if (redactor.isSensitiveKey?.(key) === true) {
+      writable[key] = REDACTION_MARKERS.key
+    } else if (typeof value === 'string') {
+      const redacted = redactor.redactString(value)
+      if (redacted !== value) writable[key] = redacted
+    } else if (Array.isArray(value) && value.some((item) => typeof item === 'string')) {
+      writable[key] = value.map((item) =>
+        typeof item === 'string' ? redactor.redactString(item) : item,
+      ) as Attributes[string]
+    }
+  }
+}
