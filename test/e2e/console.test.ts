@@ -195,14 +195,21 @@ test('the console shows the demo: a login trace with DB spans, its logs, the rou
     },
     40_000,
   )
-  const errorSeries = await page.evaluate(async (key) => {
-    const res = await fetch('/observability/console/api/metrics?resolution=fine&route=%2Frisk%2Fscore', {
-      headers: { authorization: `Bearer ${key}` },
-    })
-    const body = (await res.json()) as { series: { points: { errors: number }[] }[] }
-    return body.series.flatMap((s) => s.points).some((p) => p.errors > 0)
-  }, GLOBAL)
-  assert.ok(errorSeries, 'the risk route has a 5xx rate')
+  // The failures land in the next fine point (every 10 s).
+  await waitFor(
+    'a 5xx rate on the risk route',
+    () =>
+      page.evaluate(async (key) => {
+        const res = await fetch('/observability/console/api/metrics?resolution=fine&route=%2Frisk%2Fscore', {
+          headers: { authorization: `Bearer ${key}` },
+        })
+        const body = (await res.json()) as { series: { points: { errors: number }[] }[] }
+        return body.series.flatMap((s) => s.points).some((p) => p.errors > 0)
+      }, GLOBAL),
+    40_000,
+    500,
+  )
+  await page.locator('#panel-metrics button[type=submit]').click()
   await shot(page, 'metrics')
 
   // SLOs, alerts & health: the failing check and the automatic incident.
