@@ -1,4 +1,5 @@
 import { type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http'
+import { dirname } from 'node:path'
 import type { LookoutOptions } from '../../config/schema.ts'
 import { createLookout } from '../../core/createLookout.ts'
 import type { Lookout } from '../../core/lookout.ts'
@@ -7,6 +8,7 @@ import type { LifecycleRequest } from '../lifecycleRequest.ts'
 import { serveOpsRoute, startNodeRequest } from '../nodeBinding.ts'
 import { createOpsRouter } from '../opsRouter.ts'
 import { type ExpressAppLike, expressLayers, expressRouteOf } from './expressRouteOf.ts'
+import { assertSupportedExpress, expressVersionFrom } from './supportedFrameworks.ts'
 
 /** Options of the Express middleware: Lookout options, or an existing instance to share. */
 export type ExpressLookoutOptions = LookoutOptions & {
@@ -50,6 +52,8 @@ export type LookoutMiddleware = ((req: IncomingMessage, res: ServerResponse, nex
  * await mw.lookout.start()
  */
 export function lookout(options: ExpressLookoutOptions = {}): LookoutMiddleware {
+  // The Express the application runs: resolved from its entry script's folder, then from the working directory.
+  assertSupportedExpress(expressVersionFrom([dirname(process.argv[1] ?? ''), process.cwd()]))
   const { lookout: instance, ...lookoutOptions } = options
   if (instance !== undefined && Object.keys(lookoutOptions).length > 0) {
     throw adapterMisuseError(
