@@ -1,8 +1,8 @@
 import type { SpanAttributeInput } from './spanHelpers.ts'
 
 /**
- * Domain attribute presets for the span kinds the seed services traced by hand. Each returns plain attributes
- * with fixed keys; pass them to `addSpanAttributes()` / `withSpan()`, which redact every value (an email in
+ * Domain attribute presets for the span kinds identity and API services trace most (auth, user operations,
+ * tokens, authz, security events, database calls). Each returns plain attributes with fixed keys; pass them to `addSpanAttributes()` / `withSpan()`, which redact every value (an email in
  * `user.email` becomes a marker, never the address).
  *
  * @example
