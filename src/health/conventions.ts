@@ -21,6 +21,9 @@ export const HEALTH_STATUS_VALUE = Object.freeze({ pass: 1, warn: 0.5, fail: 0 }
 /** Media type of the detailed health response (draft-inadarei-api-health-check). */
 export const HEALTH_CONTENT_TYPE = 'application/health+json'
 
+/** Media type of the `legacy` health body. */
+export const LEGACY_HEALTH_CONTENT_TYPE = 'application/json'
+
 /** Path of the resolved-config endpoint (operator key required). */
 export const CONFIG_ROUTE_PATH = '/observability/config'
 

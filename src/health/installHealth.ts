@@ -120,6 +120,7 @@ export function installHealth(
         overloaded: () => (pressure?.overloaded ? pressure.reason : undefined),
         probeBudgetMs: config.probeBudgetMs,
         service: { name: lookout.config.service, version: lookout.config.version },
+        body: config.body,
       },
       config.paths,
     )

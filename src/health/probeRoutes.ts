@@ -1,9 +1,14 @@
 import type { OpsRequest, OpsResponse, OpsRoute } from '../http/opsRoute.ts'
 import type { CheckRegistry } from './checkRegistry.ts'
-import { HEALTH_CONTENT_TYPE } from './conventions.ts'
+import { HEALTH_CONTENT_TYPE, LEGACY_HEALTH_CONTENT_TYPE } from './conventions.ts'
 import { buildHealthReport } from './healthReport.ts'
+import { legacyHealthBody } from './legacyHealthBody.ts'
 
-const HEADERS = Object.freeze({ 'content-type': HEALTH_CONTENT_TYPE, 'cache-control': 'no-store' })
+const HEALTH_HEADERS = Object.freeze({ 'content-type': HEALTH_CONTENT_TYPE, 'cache-control': 'no-store' })
+const LEGACY_HEADERS = Object.freeze({
+  'content-type': LEGACY_HEALTH_CONTENT_TYPE,
+  'cache-control': 'no-store',
+})
 
 /** What the probes read; every member is cheap (cached state, no I/O). */
 export interface ProbeState {
@@ -17,6 +22,8 @@ export interface ProbeState {
   /** Longest wait for a first check result (ms). */
   readonly probeBudgetMs: number
   readonly service: { readonly name: string; readonly version: string }
+  /** Body shape (`health.body`). Default `health+json`. */
+  readonly body?: 'health+json' | 'legacy'
 }
 
 /** Probe paths by kind (each list may hold aliases; empty = not mounted). */
@@ -36,23 +43,23 @@ export interface ProbePaths {
  * - detailed — every check with latency and time, `warn` for degraded non-critical checks; error details
  *   (`output`) only for callers presenting an operator key without a tenant scope.
  *
- * All answer `application/health+json` from cached results; a probe waits at most `probeBudgetMs`, and only
+ * All answer `application/health+json` (or, with `body: 'legacy'`, `application/json`
+ * `{ status, ready, checks: { name: { status, response_ms } } }`) from cached results; a probe waits at most `probeBudgetMs`, and only
  * before the first results exist. GET routes answer HEAD too (the adapters mount it).
  *
  * @example
  * for (const route of createProbeRoutes(state, { live: ['/health/live'], ready: ['/health/ready'], startup: [], detailed: ['/health'] })) lookout.addRoute(route)
  */
 export function createProbeRoutes(state: ProbeState, paths: ProbePaths): OpsRoute[] {
+  const legacy = state.body === 'legacy'
+  const HEADERS = legacy ? LEGACY_HEADERS : HEALTH_HEADERS
   const live = async function liveProbe(): Promise<OpsResponse> {
     return { status: 200, headers: HEADERS, body: { status: 'pass' } }
   }
   const startup = async function startupProbe(): Promise<OpsResponse> {
     const ok = state.started()
-    return {
-      status: ok ? 200 : 503,
-      headers: HEADERS,
-      body: ok ? { status: 'pass' } : { status: 'fail', notes: ['starting'] },
-    }
+    const body = ok ? { status: 'pass' } : { status: 'fail', notes: ['starting'] }
+    return { status: ok ? 200 : 503, headers: HEADERS, body: legacy ? { ...body, ready: ok } : body }
   }
   const report = (criticalOnly: boolean) =>
     async function healthProbe(req: OpsRequest): Promise<OpsResponse> {
@@ -64,18 +71,19 @@ export function createProbeRoutes(state: ProbeState, paths: ProbePaths): OpsRout
       else if (!state.started()) blockers.push('starting')
       const overloaded = state.overloaded()
       if (overloaded !== undefined) blockers.push(details ? `overloaded: ${overloaded}` : 'overloaded')
-      const out = buildHealthReport({
-        results: state.checks.results(),
-        blockers,
-        criticalOnly,
-        details,
-        service: state.service,
-      })
-      return {
-        status: out.httpStatus,
-        headers: HEADERS,
-        body: out.body as unknown as Record<string, unknown>,
-      }
+      const results = state.checks.results()
+      const out = buildHealthReport({ results, blockers, criticalOnly, details, service: state.service })
+      const body = legacy
+        ? legacyHealthBody({
+            status: out.body.status,
+            results,
+            blockers,
+            criticalOnly,
+            details,
+            version: state.service.version,
+          })
+        : out.body
+      return { status: out.httpStatus, headers: HEADERS, body: body as unknown as Record<string, unknown> }
     }
   const routes: OpsRoute[] = []
   const add = (list: readonly string[], description: string, handler: OpsRoute['handler']) => {
@@ -85,6 +93,6 @@ export function createProbeRoutes(state: ProbeState, paths: ProbePaths): OpsRout
   add(paths.live, 'liveness probe (process only)', live)
   add(paths.ready, 'readiness probe (critical checks, load, shutdown)', report(true))
   add(paths.startup, 'startup probe', startup)
-  add(paths.detailed, 'detailed health (application/health+json)', report(false))
+  add(paths.detailed, 'detailed health (every check)', report(false))
   return routes
 }

@@ -33,15 +33,21 @@ export const healthSchema = z
       .object({
         /** Liveness (process only). Default `/health/live`, `/livez`, `/healthz`. Env `LOOKOUT_HEALTH_LIVE_PATHS`. */
         live: pathList.default(['/health/live', '/livez', '/healthz']),
-        /** Readiness (critical checks, shedding, shutdown). Default `/health/ready`, `/readyz`. */
-        ready: pathList.default(['/health/ready', '/readyz']),
-        /** Startup (start-up work done). Default `/health/startup`, `/startupz`. */
-        startup: pathList.default(['/health/startup', '/startupz']),
+        /** Readiness (critical checks, shedding, shutdown). Default `/health/ready`, `/readyz`, `/ready`. */
+        ready: pathList.default(['/health/ready', '/readyz', '/ready']),
+        /** Startup (start-up work done). Default `/health/startup`, `/startupz`, `/startup`. */
+        startup: pathList.default(['/health/startup', '/startupz', '/startup']),
         /** Detailed `application/health+json` view. Default `/health`, `/health/detailed`. */
         detailed: pathList.default(['/health', '/health/detailed']),
       })
       .strict()
       .default({}),
+    /**
+     * Probe body shape: `health+json` answers `application/health+json` (draft-inadarei-api-health-check);
+     * `legacy` answers `application/json` `{ status, ready, checks: { name: { status, response_ms } } }` for
+     * clients written against that shape. Default `health+json`. Env `LOOKOUT_HEALTH_BODY`.
+     */
+    body: z.enum(['health+json', 'legacy']).default('health+json'),
     /** Checks run in the background; results are cached this long (ms). Default 5000. Env `LOOKOUT_HEALTH_INTERVAL_MS`. */
     intervalMs: z.number().int().min(10).max(600_000).default(5000),
     /** Longest a probe waits for a first result before answering (ms). Default 100. */
@@ -111,6 +117,7 @@ export const healthEnv: readonly EnvBinding[] = [
   { env: 'LOOKOUT_HEALTH_READY_PATHS', path: 'health.paths.ready', parse: 'list' },
   { env: 'LOOKOUT_HEALTH_STARTUP_PATHS', path: 'health.paths.startup', parse: 'list' },
   { env: 'LOOKOUT_HEALTH_DETAILED_PATHS', path: 'health.paths.detailed', parse: 'list' },
+  { env: 'LOOKOUT_HEALTH_BODY', path: 'health.body', parse: 'string' },
   { env: 'LOOKOUT_HEALTH_INTERVAL_MS', path: 'health.intervalMs', parse: 'int' },
   {
     env: 'LOOKOUT_SHED_MAX_EVENT_LOOP_DELAY_MS',

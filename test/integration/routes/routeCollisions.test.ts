@@ -31,7 +31,7 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
   return { status: res.status, body: await res.text() }
 }
 
-for (const path of ['/health', '/status', '/metrics']) {
+for (const path of ['/health', '/ready', '/status', '/metrics']) {
   for (const order of ['before', 'after'] as const) {
     test(`Fastify: an app route GET ${path} registered ${order} the plugin is a coded collision before listening`, async () => {
       const app = Fastify()

@@ -193,3 +193,72 @@ test('disabling health removes the probes', async (t) => {
   t.after(() => app.close())
   assert.equal((await app.inject({ url: '/health/ready' })).statusCode, 404)
 })
+
+test('/ready and /startup are mounted by default beside the /health/* paths', async (t) => {
+  const app = await appWith({ checks: [{ name: 'db', run: () => false }] })
+  t.after(() => app.close())
+  const ready = await app.inject({ url: '/ready' })
+  assert.equal(ready.statusCode, 503)
+  assert.equal(ready.json().checks['db:responseTime'][0].status, 'fail')
+  const startup = await app.inject({ url: '/startup' })
+  assert.equal(startup.statusCode, 200)
+  assert.equal(startup.json().status, 'pass')
+})
+
+test('under http.routePrefix the /ready and /startup aliases move with the other probes', async (t) => {
+  const app = await appWith({}, { http: { routePrefix: '/ops' } })
+  t.after(() => app.close())
+  assert.equal((await app.inject({ url: '/ops/ready' })).statusCode, 200)
+  assert.equal((await app.inject({ url: '/ops/startup' })).statusCode, 200)
+  assert.equal((await app.inject({ url: '/ready' })).statusCode, 404)
+})
+
+test('the legacy body answers { status, ready, checks: { name: { status, response_ms } } } as application/json', async (t) => {
+  const app = await appWith({
+    body: 'legacy',
+    defaultChecks: false,
+    checks: [
+      { name: 'db', run: () => true },
+      { name: 'cache', critical: false, run: () => false },
+    ],
+  })
+  t.after(() => app.close())
+  const detailed = await app.inject({ url: '/health' })
+  assert.equal(detailed.statusCode, 200)
+  assert.match(String(detailed.headers['content-type']), /^application\/json/)
+  const body = detailed.json()
+  assert.equal(body.status, 'warn')
+  assert.equal(body.ready, true)
+  assert.deepEqual(Object.keys(body.checks).sort(), ['cache', 'db'])
+  assert.equal(body.checks.db.status, 'pass')
+  assert.equal(body.checks.cache.status, 'fail')
+  assert.equal(typeof body.checks.db.response_ms, 'number')
+  assert.equal(body.checks.cache.message, undefined, 'error details only for operators')
+  const ready = (await app.inject({ url: '/ready' })).json()
+  assert.deepEqual(Object.keys(ready.checks), ['db'], 'readiness lists critical checks only')
+  assert.equal(ready.ready, true)
+  const live = await app.inject({ url: '/health/live' })
+  assert.match(String(live.headers['content-type']), /^application\/json/)
+})
+
+test('the legacy body says ready: false with 503 when a critical check fails, and details reach operators only', async (t) => {
+  const app = await appWith({
+    body: 'legacy',
+    defaultChecks: false,
+    checks: [{ name: 'db', run: () => Promise.reject(new Error('connection refused')) }],
+  })
+  t.after(() => app.close())
+  const res = await app.inject({ url: '/health' })
+  assert.equal(res.statusCode, 503)
+  assert.equal(res.json().status, 'fail')
+  assert.equal(res.json().ready, false)
+  assert.equal(res.json().checks.db.message, undefined)
+  const op = await app.inject({ url: '/health', headers: { authorization: `Bearer ${KEY}` } })
+  assert.match(op.json().checks.db.message, /connection refused/)
+})
+
+test('LOOKOUT_HEALTH_BODY=legacy selects the legacy body and an unknown shape is a start-up error', async () => {
+  const { resolveConfig } = await import('../../../src/config/resolveConfig.ts')
+  assert.equal(resolveConfig({ service: 's' }, { LOOKOUT_HEALTH_BODY: 'legacy' }).health.body, 'legacy')
+  assert.throws(() => resolveConfig({ service: 's' }, { LOOKOUT_HEALTH_BODY: 'xml' }), /health\.body/)
+})
