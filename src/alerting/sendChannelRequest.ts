@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici'
 import { type OutboundGuard, outboundRefusalMessage } from '../outbound/createOutboundGuard.ts'
-import { lazyRequire } from '../shared/lazyRequire.ts'
+import { lazyRequire } from '../util/lazyRequire.ts'
 import type { ChannelRequest } from './channels/channelRequest.ts'
 import { type DeliveryFailureReason, failureDetail, statusReason } from './deliveryFailure.ts'
 

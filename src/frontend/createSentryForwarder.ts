@@ -1,6 +1,6 @@
 import { context, ROOT_CONTEXT } from '@opentelemetry/api'
 import type { OutboundGuard } from '../outbound/createOutboundGuard.ts'
-import { lazyRequire } from '../shared/lazyRequire.ts'
+import { lazyRequire } from '../util/lazyRequire.ts'
 import { PASSED_BACK_HEADERS, type TunnelOutcome } from './conventions.ts'
 
 /** What the upstream said, already shaped for the browser. */

@@ -1,4 +1,4 @@
-import { createRandomHexPool } from '../shared/randomHexPool.ts'
+import { createRandomHexPool } from '../util/randomHexPool.ts'
 
 const SAFE_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/
 

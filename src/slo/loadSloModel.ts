@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { ResolvedConfig } from '../config/schema.ts'
 import { sloFileError } from '../errors.ts'
-import { lazyRequire } from '../shared/lazyRequire.ts'
+import { lazyRequire } from '../util/lazyRequire.ts'
 import { buildSloModel } from './buildSloModel.ts'
 import type { SloModel } from './sloModel.ts'
 import { type SloDocument, sloDocumentSchema } from './sloSpec.ts'

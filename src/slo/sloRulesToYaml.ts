@@ -1,4 +1,4 @@
-import { lazyRequire } from '../shared/lazyRequire.ts'
+import { lazyRequire } from '../util/lazyRequire.ts'
 import type { SloRules } from './generateSloRules.ts'
 
 // Loaded when rules are rendered, not when Lookout is imported (see lazyRequire).

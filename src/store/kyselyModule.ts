@@ -1,4 +1,4 @@
-import { lazyRequire } from '../shared/lazyRequire.ts'
+import { lazyRequire } from '../util/lazyRequire.ts'
 
 /**
  * Kysely, loaded when a store opens rather than when Lookout is imported: processes without the ops store never

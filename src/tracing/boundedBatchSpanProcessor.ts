@@ -1,6 +1,6 @@
 import { type Context, context, TraceFlags } from '@opentelemetry/api'
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { lazyRequire } from '../shared/lazyRequire.ts'
+import { lazyRequire } from '../util/lazyRequire.ts'
 import type { SpanDropReason } from './conventions.ts'
 
 const otelCore = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core')

@@ -3,7 +3,7 @@ import type { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-ht
 import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics'
 import type { ResolvedConfig } from '../config/schema.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
-import { lazyRequire } from '../shared/lazyRequire.ts'
+import { lazyRequire } from '../util/lazyRequire.ts'
 import { createResource } from './createTracing.ts'
 import type { TracingSettings } from './resolveTracingSettings.ts'
 

@@ -5,7 +5,7 @@ import { requireBuilt } from '../../support/binaries.ts'
 
 const root = new URL('../../../', import.meta.url)
 
-/** Packages only the processes that use them may load (see src/shared/lazyRequire.ts). */
+/** Packages only the processes that use them may load (see src/util/lazyRequire.ts). */
 const DEFERRED = [
   '@opentelemetry/sdk-trace-base',
   '@opentelemetry/sdk-metrics',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomFillSync } from 'node:crypto'
 import { describe, test } from 'node:test'
-import { createRandomHexPool } from '../../../src/shared/randomHexPool.ts'
+import { createRandomHexPool } from '../../../src/util/randomHexPool.ts'
 
 describe('the random hex pool', () => {
   for (const chars of [16, 32] as const) {
