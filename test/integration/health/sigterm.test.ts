@@ -1,43 +1,37 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { waitFor } from '../../support/binaries.ts'
+import { spawnTsFixture } from '../../support/tsFixture.ts'
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/health/slowApp.ts', import.meta.url))
 const GRACE_MS = 5000
 const BURST = 8
 
 test('SIGTERM during a burst of slow requests: readiness goes 503 first, every request gets 200, exit 0 within grace', async (t) => {
-  const child = spawn(process.execPath, ['--conditions=lookout-source', '--import', 'tsx', FIXTURE], {
-    env: { ...process.env, SLOW_MS: '1000', DRAIN_MS: '500', GRACE_MS: String(GRACE_MS) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const app = spawnTsFixture(t, FIXTURE, {
+    ...process.env,
+    SLOW_MS: '1000',
+    DRAIN_MS: '500',
+    GRACE_MS: String(GRACE_MS),
   })
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d
-  })
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d
-  })
+  const child = app.child
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>
 
-  await waitFor('the fixture to listen', () => /^listening \d+$/m.test(stdout), 120_000, 20).catch((err) => {
-    throw new Error(`${(err as Error).message}\n${stdout}\n${stderr}`)
-  })
-  const port = Number(/^listening (\d+)$/m.exec(stdout)?.[1])
+  await waitFor('the fixture to listen', () => /^listening \d+$/m.test(app.stdout), 120_000, 20).catch(
+    (err) => {
+      throw new Error(`${(err as Error).message}\n${app.stdout}\n${app.stderr}`)
+    },
+  )
+  const port = Number(/^listening (\d+)$/m.exec(app.stdout)?.[1])
   const base = `http://127.0.0.1:${port}`
   assert.equal((await fetch(`${base}/health/ready`)).status, 200)
 
   const burst = Array.from({ length: BURST }, () => fetch(`${base}/slow`).then((r) => r.status))
   await waitFor(
     'every slow request to start',
-    () => stdout.split('slow-start').length - 1 === BURST,
+    () => app.stdout.split('slow-start').length - 1 === BURST,
     120_000,
     5,
   )
@@ -74,11 +68,11 @@ test('SIGTERM during a burst of slow requests: readiness goes 503 first, every r
 
   const [code, signal] = await exited
   const tookMs = performance.now() - killedAt
-  assert.equal(signal, null, stderr)
-  assert.equal(code, 0, `${stdout}\n${stderr}`)
+  assert.equal(signal, null, app.stderr)
+  assert.equal(code, 0, `${app.stdout}\n${app.stderr}`)
   assert.ok(tookMs < GRACE_MS, `exited ${Math.round(tookMs)} ms after SIGTERM`)
 
-  const steps = stdout
+  const steps = app.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>)

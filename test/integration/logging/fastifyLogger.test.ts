@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { waitFor } from '../../support/binaries.ts'
+import { spawnTsFixture } from '../../support/tsFixture.ts'
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/logging/fastifyLoggerApp.ts', import.meta.url))
 
 test('Fastify({ logger: true }): one redacted line per request, request.log redacted, no raw query string', async (t) => {
-  const child = spawn(process.execPath, ['--conditions=lookout-source', '--import', 'tsx', FIXTURE], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    stdout += d
-  })
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    stderr += d
-  })
-  await waitFor('the app to listen', () => /^listening \d+$/m.test(stderr) || child.exitCode !== null, 60_000)
-  const port = Number(/^listening (\d+)$/m.exec(stderr)?.[1])
+  const app = spawnTsFixture(t, FIXTURE, { ...process.env, NODE_OPTIONS: '' })
+  const child = app.child
+  await waitFor(
+    'the app to listen',
+    () => /^listening \d+$/m.test(app.stderr) || child.exitCode !== null,
+    60_000,
+  )
+  const port = Number(/^listening (\d+)$/m.exec(app.stderr)?.[1])
 
   const ids: string[] = []
   for (const path of ['/login?token=tok-abcdef123456', '/early?token=tok-abcdef123456']) {
@@ -33,11 +24,11 @@ test('Fastify({ logger: true }): one redacted line per request, request.log reda
     assert.equal(res.status, 200)
     ids.push(res.headers.get('x-request-id')!)
   }
-  await waitFor('the request lines', () => stdout.split('"event":"request"').length - 1 >= 2, 15_000)
+  await waitFor('the request lines', () => app.stdout.split('"event":"request"').length - 1 >= 2, 15_000)
   child.kill('SIGTERM')
   await once(child, 'exit')
 
-  const lines = stdout
+  const lines = app.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>)
@@ -54,8 +45,8 @@ test('Fastify({ logger: true }): one redacted line per request, request.log reda
       "the route's own line carries the request id",
     )
   }
-  assert.doesNotMatch(stdout, /alice@example\.com/)
-  assert.doesNotMatch(stdout, /hunter2-secret/)
-  assert.doesNotMatch(stdout, /tok-abcdef123456/)
+  assert.doesNotMatch(app.stdout, /alice@example\.com/)
+  assert.doesNotMatch(app.stdout, /hunter2-secret/)
+  assert.doesNotMatch(app.stdout, /tok-abcdef123456/)
   assert.ok(!lines.some((l) => 'reqId' in l), 'no second request id')
 })

@@ -1,35 +1,27 @@
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { waitFor } from '../../support/binaries.ts'
+import { spawnTsFixture } from '../../support/tsFixture.ts'
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/express/errorApp.ts', import.meta.url))
 
 for (const ownHandler of [false, true]) {
   test(`Express${ownHandler ? ' with its own error handler after Lookout’s' : ''}: an error in a router mounted at /api is labelled with the mounted template and never printed unredacted`, async (t) => {
-    const child = spawn(process.execPath, ['--conditions=lookout-source', '--import', 'tsx', FIXTURE], {
-      env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production', OWN_HANDLER: ownHandler ? '1' : '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const app = spawnTsFixture(t, FIXTURE, {
+      ...process.env,
+      NODE_OPTIONS: '',
+      NODE_ENV: 'production',
+      OWN_HANDLER: ownHandler ? '1' : '0',
     })
-    t.after(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d
-    })
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d
-    })
+    const child = app.child
     await waitFor(
       'the app to listen',
-      () => /^listening \d+$/m.test(stdout) || child.exitCode !== null,
+      () => /^listening \d+$/m.test(app.stdout) || child.exitCode !== null,
       60_000,
     )
-    const port = Number(/^listening (\d+)$/m.exec(stdout)?.[1])
+    const port = Number(/^listening (\d+)$/m.exec(app.stdout)?.[1])
 
     const res = await fetch(`http://127.0.0.1:${port}/api/boom/7`)
     const body = await res.text()
@@ -38,8 +30,8 @@ for (const ownHandler of [false, true]) {
     const ok = await fetch(`http://127.0.0.1:${port}/api/fine/8`)
     await ok.arrayBuffer()
 
-    await waitFor('both request lines', () => stdout.split('"event":"request"').length - 1 >= 2, 15_000)
-    const requests = stdout
+    await waitFor('both request lines', () => app.stdout.split('"event":"request"').length - 1 >= 2, 15_000)
+    const requests = app.stdout
       .split('\n')
       .filter((l) => l.includes('"event":"request"'))
       .map((l) => JSON.parse(l) as { route: string; status: number })
@@ -52,7 +44,7 @@ for (const ownHandler of [false, true]) {
     )
     child.kill('SIGTERM')
     await once(child, 'exit')
-    assert.doesNotMatch(stdout, /alice@example\.com/)
-    assert.doesNotMatch(stderr, /alice@example\.com/, `stderr: ${stderr}`)
+    assert.doesNotMatch(app.stdout, /alice@example\.com/)
+    assert.doesNotMatch(app.stderr, /alice@example\.com/, `app.stderr: ${app.stderr}`)
   })
 }
