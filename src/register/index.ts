@@ -10,7 +10,8 @@
  *   too; CommonJS apps are patched through `require`.
  *
  * A Lookout instance created later in the process reuses this provider (one pipeline; its server spans and the
- * database spans share the exporter) and flushes it on `shutdown()`. Without an instance, queued spans are
+ * database spans share the exporter), gives every span not yet exported its own resource (the code's `service`,
+ * version and environment win over the environment's, as everywhere) and flushes it on `shutdown()`. Without an instance, queued spans are
  * flushed when the event loop empties (`beforeExit`).
  *
  * @example
@@ -23,7 +24,8 @@ import { type Instrumentation, registerInstrumentations } from '@opentelemetry/i
 import { resolveConfig } from '../config/resolveConfig.ts'
 import { getDefaultRedactor } from '../redact/index.ts'
 import type { BatchObserver } from '../tracing/boundedBatchSpanProcessor.ts'
-import { createTracing } from '../tracing/createTracing.ts'
+import { createSwitchableResource } from '../tracing/createSwitchableResource.ts'
+import { createResource, createTracing } from '../tracing/createTracing.ts'
 import type { RegisteredTracing } from '../tracing/installTracing.ts'
 import { createOutboundInstrumentations, REGISTER_MARK } from '../tracing/outboundInstrumentation.ts'
 import type { SpanRedactor } from '../tracing/spanRedactor.ts'
@@ -71,7 +73,9 @@ function start(): void {
   }
   // Spans ended before an instance attaches follow the default rules; after that, the instance's configured ones.
   let redactor: SpanRedactor = getDefaultRedactor()
-  const runtime = createTracing(config, { observer, redactor: () => redactor })
+  // The code's `service` option is known only when an instance attaches; its resource replaces this one then.
+  const resource = createSwitchableResource(createResource(config))
+  const runtime = createTracing(config, { observer, redactor: () => redactor, resource })
   trace.setGlobalTracerProvider(runtime.provider)
 
   if (typeof registerLoader === 'function') {
@@ -100,9 +104,10 @@ function start(): void {
 
   const registered: RegisteredTracing = {
     runtime,
-    attach(next, nextRedactor) {
+    attach(next, nextRedactor, nextResource) {
       target = next
       redactor = nextRedactor
+      resource.set(nextResource)
     },
   }
   globals[REGISTER_MARK] = registered

@@ -59,6 +59,8 @@ export interface CreateTracingDeps {
   readonly extraProcessors?: readonly SpanProcessor[]
   /** The redactor every ended span's attributes go through before any processor exports or keeps them. */
   readonly redactor: () => SpanRedactor
+  /** The resource of every span; default {@link createResource} of the config. */
+  readonly resource?: Resource
 }
 
 /**
@@ -89,7 +91,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   if (deps.extraExporters) exporters.push(...deps.extraExporters)
   for (const exporter of exporters)
     processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
-  const resource = createResource(config)
+  const resource = deps.resource ?? createResource(config)
   const spanProcessors: SpanProcessor[] = [
     createRedactingSpanProcessor(deps.redactor),
     ...processors,

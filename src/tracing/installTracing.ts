@@ -1,11 +1,12 @@
 import { ProxyTracerProvider, type Tracer, trace } from '@opentelemetry/api'
+import type { Resource } from '@opentelemetry/resources'
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { LookoutHost } from '../core/lookoutHost.ts'
 import { createRouteExclusion } from '../http/routeExclusion.ts'
 import { bindChildren } from '../metrics/bindChildren.ts'
 import type { BatchObserver } from './boundedBatchSpanProcessor.ts'
 import { SPAN_DROP_REASONS, TRACING_METRIC_NAMES } from './conventions.ts'
-import { createTracing, type TracingRuntime } from './createTracing.ts'
+import { createResource, createTracing, type TracingRuntime } from './createTracing.ts'
 import { setDefaultSpanHelpers } from './defaultSpanHelpers.ts'
 import { createInstrumentSpanHooks } from './instrumentSpans.ts'
 import { acquireOutboundTracing, REGISTER_MARK } from './outboundInstrumentation.ts'
@@ -36,8 +37,11 @@ export interface LookoutTracing extends SpanHelpers {
 /** What `lookout/register` leaves on `globalThis[REGISTER_MARK]` for instances created later. */
 export interface RegisteredTracing {
   readonly runtime: TracingRuntime
-  /** Routes the register runtime's batch reports to an instance's counters and its spans through its redactor. */
-  attach(observer: BatchObserver, redactor: SpanRedactor): void
+  /**
+   * Routes the register runtime's batch reports to an instance's counters, its spans through the instance's
+   * redactor, and gives them the instance's resource (its `service`, version and environment).
+   */
+  attach(observer: BatchObserver, redactor: SpanRedactor, resource: Resource): void
 }
 
 /** What tracing needs from other areas. */
@@ -122,7 +126,7 @@ export function installTracing(
   if (wantTracing && registered !== undefined && extra === undefined) {
     runtime = registered.runtime
     borrowed = true
-    registered.attach(observer, redactor)
+    registered.attach(observer, redactor, createResource(config))
   } else if (wantTracing) {
     runtime = createTracing(config, {
       observer,

@@ -9,6 +9,12 @@ export interface TsFixture {
   readonly stderr: string
 }
 
+/** How {@link spawnTsFixture} starts the fixture besides tsx. */
+export interface TsFixtureOptions {
+  /** Modules preloaded with `--import` after tsx (e.g. `lookout/register`). Default none. */
+  readonly imports?: readonly string[]
+}
+
 /**
  * Starts `file` under Node with tsx and the `lookout-source` condition, collects its output, and kills it when the
  * test ends if it is still running.
@@ -17,11 +23,21 @@ export interface TsFixture {
  * const app = spawnTsFixture(t, FIXTURE, { ...process.env, NODE_OPTIONS: '' })
  * await waitFor('the app to listen', () => /^listening \d+$/m.test(app.stderr))
  */
-export function spawnTsFixture(t: TestContext, file: string, env: NodeJS.ProcessEnv): TsFixture {
-  const child = spawn(process.execPath, ['--conditions=lookout-source', '--import', 'tsx', file], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+export function spawnTsFixture(
+  t: TestContext,
+  file: string,
+  env: NodeJS.ProcessEnv,
+  { imports = [] }: TsFixtureOptions = {},
+): TsFixture {
+  const preload = imports.flatMap((m) => ['--import', m])
+  const child = spawn(
+    process.execPath,
+    ['--conditions=lookout-source', '--import', 'tsx', ...preload, file],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })
