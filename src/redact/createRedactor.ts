@@ -1,3 +1,6 @@
+import { configInvalidError } from '../errors.ts'
+import type { ValuePatternOptions } from './compileValuePattern.ts'
+import { compileValuePatterns } from './compileValuePatterns.ts'
 import { isCredentialQueryKey } from './credentialQueryKey.ts'
 import { REDACTION_MARKERS as M } from './markers.ts'
 import { createKeyMatcher } from './sensitiveKeys.ts'
@@ -7,6 +10,11 @@ import { createStringRedactor, type EmailMode } from './valuePatterns.ts'
 export interface RedactorOptions {
   /** Extra sensitive key names (matched case-insensitively, ignoring `-`, `_`, `.`). Default none. */
   readonly keys?: readonly string[]
+  /**
+   * Custom value patterns (`{ name: 'customer_id', pattern: 'CUST-\\d{6}' }` → `[REDACTED_CUSTOMER_ID]`), applied
+   * before the built-in ones in every string; see {@link ValuePatternOptions} for the pattern language. Default none.
+   */
+  readonly patterns?: readonly ValuePatternOptions[]
   /** `redact` → `[REDACTED_EMAIL]`; `mask` → `j***@example.com`. Default `redact`. */
   readonly emailMode?: EmailMode
   /** Strings longer than this are truncated (with a `…[TRUNCATED n chars]` suffix). Default 16 384. */
@@ -49,8 +57,9 @@ const DEFAULTS = { maxStringLength: 16_384, maxDepth: 12, maxArrayLength: 200, m
 /**
  * Creates a redactor.
  *
- * Defaults: the frozen key set of {@link DEFAULT_SENSITIVE_KEYS}, emails replaced, strings cut at 16 384
- * characters, depth 12, 200 array items, 500 keys per object.
+ * Defaults: the frozen key set of {@link DEFAULT_SENSITIVE_KEYS}, no custom value patterns, emails replaced,
+ * strings cut at 16 384 characters, depth 12, 200 array items, 500 keys per object. Throws
+ * `LOOKOUT_ERR_CONFIG_INVALID` naming `redact.patterns.<n>.name` / `.pattern` when a custom pattern is refused.
  *
  * @example
  * const redactor = createRedactor({ keys: ['x-internal-signature'], emailMode: 'mask' })
@@ -62,8 +71,14 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   const maxArray = options.maxArrayLength ?? DEFAULTS.maxArrayLength
   const maxKeys = options.maxKeys ?? DEFAULTS.maxKeys
   const isSensitiveKey = createKeyMatcher(options.keys ?? [])
+  const compiled = compileValuePatterns(options.patterns ?? [])
+  if (compiled.problems.length > 0)
+    throw configInvalidError(
+      compiled.problems.map((p) => ({ path: `redact.patterns.${p.index}.${p.field}`, message: p.reason })),
+    )
   const redactString = createStringRedactor({
     isSensitiveKey,
+    patterns: compiled.patterns,
     emailMode: options.emailMode ?? 'redact',
     maxStringLength: options.maxStringLength ?? DEFAULTS.maxStringLength,
   })

@@ -1,3 +1,4 @@
+export { compileValuePattern, type ValuePatternOptions } from './compileValuePattern.ts'
 export { createRedactor, type Redactor, type RedactorOptions } from './createRedactor.ts'
 export { getDefaultRedactor, redactUrl } from './defaultRedactor.ts'
 export { isCardNumber, luhnValid } from './luhn.ts'

@@ -28,6 +28,16 @@ export const REDACTION_MARKERS = Object.freeze({
   depth: '[MaxDepth]',
 } as const)
 
+/**
+ * The marker of a custom value pattern: `[REDACTED_<NAME>]`, the name upper-cased like the built-in ones.
+ *
+ * @example
+ * customMarker('customer_id') // '[REDACTED_CUSTOMER_ID]'
+ */
+export function customMarker(name: string): string {
+  return `[REDACTED_${name.toUpperCase()}]`
+}
+
 /** Suffix appended to strings cut at `maxStringLength`. */
 export function truncatedSuffix(dropped: number): string {
   return `…[TRUNCATED ${dropped} chars]`

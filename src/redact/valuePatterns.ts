@@ -1,8 +1,10 @@
+import type { CompiledValuePattern } from './compileValuePattern.ts'
 import { isCardNumber } from './luhn.ts'
 import { REDACTION_MARKERS as M, truncatedSuffix } from './markers.ts'
 import { redactEmails } from './redactEmails.ts'
 import { redactKeyValues } from './redactKeyValues.ts'
 import { redactUrlUserinfo } from './redactUrlUserinfo.ts'
+import { redactValuePattern } from './redactValuePattern.ts'
 import type { ScanWork } from './scanWork.ts'
 
 /** How emails are replaced: a marker, or masked to the first letter (`j***@example.com`). */
@@ -16,6 +18,8 @@ export interface StringRedactorOptions {
   readonly emailMode?: EmailMode
   /** Strings longer than this are cut before scanning. Default 16 384. */
   readonly maxStringLength?: number
+  /** Custom value patterns (see `compileValuePatterns`), applied before the built-in ones. Default none. */
+  readonly patterns?: readonly CompiledValuePattern[]
   /** Counts the characters the hand-written scanners visit (tests and benchmarks). Default none. */
   readonly work?: ScanWork
 }
@@ -57,7 +61,7 @@ const TOKENISH = /[\d._~+/=-]/
 const SEPARATORS = /[ -]/g
 
 /**
- * Builds `redactString(text)`: replaces value patterns (email, phone, card, SSN, JWT, bearer/basic credentials,
+ * Builds `redactString(text)`: replaces custom value patterns, then the built-in ones (email, phone, card, SSN, JWT, bearer/basic credentials,
  * AWS keys, URL passwords, sensitive `key=value` pairs) with markers. Returns the input itself when nothing
  * matched. Never throws.
  *
@@ -70,6 +74,7 @@ export function createStringRedactor(options: StringRedactorOptions): (text: str
   const mask = options.emailMode === 'mask'
   const maxLength = options.maxStringLength ?? 16_384
   const work = options.work
+  const patterns = options.patterns ?? []
 
   function truncate(text: string): string {
     let cut = maxLength
@@ -114,7 +119,10 @@ export function createStringRedactor(options: StringRedactorOptions): (text: str
     return isCardNumber(m.replace(SEPARATORS, '')) ? M.card : m
   }
 
-  function scan(text: string): string {
+  function scan(input: string): string {
+    let text = input
+    // Custom patterns see the value before a built-in marker could split it; their markers hold no anchor.
+    for (let i = 0; i < patterns.length; i++) text = redactValuePattern(text, patterns[i]!, work)
     if (text.length < 5) return text
     let t = text
     // Markers hold no pattern's anchor (`eyJ`, bearer/basic, `=`, `:`, `%40`, digits, key ids) and replacements

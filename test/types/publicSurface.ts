@@ -95,6 +95,7 @@ export const PUBLIC_SURFACE: Readonly<
       'StatusAlert',
       'StatusApi',
       'Store',
+      'ValuePatternOptions',
     ],
   },
   'lookout/fastify': {
