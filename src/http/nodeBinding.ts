@@ -204,7 +204,9 @@ export function writeOps(res: ServerResponse, method: string, out: OpsResponse):
       res.end()
       return
     }
+    // pipe() waits for 'drain', so a slow client pauses the stream; a stream that fails ends the response.
     res.on('close', () => body.destroy())
+    body.on('error', () => res.destroy())
     res.flushHeaders()
     body.pipe(res)
     return

@@ -46,9 +46,13 @@ export interface MetricRegistry {
   /** The prom-client registry included in the exposition. */
   readonly promRegistry: PromRegistry
   /**
-   * The whole exposition. Yields to the event loop every `yieldEvery` series (default 1000) so a large scrape
-   * never blocks the loop for long.
+   * The exposition as a sequence of text chunks of about 64 KiB, rendered only as the consumer pulls them: a
+   * consumer that stops pulling (a slow or gone client) stops the rendering, so memory holds about one chunk, and
+   * the event loop gets a turn whenever rendering has run for a few milliseconds. The chunks concatenated are
+   * exactly {@link MetricRegistry.expose}'s text. Collectors run before the first chunk.
    */
+  exposeChunks(format?: ExpositionFormat): AsyncGenerator<string, void, void>
+  /** The whole exposition as one string (the chunks of {@link MetricRegistry.exposeChunks} joined). */
   expose(format?: ExpositionFormat): Promise<string>
   /** `lookout_cardinality_overflow_total{metric}`. */
   readonly overflow: CounterFamily
@@ -153,7 +157,7 @@ export function createMetricRegistry(options: MetricRegistryOptions = {}): Metri
     },
     promRegistry,
     overflow,
-    async expose(format = 'prometheus') {
+    async *exposeChunks(format = 'prometheus') {
       await Promise.all(
         collectors.map(async (c) => {
           try {
@@ -164,11 +168,23 @@ export function createMetricRegistry(options: MetricRegistryOptions = {}): Metri
         }),
       )
       const out: string[] = []
-      // Render in slices of SLICE children and give the event loop a turn whenever a slice ran past
-      // SLICE_BUDGET_MS, so a scrape of 10 000+ series never stalls requests for long.
+      let pending = 0
+      let counted = 0
+      // Render SLICE children at a time; hand out a chunk once CHUNK_CHARS are pending, and give the event loop a
+      // turn whenever rendering ran past SLICE_BUDGET_MS, so no scrape stalls requests or holds the whole text.
       let sliceStart = performance.now()
       for (const family of families.values()) {
-        for (const _ of family.writeSlices(out, format, SLICE)) {
+        const slices = family.writeSlices(out, format, SLICE)
+        for (let more = true; more; ) {
+          more = slices.next().done !== true
+          for (; counted < out.length; counted++) pending += out[counted]!.length
+          if (pending >= CHUNK_CHARS) {
+            const chunk = out.join('')
+            out.length = 0
+            counted = 0
+            pending = 0
+            yield chunk
+          }
           if (performance.now() - sliceStart >= SLICE_BUDGET_MS) {
             await yieldToLoop()
             sliceStart = performance.now()
@@ -177,14 +193,27 @@ export function createMetricRegistry(options: MetricRegistryOptions = {}): Metri
       }
       await writePromClientMetrics(promRegistry, out, format, families)
       if (format === 'openmetrics') out.push('# EOF\n')
-      return out.join('')
+      // The tail (prom-client's metrics, rendered in one go by prom-client) is handed out in chunks too.
+      for (let i = 0; i < out.length; ) {
+        let size = 0
+        let j = i
+        while (j < out.length && (j === i || size + out[j]!.length <= CHUNK_CHARS)) size += out[j++]!.length
+        yield j - i === 1 ? out[i]! : out.slice(i, j).join('')
+        i = j
+      }
+    },
+    async expose(format = 'prometheus') {
+      let text = ''
+      for await (const chunk of registry.exposeChunks(format)) text += chunk
+      return text
     },
   }
   return registry
 }
 
-const SLICE = 250
+const SLICE = 50
 const SLICE_BUDGET_MS = 8
+const CHUNK_CHARS = 64 * 1024
 
 function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import type { ResolvedConfig } from '../config/schema.ts'
 import { createIpMatcher } from '../http/cidr.ts'
 import { extractKey, safeEqual } from '../http/operatorAuth.ts'
@@ -31,14 +32,19 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
  * time (401). Neither refusal logs or echoes the token. Denials are counted in
  * `lookout_metrics_scrape_denied_total{reason}`.
  *
+ * The exposition is a stream rendered as the client reads it (see {@link MetricRegistry.exposeChunks}): a slow
+ * client pauses the rendering, a client that goes away (the stream destroyed) stops it. Concurrent scrapes each
+ * render their own stream. `lookout_metrics_scrape_duration_seconds` is observed when a stream has been rendered to
+ * its end, so it includes the time the client took to accept the text. HEAD answers the headers without rendering.
+ *
  * @example
  * const scrape = createScrapeHandler(config, registry)
- * const res = await scrape({ headers, clientIp: '127.0.0.1' })
+ * const res = await scrape({ method: 'GET', headers, clientIp: '127.0.0.1' })
  */
 export function createScrapeHandler(
   config: ResolvedConfig,
   registry: MetricRegistry,
-): (req: Pick<OpsRequest, 'headers' | 'clientIp'>) => Promise<OpsResponse> {
+): (req: Pick<OpsRequest, 'method' | 'headers' | 'clientIp'>) => Promise<OpsResponse> {
   const allow = config.metrics.allow === undefined ? undefined : createIpMatcher(config.metrics.allow)
   const token = config.metrics.token
   const denied = registry.counter({
@@ -46,11 +52,18 @@ export function createScrapeHandler(
     help: 'Scrapes of /metrics refused',
     labelNames: ['reason'],
   })
-  const duration = registry.histogram({
-    name: LOOKOUT_METRIC_NAMES.scrapeDuration,
-    help: 'Time to render the metrics exposition',
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-  })
+  const duration = registry
+    .histogram({
+      name: LOOKOUT_METRIC_NAMES.scrapeDuration,
+      help: 'Time to render the metrics exposition',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    })
+    .labels()
+  async function* timed(format: ExpositionFormat): AsyncGenerator<string, void, void> {
+    const start = performance.now()
+    yield* registry.exposeChunks(format)
+    duration.observe((performance.now() - start) / 1000)
+  }
   return async function scrapeMetrics(req) {
     if (allow !== undefined && !allow.matches(req.clientIp)) {
       denied.labels('ip').inc()
@@ -67,16 +80,15 @@ export function createScrapeHandler(
     }
     const accept = req.headers.accept
     const format = negotiateFormat(Array.isArray(accept) ? accept.join(',') : accept)
-    const start = performance.now()
-    const body = await registry.expose(format)
-    duration.labels().observe((performance.now() - start) / 1000)
-    return {
-      status: 200,
-      headers: { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store' },
-      body,
-    }
+    const headers = { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-store' }
+    if (req.method === 'HEAD') return { status: 200, headers }
+    // One chunk fills the stream's buffer, so rendering runs at most a chunk ahead of the socket.
+    const body = Readable.from(timed(format), { objectMode: false, highWaterMark: STREAM_BUFFER_BYTES })
+    return { status: 200, headers, body }
   }
 }
+
+const STREAM_BUFFER_BYTES = 64 * 1024
 
 /**
  * The `/metrics` ops route (mounted on the app port unless `metrics.port` is set).

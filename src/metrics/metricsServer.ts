@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ResolvedConfig } from '../config/schema.ts'
+import { writeOps } from '../http/nodeBinding.ts'
 import type { MetricRegistry } from './metricRegistry.ts'
 import { createScrapeHandler } from './metricsRoute.ts'
 
@@ -26,18 +27,8 @@ export function createMetricsServer(
         .end('{"error":{"code":"not_found","message":"only the metrics path is served here"}}')
       return
     }
-    scrape({ headers: req.headers, clientIp: req.socket.remoteAddress }).then(
-      (out) => {
-        const body =
-          typeof out.body === 'string' || Buffer.isBuffer(out.body) ? out.body : JSON.stringify(out.body)
-        res.writeHead(out.status, {
-          ...(out.headers ?? {}),
-          ...(typeof out.body === 'object' && !Buffer.isBuffer(out.body)
-            ? { 'content-type': 'application/json' }
-            : {}),
-        })
-        res.end(req.method === 'HEAD' ? undefined : body)
-      },
+    scrape({ method: req.method, headers: req.headers, clientIp: req.socket.remoteAddress }).then(
+      (out) => writeOps(res, req.method ?? 'GET', out),
       () => {
         res.writeHead(500).end()
       },
