@@ -1,4 +1,4 @@
-import { type ContextBindings, type ContextStore, contextStorage } from './requestContext.ts'
+import { type ContextBindings, type ContextStore, currentStore } from './requestContext.ts'
 
 /**
  * Adds fields to the current request context: every later log line of this request (and of anything it awaits,
@@ -11,7 +11,7 @@ import { type ContextBindings, type ContextStore, contextStorage } from './reque
  * app.addHook('preHandler', async (req) => { bindContext({ tenantId: req.user.tenant, userId: req.user.id }) })
  */
 export function bindContext(fields: ContextBindings): boolean {
-  const store = contextStorage.getStore()
+  const store = currentStore()
   if (store === undefined) return false
   applyBindings(store, fields)
   return true

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api'
-import { type ContextStore, contextStorage, type RequestContext } from './requestContext.ts'
+import { type ContextStore, currentStore, type RequestContext } from './requestContext.ts'
 
 /**
  * The current request context (request id, tenant, user, trace and span ids, app bindings), or `undefined`
@@ -10,7 +10,7 @@ import { type ContextStore, contextStorage, type RequestContext } from './reques
  * await audit.write({ actor: ctx?.user_id, request: ctx?.request_id })
  */
 export function getContext(): RequestContext | undefined {
-  const store = contextStorage.getStore()
+  const store = currentStore()
   if (store === undefined) {
     const ids = activeSpanIds()
     return ids === undefined ? undefined : { trace_id: ids[0], span_id: ids[1] }
@@ -43,7 +43,7 @@ export function contextFields(store: ContextStore, useActiveSpan = true): Record
 
 /** Fields for a log line written now: the context's, or only the active span's ids outside a request. */
 export function currentLogFields(): Record<string, unknown> {
-  const store = contextStorage.getStore()
+  const store = currentStore()
   if (store !== undefined) return contextFields(store)
   const ids = activeSpanIds()
   return ids === undefined ? {} : { trace_id: ids[0], span_id: ids[1] }

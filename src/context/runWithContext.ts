@@ -10,9 +10,11 @@ import { type ContextBindings, ContextStore, contextStorage } from './requestCon
  * await runWithContext({ tenantId: 'acme', job: 'nightly-report' }, () => buildReport())
  */
 export function runWithContext<T>(fields: ContextBindings, fn: () => T): T {
-  const parent = contextStorage.getStore()
+  const scope = contextStorage.getStore()
+  const parent = scope?.store
   const redact = parent?.redact ?? ((v: unknown) => getDefaultRedactor().redact(v))
-  const store = new ContextStore(parent?.req, parent?.requestId, parent?.tenantId, redact)
+  // The OpenTelemetry context in force carries over (the active span stays the parent of new spans).
+  const store = new ContextStore(parent?.req, parent?.requestId, parent?.tenantId, redact, scope?.otel)
   if (parent !== undefined) {
     store.userId = parent.userId
     if (parent.bindings !== undefined) store.bindings = { ...parent.bindings }

@@ -79,6 +79,11 @@ export class LifecycleRequest {
   /** The request context store, owned by the context area. */
   context: unknown = undefined
   /**
+   * The OpenTelemetry context the rest of the request runs in (server span, outbound request id), owned by the
+   * tracing area; the context area enters it together with the request's store.
+   */
+  otelContext: unknown = undefined
+  /**
    * Response headers to set besides the request id (which adapters write from `requestId` under the core's
    * `requestIdHeader`): name/value pairs with lower-case names, added by observers at start (`X-Trace-Id`);
    * `undefined` while there are none, so a request without them allocates no array.

@@ -9,6 +9,7 @@ import {
 import type { Resource } from '@opentelemetry/resources'
 import type { IdGenerator, Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { ResolvedConfig } from '../config/schema.ts'
+import { lookoutContextManager } from '../context/lookoutContextManager.ts'
 import { lazyRequire } from '../util/lazyRequire.ts'
 import { createRandomHexPool } from '../util/randomHexPool.ts'
 import { type BatchObserver, BoundedBatchSpanProcessor } from './boundedBatchSpanProcessor.ts'
@@ -23,9 +24,6 @@ import type { SpanRedactor } from './spanRedactor.ts'
 const sdk = lazyRequire<typeof import('@opentelemetry/sdk-trace-base')>('@opentelemetry/sdk-trace-base')
 const otelCore = lazyRequire<typeof import('@opentelemetry/core')>('@opentelemetry/core')
 const resources = lazyRequire<typeof import('@opentelemetry/resources')>('@opentelemetry/resources')
-const contextAsyncHooks = lazyRequire<typeof import('@opentelemetry/context-async-hooks')>(
-  '@opentelemetry/context-async-hooks',
-)
 
 /** Everything one Lookout instance traces with. Built once; nothing here is global except as noted. */
 export interface TracingRuntime {
@@ -70,9 +68,8 @@ export interface CreateTracingDeps {
  * is answered), and no span object is built.
  *
  * The provider is *not* registered globally (many instances may live in one process, e.g. in tests); the tracer
- * is passed explicitly. The only process-wide state it touches is set once if absent: an AsyncLocalStorage
- * context manager (without one, `context.with` does nothing) and the W3C propagator the outbound
- * instrumentations inject with.
+ * is passed explicitly. The only process-wide state it touches is set once if absent: Lookout's context manager
+ * (without one, `context.with` does nothing) and the W3C propagator the outbound instrumentations inject with.
  *
  * @example
  * const runtime = createTracing(config, { observer, redactor: () => redactor })
@@ -232,18 +229,17 @@ export function createResource(config: ResolvedConfig): Resource {
 let contextManagerChecked = false
 
 /**
- * Makes `context.with` work process-wide: registers an AsyncLocalStorage context manager unless one is already
- * registered (by `lookout/register`, the OTel Node SDK or the app), and the given propagator as the global one
+ * Makes `context.with` work process-wide: registers Lookout's context manager (backed by the request context's
+ * AsyncLocalStorage, so a request enters one async context) unless one is already registered (by the OTel Node
+ * SDK or the app, which is then kept), and the given propagator as the global one
  * unless one is set — the official outbound instrumentations inject through the global propagator (composed with
  * the {@link RequestIdPropagator}, so the request id travels beside `traceparent`).
  */
 export function ensureGlobalContext(propagator: TextMapPropagator): void {
   if (!contextManagerChecked) {
     contextManagerChecked = true
-    const manager = new (contextAsyncHooks().AsyncLocalStorageContextManager)()
-    manager.enable()
     // Returns false (and keeps the existing one) when a manager is already registered.
-    if (!context.setGlobalContextManager(manager)) manager.disable()
+    if (!context.setGlobalContextManager(lookoutContextManager.enable())) lookoutContextManager.disable()
   }
   if (propagation.fields().length === 0 && propagator.fields().length > 0) {
     propagation.setGlobalPropagator(

@@ -166,6 +166,8 @@ export function installTracing(
         unmatchedRoute: config.http.unmatchedRoute,
         trustForwardedProto: config.http.trustProxy.length > 0,
         outboundRequestIdHeader: rt.settings.outboundRequestIdHeader,
+        // The logging area's request context observer enters the span's context with the request's store.
+        contextEntersSpan: config.logging.context,
       }),
     )
     lookout.instrumentation.use(createInstrumentSpanHooks(tracer, redactor))

@@ -35,6 +35,11 @@ export interface ServerSpanObserverOptions {
   readonly trustForwardedProto: boolean
   /** Header that carries the request id on outbound calls, or `undefined` to not inject it. */
   readonly outboundRequestIdHeader: string | undefined
+  /**
+   * The request context observer enters `req.otelContext` with the request's store (one async context entry per
+   * request), so this observer does not wrap. Default `false`: it enters the span's context itself.
+   */
+  readonly contextEntersSpan?: boolean
 }
 
 /**
@@ -44,7 +49,9 @@ export interface ServerSpanObserverOptions {
  * - `onStart`: honours an incoming `traceparent`/`tracestate`/`baggage`, starts the span (`{method} {route}`
  *   when the route is known, else `{method}`), fills `req.traceId/spanId/sampled/span` (exemplars and log
  *   correlation read them) and adds `X-Trace-Id` to the response headers;
- * - `wrap`: runs the handler inside the span's context, so outbound calls and `withSpan()` become children;
+ * - the rest of the request runs inside the span's context (`req.otelContext`), so outbound calls and
+ *   `withSpan()` become children: entered by the request context with its store, or by this observer's `wrap`
+ *   when there is no request context;
  * - `onFinish`: final name, OTel HTTP semantic-convention attributes, status (5xx error, 4xx unset), the handler's exception
  *   with a redacted message, end.
  *
@@ -64,11 +71,6 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
   const startOptions = { kind: SpanKind.SERVER }
   // Parents of unsampled requests, kept only when a 5xx may still be recorded (keepErrors).
   const parents = errorTracer === undefined ? undefined : new WeakMap<LifecycleRequest, Context>()
-  // The core calls wrap() right after onStart() for the same request; handing the context over avoids a
-  // per-request holder object. A mismatch (another adapter's order) falls back to rebuilding it.
-  let pendingReq: LifecycleRequest | undefined
-  let pendingCtx: Context = ROOT_CONTEXT
-
   function spanName(method: string, route: string): string {
     const m = method === '_OTHER' ? 'HTTP' : method
     return route === '' || route === unmatchedRoute ? m : `${m} ${route}`
@@ -137,7 +139,7 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
     }
   }
 
-  return {
+  const observer: RequestObserver = {
     name: 'tracing',
     onStart(req) {
       if (req.excluded) return
@@ -156,39 +158,16 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
       req.sampled = (sc.traceFlags & TraceFlags.SAMPLED) !== 0
       if (req.responseHeaders === undefined) req.responseHeaders = [TRACE_ID_HEADER, sc.traceId]
       else req.responseHeaders.push(TRACE_ID_HEADER, sc.traceId)
-      pendingReq = req
       const ctx = trace.setSpan(parent, span)
-      pendingCtx =
+      req.otelContext =
         idHeader === undefined
           ? ctx
           : ctx.setValue(REQUEST_ID_CONTEXT_KEY, { header: idHeader, requestId: req.requestId })
       if (parents !== undefined && !req.sampled && parent !== ROOT_CONTEXT) parents.set(req, parent)
     },
-    wrap(req, next) {
-      const span = req.span as Span | undefined
-      if (span === undefined) {
-        next()
-        return
-      }
-      let ctx: Context
-      if (pendingReq === req) {
-        ctx = pendingCtx
-        pendingReq = undefined
-        pendingCtx = ROOT_CONTEXT
-      } else {
-        ctx = trace.setSpan(ROOT_CONTEXT, span)
-        if (idHeader !== undefined)
-          ctx = ctx.setValue(REQUEST_ID_CONTEXT_KEY, { header: idHeader, requestId: req.requestId })
-      }
-      context.with(ctx, next)
-    },
     onFinish(req) {
       const span = req.span as Span | undefined
       if (span === undefined) return
-      if (pendingReq === req) {
-        pendingReq = undefined
-        pendingCtx = ROOT_CONTEXT
-      }
       // A route excluded only once known: the span is dropped (never ended → never exported).
       if (hasExclusions && isExcluded(req.route)) return
       if (span.isRecording()) {
@@ -197,6 +176,15 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
         return
       }
       if (errorTracer !== undefined && req.status >= 500) keepError(req)
+    },
+  }
+  if (options.contextEntersSpan === true) return observer
+  return {
+    ...observer,
+    wrap(req, next) {
+      const ctx = req.otelContext as Context | undefined
+      if (ctx === undefined) next()
+      else context.with(ctx, next)
     },
   }
 
