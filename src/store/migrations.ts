@@ -235,6 +235,19 @@ export function createMigrationProvider(engine: StoreEngine): MigrationProvider 
         }
       },
     },
+    '0002_alert_deliveries_order': {
+      // claimDue skips a delivery while an earlier one of the same (tenant, channel, dedup key) is unfinished.
+      async up(db: Db) {
+        await db.schema
+          .createIndex('alert_deliveries_order')
+          .on('alert_deliveries')
+          .columns(['tenant', 'channel_id', 'dedup_key', 'id'])
+          .execute()
+      },
+      async down(db: Db) {
+        await db.schema.dropIndex('alert_deliveries_order').ifExists().execute()
+      },
+    },
   }
   return { getMigrations: async () => migrations }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { sql } from 'kysely'
 import { createStore } from '../../../src/store/createStore.ts'
 import { pruneHistory } from '../../../src/store/retentionJob.ts'
 import { storeEngineTests } from './storeEngines.ts'
@@ -60,6 +61,27 @@ storeEngineTests('store retention and concurrent claims', {
     assert.equal((await pruneHistory(store, policy, clock.now)).healthSamples, 1)
   },
 
+  "claiming checks a delivery's earlier siblings through an index, not a scan of the outbox": async (
+    store,
+  ) => {
+    const sibling = sql`
+      select e.id from alert_deliveries e
+      where e.tenant = 'acme' and e.channel_id = 'pd' and e.dedup_key = 'k' and e.id < 10
+        and e.state in ('pending', 'in_flight')`
+    if (store.engine === 'sqlite') {
+      const plan = await sql<{ detail: string }>`explain query plan ${sibling}`.execute(store.db)
+      const details = plan.rows.map((r) => r.detail).join('\n')
+      assert.match(details, /USING (COVERING )?INDEX alert_deliveries_order/, details)
+    } else {
+      // A near-empty table is scanned whatever the indexes; with sequential scans off the planner shows its choice.
+      await store.db.transaction().execute(async (tx) => {
+        await sql`set local enable_seqscan = off`.execute(tx)
+        const plan = await sql<{ 'QUERY PLAN': string }>`explain ${sibling}`.execute(tx)
+        const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n')
+        assert.match(text, /alert_deliveries_order/, text)
+      })
+    }
+  },
   'concurrent claimers never get the same delivery': async (store, clock, url) => {
     await store.alertDeliveries.insertMany(
       Array.from({ length: 60 }, (_, i) => ({
