@@ -21,6 +21,11 @@ export interface BurnAlertEvaluatorOptions {
   readonly serviceName: string
   readonly runbookUrl?: string | undefined
   readonly dashboardUrl?: string | undefined
+  /**
+   * The burn alerts firing in a shared store, as `tenant|slo|severity` keys; read whenever this replica becomes
+   * leader, so a new leader resolves what an earlier one fired. Default: none (a single process keeps its own).
+   */
+  readonly adoptFiring?: () => Promise<Iterable<string>>
   /** Told about failures (never thrown). */
   readonly onError?: (error: unknown, tenant: string | undefined) => void
   /** Told about every fire/resolve sent. */
@@ -31,7 +36,7 @@ export interface BurnAlertEvaluatorOptions {
 export interface BurnAlertEvaluator {
   /** One evaluation pass (skipped when not leader). Never rejects. */
   evaluate(): Promise<void>
-  /** `tenant|slo|severity` keys currently firing. */
+  /** `tenant|slo|severity` keys currently firing (as sent by this replica or adopted from the store). */
   readonly firing: ReadonlySet<string>
 }
 
@@ -49,6 +54,8 @@ const SEVERITY: Readonly<Record<BurnSeverity, string>> = { page: 'critical', tic
  */
 export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): BurnAlertEvaluator {
   const firing = new Set<string>()
+  // Whether the last pass ran as leader: a pass that takes over first adopts the store's firing alerts.
+  let leading = false
 
   const link = (template: string | undefined, tenant: string, slo: string) =>
     template?.replaceAll('{slo}', encodeURIComponent(slo)).replaceAll('{tenant}', encodeURIComponent(tenant))
@@ -126,8 +133,20 @@ export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): Bu
     firing,
     evaluate: singleFlight(async () => {
       try {
-        if (options.isLeader !== undefined && !(await options.isLeader())) return
-        for (const tenant of await options.service.tenants()) {
+        if (options.isLeader !== undefined && !(await options.isLeader())) {
+          leading = false
+          return
+        }
+        if (!leading && options.adoptFiring !== undefined) {
+          const adopted = await options.adoptFiring()
+          firing.clear()
+          for (const key of adopted) firing.add(key)
+        }
+        leading = true
+        // Tenants with an alert still firing are evaluated even when the source no longer lists them.
+        const tenants = new Set(await options.service.tenants())
+        for (const key of firing) tenants.add(key.slice(0, key.indexOf('|')))
+        for (const tenant of tenants) {
           try {
             await evaluateTenant(tenant)
           } catch (err) {

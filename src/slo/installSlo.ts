@@ -5,7 +5,7 @@ import { createRouteExclusion } from '../http/routeExclusion.ts'
 import type { StatusApi } from '../status/installStatus.ts'
 import type { StoreApi } from '../store/installStore.ts'
 import { type BurnAlertEvaluator, createBurnAlertEvaluator } from './burnAlertEvaluator.ts'
-import { SLO_ALERT_NAME, SLO_METRIC_NAMES } from './conventions.ts'
+import { SLO_ALERT_NAME, SLO_LABELS, SLO_METRIC_NAMES } from './conventions.ts'
 import { effectiveBuckets } from './effectiveBuckets.ts'
 import type { SloFigures } from './evaluateSlo.ts'
 import {
@@ -26,6 +26,10 @@ import { createSloService, type SloBurndown, type SloService } from './sloServic
 
 /** Lease that elects the replica evaluating burn alerts when several share a store. */
 export const SLO_EVALUATOR_LEASE = 'lookout:slo-evaluator'
+
+/** Most burn alerts a replica taking over reads back from the store. */
+const MAX_ADOPTED_BURN_ALERTS = 10_000
+const burnKey = (tenant: string, slo: string, severity: string) => `${tenant}|${slo}|${severity}`
 
 /** What the SLO area needs from other areas. */
 export interface SloDeps {
@@ -179,7 +183,6 @@ export function installSlo(
   }))
     lookout.addRoute(route)
 
-  const paging = new Set<string>()
   const evaluator: BurnAlertEvaluator = createBurnAlertEvaluator({
     service: svc,
     sink: () => alerts,
@@ -190,6 +193,18 @@ export function installSlo(
         stored.owner,
         Math.max(c.evaluateIntervalMs * 3, 30_000),
       ),
+    // The alert history is shared: a replica taking over resolves the burn alerts another one fired.
+    adoptFiring: stored.enabled
+      ? async () =>
+          (await stored.store.alertEvents.activeWithLabel(SLO_LABELS.slo, MAX_ADOPTED_BURN_ALERTS))
+            .filter(
+              (e) =>
+                e.alertname === SLO_ALERT_NAME &&
+                e.source === 'slo' &&
+                e.labels[SLO_LABELS.service] === config.service,
+            )
+            .map((e) => burnKey(e.tenant, e.labels[SLO_LABELS.slo]!, e.labels[SLO_LABELS.severity]!))
+      : undefined,
     serviceName: config.service,
     runbookUrl: c.runbookUrl,
     dashboardUrl: c.dashboardUrl,
@@ -202,15 +217,13 @@ export function installSlo(
       // Page-level burn can open (and close) an automatic incident on the status page when
       // `status.sloIncidents.enabled` is set; the status area ignores it otherwise.
       // The incident covers the service as a whole: it opens with the first paging SLO and resolves when none
-      // pages any more.
+      // pages any more (counted over the evaluator's firing set, which includes alerts adopted on takeover).
       if (severity === 'page') {
-        const key = `${tenant}|${slo}`
-        const before = paging.size
-        if (firing) paging.add(key)
-        else paging.delete(key)
-        if ((before === 0) !== (paging.size === 0)) {
+        const now = [...evaluator.firing].filter((k) => k.endsWith('|page')).length
+        const before = firing ? now - 1 : now + 1
+        if ((before === 0) !== (now === 0)) {
           status
-            ?.handleAlert({ alertname: SLO_ALERT_NAME, severity: 'critical', firing: paging.size > 0 })
+            ?.handleAlert({ alertname: SLO_ALERT_NAME, severity: 'critical', firing: now > 0 })
             .catch((err: unknown) => failed('slo_status_incident_failed', err, tenant))
         }
       }

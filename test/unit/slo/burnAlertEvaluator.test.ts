@@ -42,7 +42,7 @@ function setup(leader = () => Promise.resolve(true)) {
       now += MINUTE
     }
   }
-  return { evaluator, sent, traffic, source }
+  return { evaluator, sent, traffic, source, service }
 }
 
 test('a fast burn fires one page with the burn figures and resolves it once the burn stops', async () => {
@@ -131,4 +131,43 @@ test('a failing store is reported, not thrown, and the counts stay pending', asy
   assert.equal(source.pending, 3)
   source.record('b', '/x', 'GET', 200, 0.1)
   assert.deepEqual(dropped, [1, 1, 1])
+})
+
+test('a replica that takes over resolves the burn alerts the previous leader fired, read back from the store', async () => {
+  const { evaluator: first, sent, traffic, service } = setup()
+  traffic(30, 10, 10)
+  await first.evaluate()
+  assert.deepEqual([...first.firing].sort(), ['acme|availability|page', 'acme|availability|ticket'])
+  // The second replica measures the same counts; it was not leader until now and sent nothing.
+  let leader = false
+  let adopted = 0
+  const second = createBurnAlertEvaluator({
+    service,
+    sink: () => ({
+      fire: async (input) => sent.push({ action: 'fire', input: { ...input } }),
+      resolve: async (input) => sent.push({ action: 'resolve', input: { ...input } }),
+    }),
+    isLeader: async () => leader,
+    adoptFiring: async () => {
+      adopted++
+      return [...first.firing]
+    },
+    serviceName: 'identity',
+  })
+  await second.evaluate()
+  assert.equal(adopted, 0, 'a follower reads nothing')
+  leader = true
+  traffic(4 * 1440, 100, 0) // the first leader is gone and the burn stops
+  const before = sent.length
+  await second.evaluate()
+  await second.evaluate()
+  assert.equal(adopted, 1, 'read once, when the lease is taken')
+  assert.deepEqual(
+    sent.slice(before).map((s) => [s.action, (s.input.labels as Record<string, string>).severity]),
+    [
+      ['resolve', 'page'],
+      ['resolve', 'ticket'],
+    ],
+  )
+  assert.equal(second.firing.size, 0)
 })
