@@ -1,6 +1,8 @@
-import { panelsOf } from './dashboardSpec.ts'
+import { type PanelSpec, panelsOf } from './dashboardSpec.ts'
 import { allDashboards } from './generateAll.ts'
 import type { GenerateModel } from './generateModel.ts'
+import { queryKit } from './queryKit.ts'
+import { queryReads } from './queryReads.ts'
 import { serviceAlertExpr, serviceAlertSpecs } from './serviceAlerts.ts'
 
 /** Markers of the generated part of docs/dashboards.md. */
@@ -21,6 +23,8 @@ const code = (text: string) => `\`${cell(text)}\``
  */
 export function dashboardsMarkdown(model: GenerateModel): string {
   const lines: string[] = []
+  // The job and configured selector are on every selector (see the conventions above): not repeated per panel.
+  const base = new Set(queryKit(model, false).base.map((m) => m.label))
   for (const d of allDashboards(model)) {
     lines.push(
       `### ${d.title}`,
@@ -34,13 +38,13 @@ export function dashboardsMarkdown(model: GenerateModel): string {
         '',
       )
     }
-    lines.push('| # | Panel | Type | Query |', '|---|---|---|---|')
+    lines.push('| # | Panel | Type | Query | Reads |', '|---|---|---|---|---|')
     for (const p of panelsOf(d)) {
       const queries =
         p.queries.length === 0
           ? '(links)'
           : p.queries.map((q) => `${p.queries.length > 1 ? `${q.refId}: ` : ''}${code(q.expr)}`).join('<br>')
-      lines.push(`| ${p.id} | ${cell(p.title)} | ${p.type} | ${queries} |`)
+      lines.push(`| ${p.id} | ${cell(p.title)} | ${p.type} | ${queries} | ${reads(p, base)} |`)
     }
     for (const a of d.annotations ?? []) {
       lines.push('', `Annotation **${a.name}**: ${cell(a.description)} ${code(a.expr)}`)
@@ -54,6 +58,28 @@ export function dashboardsMarkdown(model: GenerateModel): string {
   }
   lines.push('')
   return lines.join('\n')
+}
+
+/** The metrics and labels (log fields, span attributes) a panel's queries read, for the "Reads" column. */
+function reads(panel: PanelSpec, base: ReadonlySet<string>): string {
+  if (panel.language === undefined || panel.queries.length === 0) return ''
+  const metrics = new Set<string>()
+  const labels = new Set<string>()
+  for (const q of panel.queries) {
+    const r = queryReads(q.expr, panel.language)
+    for (const m of r.metrics) metrics.add(m)
+    for (const l of r.labels) if (!base.has(l)) labels.add(l)
+  }
+  const names = (set: Set<string>) =>
+    [...set]
+      .sort()
+      .map((n) => `\`${n}\``)
+      .join(', ')
+  const kind =
+    panel.language === 'promql' ? 'labels' : panel.language === 'logql' ? 'labels/fields' : 'attributes'
+  return [metrics.size > 0 ? names(metrics) : '', labels.size > 0 ? `${kind}: ${names(labels)}` : '']
+    .filter((x) => x !== '')
+    .join('<br>')
 }
 
 /**

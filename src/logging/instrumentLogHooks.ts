@@ -4,7 +4,7 @@ import type { LookoutLogger } from './createLogger.ts'
 
 /**
  * Instrument hooks that write one event line per `instrument()` call: `event_type`, `operation`, `status`,
- * `duration_seconds` and the call's attributes (redacted by the logger like any field); `warn` with the error
+ * `duration_seconds`, the preset's dimension values (`reason`, `grant_type`, `resource`, …) and the call's attributes (redacted by the logger like any field); `warn` with the error
  * when the call threw, `info` otherwise. Written inside the call's context, so request ids and trace ids follow.
  *
  * @example
@@ -15,6 +15,7 @@ export function createInstrumentLogHooks(logger: LookoutLogger, redactor: Redact
     onEnd(call, outcome) {
       const line: Record<string, unknown> = {
         ...(call.attributes ?? {}),
+        ...outcome.labels,
         event_type: call.eventType,
         operation: call.operation,
         status: outcome.status,

@@ -73,6 +73,8 @@ export interface InstrumentOutcome {
   readonly status: string
   readonly durationSeconds: number
   readonly error: unknown
+  /** The preset's dimension values this call recorded (`{ reason: 'locked' }`); `undefined` without dimensions. */
+  readonly labels?: Readonly<Record<string, string>>
 }
 
 /**
@@ -191,7 +193,14 @@ export function createInstrumentation(
       })
       const allowed = new Set([...preset.statuses, 'error', 'other'])
       const enums = dims.map((d) => (d.values === undefined ? undefined : new Set(d.values)))
-      const bound = new Map<string, { total: CounterChild; duration: HistogramChild }>()
+      const bound = new Map<
+        string,
+        {
+          total: CounterChild
+          duration: HistogramChild
+          labels: Readonly<Record<string, string>> | undefined
+        }
+      >()
       const series = (status: string, perCall: Readonly<Record<string, string>> | undefined) => {
         const s = allowed.has(status) ? status : 'other'
         let key = s
@@ -209,7 +218,12 @@ export function createInstrumentation(
         let b = bound.get(key)
         if (b === undefined) {
           const l = values === undefined ? [spec.operation, s] : [spec.operation, s, ...values]
-          b = { total: total.labels(...l), duration: duration.labels(...l) }
+          // Built once per series, so hooks read the dimension values without a per-call allocation.
+          const labels =
+            values === undefined
+              ? undefined
+              : Object.freeze(Object.fromEntries(dims.map((d, i) => [d.name, values![i]!])))
+          b = { total: total.labels(...l), duration: duration.labels(...l), labels }
           bound.set(key, b)
         }
         return b
@@ -235,6 +249,7 @@ export function createInstrumentation(
           status: allowed.has(status) ? status : 'other',
           durationSeconds: seconds,
           error,
+          labels: s.labels,
         }
         for (const h of hooks) {
           try {

@@ -125,6 +125,8 @@ test('the generated stack works end to end: every generated query has data, and 
       worker: { pollIntervalMs: 50, backoffBaseMs: 50, backoffMaxMs: 500, timeoutMs: 2000 },
     },
     slo: { ...demoConfig.lookout.slo, evaluateIntervalMs: 0 },
+    // Sampling on, so the logs dashboard's sampled-out panel reads a real counter.
+    logging: { requestLog: { sampleRatio: 0.5 } },
   }
   const lookout = createLookout(lookoutOptions, { env: {}, logger: pino({ level: 'silent' }) })
   const db = openIdentityDb(join(dir, 'identity.db'))

@@ -94,6 +94,31 @@ test('instrument() writes one redacted event line inside the request context', a
   assert.equal(events[0]!.request_id, 'req-i')
 })
 
+test("instrument()'s event line carries the preset's dimension values the call recorded", async (t) => {
+  const { lookout, out } = await app(t)
+  const login = lookout.instrument(
+    {
+      preset: 'auth',
+      operation: 'login',
+      classify: (ok: boolean) => (ok ? 'success' : { status: 'locked', labels: { reason: 'locked' } }),
+    },
+    async (ok: boolean) => ok,
+  )
+  const check = lookout.instrument(
+    { preset: 'authz', operation: 'check', labels: { resource: 'invoice', action: 'read' } },
+    () => 'deny' as const,
+  )
+  await login(false)
+  await login(true)
+  check()
+  const [locked, ok] = out.lines.filter((l) => l.event_type === 'auth')
+  assert.equal(locked!.status, 'locked')
+  assert.equal(locked!.reason, 'locked')
+  assert.equal(ok!.reason, 'none')
+  const authz = out.lines.find((l) => l.event_type === 'authz')!
+  assert.deepEqual([authz.resource, authz.action], ['invoice', 'read'])
+})
+
 test('levels follow status: 5xx error with the redacted error, 4xx warn', async (t) => {
   const { fastify, out } = await app(t)
   await fastify.inject({ url: '/boom' })

@@ -56,6 +56,26 @@ for (const conventions of ['prometheus', 'otel'] as const) {
   })
 }
 
+test('the logs dashboard reads volume, errors, auth failures by reason, lockouts, slow requests and top messages', () => {
+  const model = modelOf({ lookout: { service: 'identity' } })
+  const titles = panelsOf(allDashboards(model).find((d) => d.uid === dashboardUid('identity', 'logs'))!).map(
+    (p) => p.title,
+  )
+  for (const t of [
+    'Log volume by level',
+    'Request lines by route',
+    'Errors',
+    '5xx lines by route',
+    'Auth failures by reason',
+    'Lockouts',
+    'Slow requests (> 1000 ms)',
+    'Top messages',
+    'Request lines sampled out',
+  ])
+    assert.ok(titles.includes(t), `missing panel ${t}`)
+  assert.ok(titles.length >= 12, `${titles.length} panels`)
+})
+
 test('every dashboard has a stable uid of at most 40 characters, unique ids and panels inside 24 columns without overlap', () => {
   const model = modelOf({ lookout: { service: 'identity', metrics: { tenantLabel: true } } })
   const again = modelOf({ lookout: { service: 'identity', metrics: { tenantLabel: true } } })
