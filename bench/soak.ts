@@ -4,17 +4,23 @@
  * bounded time. The middle third of the run has the collector black-holed, Loki answering 500 and the alert
  * receiver answering 503; the first and last thirds have them up. Alerts are fired all along through the API.
  *
- * Reports the service's RSS and open file descriptors (slope over the run after a warm-up), request latency p50/p99
- * with the exporters up and down (same process, same load), and whether every alert the API accepted (202) reached
- * every channel (counted by idempotency key at the receiver) once the receiver is back.
+ * Reports the service's RSS and open file descriptors (read from /proc), its V8 heap in use, the heap retained
+ * after each full collection, the main malloc arena and its active handles (reported by the service over IPC) — each
+ * as a least-squares slope after a warm-up and over the last third — request latency p50/p99 with the exporters up
+ * and down (same process, same load), and whether every alert the API accepted (202) reached every channel (counted
+ * by idempotency key at the receiver) once the receiver is back.
  *
  * Usage: node --conditions=lookout-source --import tsx bench/soak.ts [--minutes 25] [--rate 200] [--connections 8]
+ *   [--off loki,tracing] (leave parts out) [--snapshots <dir>] (heap snapshots after warm-up, outage, near the end)
+ *   [--child-flags "--max-old-space-size=96"] (Node flags of the service); SOAK_TRACE=1 prints every sample.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { constants, PerformanceObserver } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { writeHeapSnapshot } from 'node:v8'
 import { Agent, request } from 'undici'
 import { startLokiReceiver } from '../test/support/lokiReceiver.ts'
 import { startOtlpReceiver } from '../test/support/otlpReceiver.ts'
@@ -22,6 +28,10 @@ import { startAlertReceiver } from '../test/support/receivers/alertReceiver.ts'
 
 const KEY = 'soak-operator-key-0123456789'
 const SECRET = 'soak-webhook-secret-0123456789'
+const argText = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i === -1 ? undefined : process.argv[i + 1]
+}
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
   return i === -1 ? fallback : Number(process.argv[i + 1])
@@ -33,15 +43,18 @@ async function server(): Promise<void> {
   const { lookout: plugin } = await import('lookout/fastify')
   const env = process.env
   const dir = mkdtempSync(join(tmpdir(), 'lookout-soak-'))
+  // Parts left out to tell which one holds memory (`--off loki,tracing`).
+  const off = new Set((env.SOAK_OFF ?? '').split(','))
   const receiver = env.SOAK_RECEIVER_URL!
   const instance = createLookout(
     {
       service: 'soak',
       operator: { keys: [KEY] },
-      tracing: { endpoint: env.SOAK_OTLP_URL!, sampleRate: 1 },
-      logging: { level: 'info', loki: { url: env.SOAK_LOKI_URL! } },
+      tracing: off.has('tracing') ? { enabled: false } : { endpoint: env.SOAK_OTLP_URL!, sampleRate: 1 },
+      logging: { level: 'info', ...(off.has('loki') ? {} : { loki: { url: env.SOAK_LOKI_URL! } }) },
       store: { url: `sqlite:${join(dir, 'soak.db')}` },
       alerting: {
+        enabled: true,
         cooldownSeconds: 0,
         endpoints: { pagerduty: receiver },
         allowPrivateTargets: true,
@@ -72,6 +85,33 @@ async function server(): Promise<void> {
   })
   if (!r.ok) throw new Error(JSON.stringify(r.problems))
   process.stdout.write(`LISTENING ${address}\n`)
+  // The heap in use right after the last full (mark-compact) collection: what is retained, not what awaits a GC.
+  let retainedMb = Number.NaN
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      if (
+        (e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR
+      )
+        retainedMb = process.memoryUsage().heapUsed / 1048576
+  }).observe({ entryTypes: ['gc'] })
+  // Heap and handle figures go to the parent over IPC (RSS and fds it reads from /proc itself).
+  setInterval(() => {
+    const m = process.memoryUsage()
+    const resources = process.getActiveResourcesInfo()
+    process.send?.({
+      heapUsedMb: m.heapUsed / 1048576,
+      heapTotalMb: m.heapTotal / 1048576,
+      retainedMb,
+      externalMb: (m.external + m.arrayBuffers) / 1048576,
+      handles: resources.length,
+      resources: Object.fromEntries(
+        [...new Set(resources)].map((k) => [k, resources.filter((r) => r === k).length]),
+      ),
+    })
+  }, 5000).unref()
+  process.on('message', (m: { snapshot?: string }) => {
+    if (m.snapshot) writeHeapSnapshot(m.snapshot)
+  })
   process.once('SIGTERM', async () => {
     await app.close()
     await instance.shutdown()
@@ -100,10 +140,14 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
 }
 
-function processFigures(pid: number): { rssMb: number; fds: number } {
+function processFigures(pid: number): { rssMb: number; fds: number; mallocMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN)
-  return { rssMb: rssKb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length }
+  // The resident part of the main malloc arena ([heap]): native allocations outside V8's heap.
+  const smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8')
+  const heapAt = smaps.indexOf('[heap]')
+  const mallocKb = heapAt === -1 ? 0 : Number(/\nRss:\s+(\d+)/.exec(smaps.slice(heapAt))?.[1] ?? 0)
+  return { rssMb: rssKb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length, mallocMb: mallocKb / 1024 }
 }
 
 async function main(): Promise<void> {
@@ -116,7 +160,14 @@ async function main(): Promise<void> {
   const receiver = await startAlertReceiver({ webhookSecret: SECRET })
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--conditions=lookout-source', '--import', 'tsx', fileURLToPath(import.meta.url), '--server'],
+    [
+      ...(argText('child-flags')?.split(' ').filter(Boolean) ?? []),
+      '--conditions=lookout-source',
+      '--import',
+      'tsx',
+      fileURLToPath(import.meta.url),
+      '--server',
+    ],
     {
       env: {
         ...process.env,
@@ -124,10 +175,27 @@ async function main(): Promise<void> {
         SOAK_OTLP_URL: otlp.url,
         SOAK_LOKI_URL: loki.url,
         SOAK_RECEIVER_URL: receiver.url,
+        SOAK_OFF: argText('off') ?? '',
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     },
   )
+  let inner: {
+    heapUsedMb: number
+    retainedMb: number
+    externalMb: number
+    handles: number
+    resources: Record<string, number>
+  } = {
+    heapUsedMb: Number.NaN,
+    retainedMb: Number.NaN,
+    externalMb: Number.NaN,
+    handles: Number.NaN,
+    resources: {},
+  }
+  child.on('message', (m: typeof inner) => {
+    inner = m
+  })
   const base = await new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (d: Buffer) => {
@@ -149,7 +217,19 @@ async function main(): Promise<void> {
   }
   const latencies = { up: [] as number[], down: [] as number[] }
   const errors = { up: 0, down: 0 }
-  const samples: { at: number; rssMb: number; fds: number; phase: string }[] = []
+  const samples: {
+    at: number
+    rssMb: number
+    fds: number
+    mallocMb: number
+    heapUsedMb: number
+    retainedMb: number
+    externalMb: number
+    handles: number
+    phase: string
+  }[] = []
+  const snapshotDir = argText('snapshots')
+  const snapshotsTaken = new Set<string>()
   let fired = 0
   let fireRefused = 0
   let stopping = false
@@ -164,7 +244,26 @@ async function main(): Promise<void> {
 
   const sampler = setInterval(() => {
     const f = processFigures(child.pid!)
-    samples.push({ at: Date.now(), ...f, phase: phaseOf(Date.now()) })
+    const { heapUsedMb, retainedMb, externalMb, handles } = inner
+    const at = Date.now()
+    samples.push({ at, ...f, heapUsedMb, retainedMb, externalMb, handles, phase: phaseOf(at) })
+    if (process.env.SOAK_TRACE)
+      process.stderr.write(`${JSON.stringify({ s: Math.round((at - started) / 1000), ...f, ...inner })}\n`)
+    // Heap snapshots after warm-up, at the end of the outage and near the end, to compare retained objects.
+    if (snapshotDir) {
+      const f2 = (at - started) / totalMs
+      for (const [name, from] of [
+        ['1-warm', 0.15],
+        ['2-outage', 0.62],
+        ['3-end', 0.95],
+      ] as const) {
+        if (f2 >= from && !snapshotsTaken.has(name)) {
+          snapshotsTaken.add(name)
+          child.send({ snapshot: join(snapshotDir, `${name}.heapsnapshot`) })
+          break
+        }
+      }
+    }
   }, 5000)
 
   // Open-loop load at `rate` requests a second spread over the connections.
@@ -201,9 +300,13 @@ async function main(): Promise<void> {
         headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
         body: JSON.stringify({ alertname: `Soak${n++}`, severity: 'critical', summary: 'soak' }),
       }).catch(() => undefined)
-      await res?.body.dump()
-      if (res?.statusCode === 202) fired++
-      else fireRefused++
+      if (res?.statusCode === 202) {
+        await res.body.dump()
+        fired++
+      } else {
+        if (fireRefused++ === 0)
+          process.stderr.write(`fire refused: ${res?.statusCode} ${await res?.body.text()}\n`)
+      }
     }
   })()
 
@@ -245,6 +348,19 @@ async function main(): Promise<void> {
   const hours = (ms: number) => ms / 3_600_000
   const rssSlope = slope(warm.map((s) => [hours(s.at - started), s.rssMb]))
   const fdSlope = slope(warm.map((s) => [hours(s.at - started), s.fds]))
+  const perPhase = (key: 'rssMb' | 'mallocMb' | 'heapUsedMb' | 'retainedMb' | 'handles' | 'fds') => {
+    const known = warm.filter((s) => Number.isFinite(s[key]))
+    return {
+      slopePerHour: slope(known.map((s) => [hours(s.at - started), s[key]])),
+      // Slope over the last third alone (exporters back up): a leak keeps climbing, a settled heap does not.
+      lastThirdSlopePerHour: slope(
+        known.filter((s) => s.at - started >= (totalMs * 2) / 3).map((s) => [hours(s.at - started), s[key]]),
+      ),
+      first: known[0]?.[key],
+      last: known.at(-1)?.[key],
+      max: Math.max(...samples.map((s) => s[key]).filter(Number.isFinite)),
+    }
+  }
   const stats = (xs: number[]) => {
     const sorted = [...xs].sort((a, b) => a - b)
     return { n: sorted.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) }
@@ -267,6 +383,14 @@ async function main(): Promise<void> {
     rssSlopeMbPerHour: rssSlope,
     fds: { first: warm[0]?.fds, last: warm.at(-1)?.fds, max: Math.max(...samples.map((s) => s.fds)) },
     fdSlopePerHour: fdSlope,
+    rss: perPhase('rssMb'),
+    heapUsed: perPhase('heapUsedMb'),
+    heapRetainedAfterFullGc: perPhase('retainedMb'),
+    mallocArena: perPhase('mallocMb'),
+    handles: perPhase('handles'),
+    fdsByPhase: perPhase('fds'),
+    resourcesAtEnd: inner.resources,
+    node: process.version,
     latencyMs: { up, down, p99DownOverUp: down.p99 / up.p99 },
     requestErrors: errors,
     alerts: {
