@@ -4,8 +4,9 @@
  * - builds the tracer provider from `OTEL_*` / `LOOKOUT_*` variables (the same config schema as
  *   `createLookout()`; an invalid value stops start-up naming the variable) and registers it, the W3C propagator
  *   and an AsyncLocalStorage context manager globally;
- * - enables the official instrumentations for outbound HTTP (undici/fetch, `node:http`), `pg`, `ioredis`, and
- *   `redis`/`mongodb` when their instrumentation packages are installed;
+ * - enables the official instrumentations for outbound HTTP (undici/fetch, `node:http`) and for each database
+ *   driver the app has installed: `pg`, `mysql2`, `mongodb`, `ioredis`, and `redis` when
+ *   `@opentelemetry/instrumentation-redis` is installed (see `DATABASE_INSTRUMENTATIONS`);
  * - registers the ESM loader hook (import-in-the-middle, restricted to those modules) so ESM apps are patched
  *   too; CommonJS apps are patched through `require`.
  *
@@ -18,7 +19,7 @@
  * // package.json: "start": "node --import lookout/register server.js"
  * // env: OTEL_SERVICE_NAME=identity OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318
  */
-import { createRequire, register as registerLoader } from 'node:module'
+import { register as registerLoader } from 'node:module'
 import { trace } from '@opentelemetry/api'
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation'
 import { resolveConfig } from '../config/resolveConfig.ts'
@@ -26,11 +27,10 @@ import { getDefaultRedactor } from '../redact/index.ts'
 import type { BatchObserver } from '../tracing/boundedBatchSpanProcessor.ts'
 import { createSwitchableResource } from '../tracing/createSwitchableResource.ts'
 import { createResource, createTracing } from '../tracing/createTracing.ts'
+import { appDirectory, createDatabaseInstrumentations } from '../tracing/databaseInstrumentations.ts'
 import type { RegisteredTracing } from '../tracing/installTracing.ts'
 import { createOutboundInstrumentations, REGISTER_MARK } from '../tracing/outboundInstrumentation.ts'
 import type { SpanRedactor } from '../tracing/spanRedactor.ts'
-
-const require = createRequire(import.meta.url)
 
 /** Modules the ESM loader hook intercepts (nothing else pays for import-in-the-middle). */
 export const INSTRUMENTED_MODULES = Object.freeze([
@@ -39,17 +39,11 @@ export const INSTRUMENTED_MODULES = Object.freeze([
   'redis',
   '@redis/client',
   'mongodb',
+  'mysql2',
+  'mysql2/promise',
   'http',
   'https',
 ])
-
-/** Optional instrumentation packages picked up when installed: package → exported class. */
-const OPTIONAL: readonly (readonly [string, string])[] = [
-  ['@opentelemetry/instrumentation-pg', 'PgInstrumentation'],
-  ['@opentelemetry/instrumentation-ioredis', 'IORedisInstrumentation'],
-  ['@opentelemetry/instrumentation-redis', 'RedisInstrumentation'],
-  ['@opentelemetry/instrumentation-mongodb', 'MongoDBInstrumentation'],
-]
 
 function start(): void {
   const globals = globalThis as Record<symbol, unknown>
@@ -91,16 +85,10 @@ function start(): void {
   const instrumentations: Instrumentation[] = []
   if (config.tracing.outbound.enabled)
     instrumentations.push(...createOutboundInstrumentations(getDefaultRedactor))
-  for (const [pkg, exported] of OPTIONAL) {
-    try {
-      const mod = require(pkg) as Record<string, new (config?: object) => Instrumentation>
-      const Ctor = mod[exported]
-      if (Ctor) instrumentations.push(new Ctor({ requireParentSpan: true }))
-    } catch {
-      // Not installed: that driver is simply not traced.
-    }
-  }
+  const databases = createDatabaseInstrumentations(appDirectory(process.argv, process.cwd()))
+  instrumentations.push(...databases.instrumentations)
   registerInstrumentations({ instrumentations, tracerProvider: runtime.provider })
+  databases.finish(runtime.provider)
 
   const registered: RegisteredTracing = {
     runtime,
