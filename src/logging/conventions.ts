@@ -15,6 +15,13 @@ export const LOGGING_METRIC_NAMES = Object.freeze({
   linesDropped: 'lookout_log_lines_dropped_total',
   /** Request-log lines not written because sampling (`logging.requestLog.sampleRatio` < 1) left them out. */
   linesSampledOut: 'lookout_log_lines_sampled_out_total',
+  /**
+   * Log records that did not reach the OTLP logs endpoint, by reason: `queue_full`, `rejected` (a 4xx other than
+   * 429), `retries_exhausted`, `shutdown`.
+   */
+  recordsDropped: 'lookout_log_records_dropped_total',
+  /** Log records the OTLP logs endpoint accepted (2xx). */
+  recordsExported: 'lookout_log_records_exported_total',
 })
 
 /** Reasons a batch is dropped. */
@@ -28,6 +35,15 @@ export const LOKI_DROP_REASONS = Object.freeze([
 /** A drop reason. */
 export type LokiDropReason = (typeof LOKI_DROP_REASONS)[number]
 
+/** Reasons an OTLP log record is dropped (the same as a Loki batch's). */
+export const OTLP_LOG_DROP_REASONS = LOKI_DROP_REASONS
+
+/** An OTLP log record drop reason. */
+export type OtlpLogDropReason = (typeof OTLP_LOG_DROP_REASONS)[number]
+
+/** Instrumentation scope of the OTLP log records Lookout exports. */
+export const OTLP_LOG_SCOPE = 'lookout'
+
 /** `event` field values of the lines Lookout writes itself. */
 export const LOG_EVENTS = Object.freeze({
   request: 'request',
@@ -35,6 +51,8 @@ export const LOG_EVENTS = Object.freeze({
   shutdown: 'shutdown',
   lokiDown: 'loki_unreachable',
   lokiUp: 'loki_recovered',
+  otlpLogsDown: 'otlp_logs_unreachable',
+  otlpLogsUp: 'otlp_logs_recovered',
 })
 
 /** Stream labels always set on Loki streams (plus configured ones). Never ids. */

@@ -7,6 +7,7 @@ import { isoTimestamp } from './isoTimestamp.ts'
 import { createLineDestination, type LineDestination } from './lineDestination.ts'
 import { lowerLevel } from './logLevels.ts'
 import { PRE_REDACTED } from './preRedacted.ts'
+import { resolveOtlpLogSettings } from './resolveOtlpLogSettings.ts'
 
 // Loaded when logs are pretty-printed (development on a terminal), not when Lookout is imported (see lazyRequire).
 const pinoPretty = lazyRequire<typeof import('pino-pretty')>('pino-pretty')
@@ -17,7 +18,10 @@ export type LookoutLogger = Logger
 /** What the logging area needs from a logger made by {@link createLogger}. */
 export interface LoggerInternals {
   readonly redactor: Redactor
-  /** The fan-out stream (only when Loki is configured): stdout first; the Loki transport is added at start. */
+  /**
+   * The fan-out stream (only when Loki or OTLP log export is configured): stdout first; the Loki transport and
+   * the OTLP log exporter are added at start.
+   */
   readonly multistream: pino.MultiStreamRes | undefined
   /** Level of the primary (stdout) stream. */
   readonly primaryLevel: string
@@ -74,11 +78,13 @@ export function createLogger(
     destination ??
     lineDestination ??
     pinoPretty()({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
-  const shipping = logging.loki.url !== undefined && logging.loki.minLevel !== 'silent'
-  // The fan-out stream exists only when Loki is configured: multistream costs time on every line.
-  const multistream = shipping
-    ? pino.multistream([{ level: logging.level as pino.Level, stream: primary }])
-    : undefined
+  const loki = logging.loki.url !== undefined && logging.loki.minLevel !== 'silent'
+  const otlp = resolveOtlpLogSettings(config)
+  // The fan-out stream exists only when lines are shipped (Loki, OTLP): multistream costs time on every line.
+  const multistream =
+    loki || otlp !== undefined
+      ? pino.multistream([{ level: logging.level as pino.Level, stream: primary }])
+      : undefined
   // Messages are mostly constant strings: memoise their redaction (bounded; a Map hit on an internalised
   // literal is ~20 ns against ~300 ns for the pattern pre-checks).
   const msgMemo = new Map<string, string>()
@@ -92,7 +98,9 @@ export function createLogger(
     }
     return out
   }
-  const level = shipping ? lowerLevel(logging.level, logging.loki.minLevel) : logging.level
+  let level: string = logging.level
+  if (loki) level = lowerLevel(level, logging.loki.minLevel)
+  if (otlp !== undefined) level = lowerLevel(level, otlp.minLevel)
   // The console tees lines only when it is on: no hook, no per-line cost otherwise.
   let tap: ((line: string) => void) | undefined
   const hooks = config.console.enabled

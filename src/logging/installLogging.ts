@@ -7,7 +7,9 @@ import { LOG_EVENTS, LOGGING_METRIC_NAMES } from './conventions.ts'
 import { type LookoutLogger, loggerInternals } from './createLogger.ts'
 import { createInstrumentLogHooks } from './instrumentLogHooks.ts'
 import { createRequestLogObserver, type RequestLogSampling } from './requestLogObserver.ts'
+import { resolveOtlpLogSettings } from './resolveOtlpLogSettings.ts'
 import { createLokiCounters, type LokiShipping, startLokiShipping } from './startLokiShipping.ts'
+import { createOtlpLogCounters, type OtlpLogExport, startOtlpLogExport } from './startOtlpLogExport.ts'
 
 /** What the logging area offers: the shared redactor and named child loggers. */
 export interface LoggingApi {
@@ -32,7 +34,8 @@ export function instanceRedactor(logger: LookoutLogger, config: LookoutHost['con
 }
 
 /**
- * Installs request context, the request log, instrument event lines, startup/shutdown events and Loki shipping;
+ * Installs request context, the request log, instrument event lines, startup/shutdown events, Loki shipping and
+ * OTLP log export;
  * returns the logging API.
  *
  * @example
@@ -43,6 +46,8 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
   const logging = config.logging
   const internals = loggerInternals(logger)
   const onLokiEvent = logging.loki.url !== undefined ? createLokiCounters(lookout.registry) : undefined
+  const otlpSettings = resolveOtlpLogSettings(config)
+  const onOtlpEvent = otlpSettings !== undefined ? createOtlpLogCounters(lookout.registry) : undefined
   const lines = internals?.lineDestination
   if (lines !== undefined) {
     // Read at scrape time: the stream counts its drops itself and stays free of metric code.
@@ -85,6 +90,7 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
   }
 
   let shipping: LokiShipping | undefined
+  let otlpExport: OtlpLogExport | undefined
   let startedAt = 0
   lookout.addArea({
     name: 'logging',
@@ -97,6 +103,14 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
           logger.warn(
             { event: 'loki_not_attached' },
             'Loki shipping needs the logger Lookout creates; not shipping',
+          )
+      }
+      if (otlpSettings !== undefined && onOtlpEvent !== undefined) {
+        otlpExport = startOtlpLogExport(config, otlpSettings, logger, onOtlpEvent)
+        if (otlpExport === undefined)
+          logger.warn(
+            { event: 'otlp_logs_not_attached' },
+            'OTLP log export needs the logger Lookout creates; not exporting',
           )
       }
       // Lookout's own logger carries service/version/environment in its base fields; a logger the app passed in
@@ -125,7 +139,7 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
         `${config.service} shutting down`,
       )
       startedAt = -1
-      await shipping?.stop()
+      await Promise.all([shipping?.stop(), otlpExport?.stop()])
       logger.flush?.()
     },
   })

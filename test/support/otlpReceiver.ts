@@ -24,7 +24,7 @@ interface ProtoType {
   toObject(message: unknown, options: Record<string, unknown>): Record<string, unknown>
 }
 
-// The parts of opentelemetry-proto (v1) the receiver decodes: trace export requests and metric export requests.
+// The parts of opentelemetry-proto (v1) the receiver decodes: trace and log export requests.
 const PROTO = `
 syntax = "proto3";
 package otlp;
@@ -49,9 +49,34 @@ message Span {
 }
 message Status { string message = 2; int32 code = 3; }
 message ExportTraceServiceResponse { }
+message ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1; }
+message ResourceLogs { Resource resource = 1; repeated ScopeLogs scope_logs = 2; string schema_url = 3; }
+message ScopeLogs { InstrumentationScope scope = 1; repeated LogRecord log_records = 2; string schema_url = 3; }
+message LogRecord {
+  fixed64 time_unix_nano = 1; fixed64 observed_time_unix_nano = 11; int32 severity_number = 2; string severity_text = 3;
+  AnyValue body = 5; repeated KeyValue attributes = 6; uint32 dropped_attributes_count = 7; fixed32 flags = 8;
+  bytes trace_id = 9; bytes span_id = 10; string event_name = 12;
+}
 `
 const root = protobuf.parse(PROTO, { keepCase: false }).root
 const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest')
+const LogsRequest = root.lookupType('otlp.ExportLogsServiceRequest')
+
+/** One received log record, flattened. */
+export interface ReceivedLogRecord {
+  /** Hex; `''` when the record has none. */
+  readonly traceId: string
+  readonly spanId: string
+  readonly severityNumber: number
+  readonly severityText: string
+  readonly body: unknown
+  readonly attributes: Readonly<Record<string, unknown>>
+  readonly resource: Readonly<Record<string, unknown>>
+  readonly scope: string
+  readonly timeUnixNano: bigint
+  /** Transport it arrived over. */
+  readonly via: 'http/protobuf' | 'http/json'
+}
 
 /** One received span, flattened. */
 export interface ReceivedSpan {
@@ -76,8 +101,11 @@ export interface ReceivedSpan {
   readonly via: 'http/protobuf' | 'http/json' | 'grpc'
 }
 
-/** How the receiver answers. */
-export type ReceiverMode = 'ok' | 'fail' | 'blackhole'
+/**
+ * How the receiver answers: `ok` 200; `fail` 503; `reject` 400 (a request the endpoint will never take);
+ * `throttle` 429 with `Retry-After: 1`; `blackhole` accepts the connection and never answers.
+ */
+export type ReceiverMode = 'ok' | 'fail' | 'reject' | 'throttle' | 'blackhole'
 
 /** A loopback OTLP collector for tests. */
 export interface OtlpReceiver {
@@ -85,10 +113,19 @@ export interface OtlpReceiver {
   readonly url: string
   readonly port: number
   readonly spans: ReceivedSpan[]
+  /** Log records received (`/v1/logs`), in arrival order. */
+  readonly logs: ReceivedLogRecord[]
   /** Decoded OTLP/JSON metric export requests, as received. */
   readonly metricRequests: Record<string, unknown>[]
   /** Requests received (any path, any outcome). */
-  readonly requests: { path: string; contentType: string | undefined; encoding: string | undefined }[]
+  readonly requests: {
+    path: string
+    contentType: string | undefined
+    encoding: string | undefined
+    headers: Readonly<Record<string, string | string[] | undefined>>
+    /** `Date.now()` when the request arrived. */
+    at: number
+  }[]
   /** Requests refused by the strict contract checks (wrong content type, undecodable body), with the reason. */
   readonly rejected: string[]
   mode: ReceiverMode
@@ -97,6 +134,11 @@ export interface OtlpReceiver {
     predicate: (spans: readonly ReceivedSpan[]) => boolean,
     timeoutMs?: number,
   ): Promise<ReceivedSpan[]>
+  /** Resolves once `predicate` holds over the received log records; rejects after `timeoutMs`. */
+  waitForLogs(
+    predicate: (logs: readonly ReceivedLogRecord[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<ReceivedLogRecord[]>
   /** Resolves once a metrics request has arrived. */
   waitForMetrics(timeoutMs?: number): Promise<Record<string, unknown>[]>
   close(): Promise<void>
@@ -106,14 +148,16 @@ export interface OtlpReceiver {
  * Starts a loopback OTLP/HTTP receiver that enforces the real contract: `POST` only, `Content-Type`
  * `application/x-protobuf` or `application/json`, optional `Content-Encoding: gzip`, a body that decodes as an
  * `ExportTraceServiceRequest`; answers 200 with an empty `ExportTraceServiceResponse` in the request's encoding.
- * `mode = 'fail'` answers 503; `mode = 'blackhole'` accepts the connection and never answers.
+ * Log export requests (`/v1/logs`, `ExportLogsServiceRequest`) are decoded into `logs`. See {@link ReceiverMode}
+ * for the failure answers. `port` restarts a receiver on the port a closed one had (a collector coming back).
  *
  * @example
  * const receiver = await startOtlpReceiver(); t.after(() => receiver.close())
  * createLookout({ tracing: { endpoint: receiver.url } })
  */
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(port = 0): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = []
+  const logs: ReceivedLogRecord[] = []
   const metricRequests: Record<string, unknown>[] = []
   const requests: OtlpReceiver['requests'] = []
   const rejected: string[] = []
@@ -138,10 +182,19 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url: '',
     port: 0,
     spans,
+    logs,
     metricRequests,
     requests,
     rejected,
     mode: 'ok',
+    waitForLogs(predicate, timeoutMs = 10_000) {
+      return waitFor(
+        () => predicate(logs),
+        () => logs,
+        timeoutMs,
+        `log records (have ${logs.length}: ${logs.map((l) => String(l.body)).join(', ')})`,
+      )
+    },
     waitForSpans(predicate, timeoutMs = 10_000) {
       return waitFor(
         () => predicate(spans),
@@ -188,7 +241,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const contentType = req.headers['content-type']?.split(';')[0]?.trim()
     const encoding = req.headers['content-encoding']
-    requests.push({ path: req.url ?? '', contentType, encoding })
+    requests.push({ path: req.url ?? '', contentType, encoding, headers: req.headers, at: Date.now() })
     if (receiver.mode === 'blackhole') {
       req.resume()
       return // never answer
@@ -199,12 +252,37 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('unavailable')
       return
     }
+    if (receiver.mode === 'throttle') {
+      res.writeHead(429, { 'content-type': 'text/plain', 'retry-after': '1' }).end('slow down')
+      return
+    }
+    if (receiver.mode === 'reject') {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request')
+      return
+    }
     if (req.method !== 'POST') return refuse(res, 405, `method ${req.method}`)
     let body = Buffer.concat(chunks)
     if (encoding === 'gzip') body = gunzipSync(body)
     else if (encoding !== undefined && encoding !== 'identity')
       return refuse(res, 415, `encoding ${encoding}`)
     const path = req.url ?? ''
+    if (contentType === 'application/x-protobuf' && path === '/v1/logs') {
+      let decoded: Record<string, unknown>
+      try {
+        decoded = LogsRequest.toObject(LogsRequest.decode(body), {
+          longs: String,
+          bytes: Buffer,
+          oneofs: true,
+        })
+      } catch (err) {
+        return refuse(res, 400, `undecodable protobuf: ${String(err)}`)
+      }
+      if (!Array.isArray(decoded.resourceLogs)) return refuse(res, 400, 'no resourceLogs')
+      logs.push(...flattenLogsRequest(decoded, 'http/protobuf', true))
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(Buffer.alloc(0))
+      notify()
+      return
+    }
     if (contentType === 'application/x-protobuf') {
       if (path !== '/v1/traces') return refuse(res, 404, `protobuf to ${path}`)
       let decoded: Record<string, unknown>
@@ -235,6 +313,17 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       } else if (path === '/v1/traces') {
         if (!Array.isArray(decoded.resourceSpans)) return refuse(res, 400, 'no resourceSpans')
         collect(decoded, 'http/json', false)
+      } else if (path === '/v1/logs') {
+        if (!Array.isArray(decoded.resourceLogs)) return refuse(res, 400, 'no resourceLogs')
+        const received = flattenLogsRequest(decoded, 'http/json', false)
+        // OTLP/JSON: ids are lowercase hex (not base64), timestamps decimal strings.
+        const bad = received.find(
+          (l) =>
+            (l.traceId !== '' && !/^[0-9a-f]{32}$/.test(l.traceId)) ||
+            (l.spanId !== '' && !/^[0-9a-f]{16}$/.test(l.spanId)),
+        )
+        if (bad !== undefined) return refuse(res, 400, `ids not hex: ${bad.traceId}/${bad.spanId}`)
+        logs.push(...received)
       } else return refuse(res, 404, `json to ${path}`)
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
       notify()
@@ -252,11 +341,43 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     spans.push(...flattenTraceRequest(request, via, binaryIds))
   }
 
-  server.listen(0, '127.0.0.1')
+  server.listen(port, '127.0.0.1')
   await once(server, 'listening')
-  const port = (server.address() as AddressInfo).port
-  Object.assign(receiver, { url: `http://127.0.0.1:${port}`, port })
+  const bound = (server.address() as AddressInfo).port
+  Object.assign(receiver, { url: `http://127.0.0.1:${bound}`, port: bound })
   return receiver
+}
+
+/** Flattens a decoded `ExportLogsServiceRequest` (protobuf object or OTLP/JSON) into log records. */
+export function flattenLogsRequest(
+  request: Record<string, unknown>,
+  via: ReceivedLogRecord['via'],
+  binaryIds: boolean,
+): ReceivedLogRecord[] {
+  const out: ReceivedLogRecord[] = []
+  const id = (v: unknown): string =>
+    binaryIds ? Buffer.from((v as Uint8Array | undefined) ?? []).toString('hex') : String(v ?? '')
+  for (const rl of (request.resourceLogs as Record<string, unknown>[]) ?? []) {
+    const resource = attrs(((rl.resource as Record<string, unknown>)?.attributes as unknown[]) ?? [])
+    for (const sl of (rl.scopeLogs as Record<string, unknown>[]) ?? []) {
+      const scope = String((sl.scope as Record<string, unknown>)?.name ?? '')
+      for (const r of (sl.logRecords as Record<string, unknown>[]) ?? []) {
+        out.push({
+          traceId: id(r.traceId),
+          spanId: id(r.spanId),
+          severityNumber: Number(r.severityNumber ?? 0),
+          severityText: String(r.severityText ?? ''),
+          body: anyValue(r.body as Record<string, unknown> | undefined),
+          attributes: attrs((r.attributes as unknown[]) ?? []),
+          resource,
+          scope,
+          timeUnixNano: BigInt(String(r.timeUnixNano ?? 0)),
+          via,
+        })
+      }
+    }
+  }
+  return out
 }
 
 /** Flattens a decoded `ExportTraceServiceRequest` (protobuf object or OTLP/JSON) into spans. */
@@ -317,6 +438,8 @@ function anyValue(v: Record<string, unknown> | undefined): unknown {
       return Number(raw)
     case 'arrayValue':
       return (((raw as Record<string, unknown>)?.values as Record<string, unknown>[]) ?? []).map(anyValue)
+    case 'kvlistValue':
+      return attrs(((raw as Record<string, unknown>)?.values as unknown[]) ?? [])
     default:
       return raw
   }

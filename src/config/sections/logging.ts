@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { EnvBinding } from '../envBinding.ts'
 import { secret } from '../secret.ts'
+import { httpUrl, keyValues } from './tracing.ts'
 
 const level = z.preprocess(
   (v) =>
@@ -38,7 +39,7 @@ const labels = z.preprocess(
 )
 
 /**
- * Logging options: level, format, request log, and Loki shipping.
+ * Logging options: level, format, request log, Loki shipping and OTLP export.
  *
  * @example
  * { logging: { level: 'debug', loki: { url: 'http://loki:3100', labels: { team: 'identity' } } } }
@@ -124,6 +125,65 @@ export const loggingSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * OTLP log export (OTLP/HTTP, protobuf or JSON): every line at or above `minLevel`, already redacted, as an
+     * OTel log record with the trace's resource. Off unless `exporter` is `otlp` or a logs `endpoint` is set.
+     */
+    otlp: z
+      .object({
+        /**
+         * `otlp` exports; `none` does not; `console` names stdout (where lines go anyway). Default: `otlp` when
+         * `endpoint` is set, else `none` (the generic OTLP endpoint alone does not send logs). Env
+         * `OTEL_LOGS_EXPORTER`.
+         */
+        exporter: z
+          .preprocess(
+            (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+            z.enum(['otlp', 'none', 'console']),
+          )
+          .optional(),
+        /**
+         * OTLP logs endpoint, used as-is. Default `<tracing.endpoint>/v1/logs` (`OTEL_EXPORTER_OTLP_ENDPOINT`),
+         * else `http://localhost:4318/v1/logs`. Env `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`.
+         */
+        endpoint: httpUrl.optional(),
+        /**
+         * `http/protobuf` or `http/json` (`grpc` is refused at start-up: logs go over OTLP/HTTP only). Default
+         * `http/protobuf`. Env `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`.
+         */
+        protocol: z.enum(['grpc', 'http/protobuf', 'http/json']).optional(),
+        /** Headers sent with every export (`k=v,k2=v2` or an object). Env `OTEL_EXPORTER_OTLP_[LOGS_]HEADERS`. */
+        headers: secret(keyValues).optional(),
+        /** Per-request timeout, ms. Default 10000. Env `OTEL_EXPORTER_OTLP_[LOGS_]TIMEOUT`. */
+        timeoutMs: z.number().int().min(1).max(600_000).default(10_000),
+        /** Request compression. Default `none`. Env `OTEL_EXPORTER_OTLP_[LOGS_]COMPRESSION`. */
+        compression: z.enum(['gzip', 'none']).default('none'),
+        /** Lowest level exported. Default `info`. Env `LOOKOUT_OTLP_LOGS_MIN_LEVEL`. */
+        minLevel: level.default('info'),
+        /**
+         * Records waiting to be exported; beyond, new records are dropped and counted
+         * (`lookout_log_records_dropped_total{reason="queue_full"}`). Default 2048. Env `OTEL_BLRP_MAX_QUEUE_SIZE`.
+         */
+        maxQueueSize: z.number().int().min(1).max(1_000_000).default(2048),
+        /** Records per export request. Default 512. Env `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`. */
+        maxExportBatchSize: z.number().int().min(1).max(100_000).default(512),
+        /** Delay before a partial batch is exported, ms. Default 1000. Env `OTEL_BLRP_SCHEDULE_DELAY`. */
+        scheduledDelayMs: z.number().int().min(1).max(600_000).default(1000),
+        /** Retries of one batch on 429/5xx/network errors (never on other 4xx). Default 5. */
+        maxRetries: z.number().int().min(0).max(100).default(5),
+        /** First retry delay, ms (doubles, with jitter; `Retry-After` honoured up to `retryMaxMs`). Default 500. */
+        retryBaseMs: z.number().int().min(1).max(60_000).default(500),
+        /** Longest retry delay, ms. Default 30000. */
+        retryMaxMs: z.number().int().min(1).max(600_000).default(30_000),
+        /** Time allowed to export the last records on shutdown, ms. Default 5000. */
+        shutdownTimeoutMs: z.number().int().min(0).max(120_000).default(5000),
+      })
+      .strict()
+      .refine(
+        (o) => o.maxExportBatchSize <= o.maxQueueSize,
+        'maxExportBatchSize must not exceed maxQueueSize',
+      )
+      .default({}),
   })
   .strict()
   .default({})
@@ -147,4 +207,19 @@ export const loggingEnv: readonly EnvBinding[] = [
   { env: 'LOOKOUT_LOKI_BATCH_INTERVAL_MS', path: 'logging.loki.batchIntervalMs', parse: 'int' },
   { env: 'LOOKOUT_LOKI_BATCH_SIZE', path: 'logging.loki.batchSize', parse: 'int' },
   { env: 'LOOKOUT_LOKI_TIMEOUT_MS', path: 'logging.loki.timeoutMs', parse: 'int' },
+  // Signal-specific variables first: the first one set wins for a path.
+  { env: 'OTEL_LOGS_EXPORTER', path: 'logging.otlp.exporter', parse: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', path: 'logging.otlp.endpoint', parse: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL', path: 'logging.otlp.protocol', parse: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_PROTOCOL', path: 'logging.otlp.protocol', parse: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_LOGS_HEADERS', path: 'logging.otlp.headers', parse: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_HEADERS', path: 'logging.otlp.headers', parse: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT', path: 'logging.otlp.timeoutMs', parse: 'int' },
+  { env: 'OTEL_EXPORTER_OTLP_TIMEOUT', path: 'logging.otlp.timeoutMs', parse: 'int' },
+  { env: 'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION', path: 'logging.otlp.compression', parse: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_COMPRESSION', path: 'logging.otlp.compression', parse: 'string' },
+  { env: 'LOOKOUT_OTLP_LOGS_MIN_LEVEL', path: 'logging.otlp.minLevel', parse: 'string' },
+  { env: 'OTEL_BLRP_MAX_QUEUE_SIZE', path: 'logging.otlp.maxQueueSize', parse: 'int' },
+  { env: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', path: 'logging.otlp.maxExportBatchSize', parse: 'int' },
+  { env: 'OTEL_BLRP_SCHEDULE_DELAY', path: 'logging.otlp.scheduledDelayMs', parse: 'int' },
 ]

@@ -3,8 +3,8 @@ import { parseKeyValueList } from '../../tracing/parseKeyValueList.ts'
 import type { EnvBinding } from '../envBinding.ts'
 import { secret } from '../secret.ts'
 
-/** A `k=v,k2=v2` list (percent-decoded, OTel format) or an object. */
-const keyValues = z.union([
+/** A `k=v,k2=v2` list (percent-decoded, OTel format) or an object (OTLP headers, resource attributes). */
+export const keyValues = z.union([
   z.record(z.string()),
   z.string().transform((text, ctx) => {
     const parsed = parseKeyValueList(text)
@@ -19,7 +19,8 @@ const keyValues = z.union([
   }),
 ])
 
-const url = z
+/** An absolute http(s) URL (OTLP endpoints). */
+export const httpUrl = z
   .string()
   .url('an absolute http(s) URL')
   .refine((u) => /^https?:\/\//i.test(u), 'an http:// or https:// URL')
@@ -79,9 +80,9 @@ export const tracingSchema = z
     /** Also print spans to stdout (debugging). Default `false`. Env `LOOKOUT_TRACE_CONSOLE`, `ENABLE_TRACE_CONSOLE_EXPORT`. */
     console: z.boolean().default(false),
     /** OTLP base endpoint; `/v1/traces` is appended for HTTP. Env `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTLP_ENDPOINT`. */
-    endpoint: url.optional(),
+    endpoint: httpUrl.optional(),
     /** OTLP traces endpoint, used as-is. Env `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`. */
-    tracesEndpoint: url.optional(),
+    tracesEndpoint: httpUrl.optional(),
     /**
      * OTLP protocol. Default `http/protobuf`, or `grpc` when the endpoint's port is 4317 (the usual collector gRPC port).
      * Env `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`.
@@ -141,7 +142,7 @@ export const tracingSchema = z
         /** `otlp` pushes periodically; `none`/`prometheus` do not. Default `none`. Env `OTEL_METRICS_EXPORTER`. */
         exporter: z.enum(['otlp', 'prometheus', 'none']).default('none'),
         /** OTLP metrics endpoint, used as-is. Default `<endpoint>/v1/metrics`. Env `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`. */
-        endpoint: url.optional(),
+        endpoint: httpUrl.optional(),
         /** Push interval in ms. Default 60000. Env `OTEL_METRIC_EXPORT_INTERVAL`. */
         intervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
       })
