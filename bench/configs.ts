@@ -1,183 +1,156 @@
 /**
- * The benchmark's server configurations and routes, shared by the throughput runner (run.ts) and the
- * instruction counter (instructions.ts). Each configuration is a script in bench/servers/ plus the feature flags
- * it reads (see lookoutBenchOptions in servers/common.ts).
+ * The benchmark's rows and targets. Each row is a server script of bench/servers/ (run from the app outside the
+ * repository, see app.ts) plus what it is configured with: Lookout options added to the README's registration, or
+ * environment for a peer stack. Every row is measured against its framework's bare server, co-scheduled
+ * (coscheduled.ts), on `GET /users/:id`.
  */
+import type { TargetSpec } from './report.ts'
+
+/** The path every server is driven on (`GET /users/:id`, a small JSON answer). */
+export const ROUTE_PATH = '/users/42'
+
+/** A framework's bare server: the row every configuration of that framework is compared with. */
+export type Framework = 'fastify' | 'express' | 'node'
+
 /** One server configuration. */
 export interface Config {
   readonly name: string
+  /** The script in bench/servers/. */
   readonly script: string
-  readonly features?: string
-  readonly env?: Record<string, string>
-  readonly description: string
-  /** A bare server: configurations whose name starts with its prefix are compared to it. */
-  readonly baseline?: boolean
+  readonly framework: Framework
+  /** What the row is, as the results table names it. */
+  readonly label: string
+  /** Lookout options added to the README's `{ service, metrics: { token } }`; `otlp` is the sink's base URL. */
+  readonly lookoutOptions?: (otlp: string) => Record<string, unknown>
+  /** Extra environment (a peer stack's sampling ratio). */
+  readonly env?: Readonly<Record<string, string>>
 }
 
+/** The per-request areas off: what "only" leaves out (probes and shedding, SLO counting, alerting, status). */
+const OTHER_AREAS_OFF = {
+  health: { enabled: false },
+  slo: { enabled: false },
+  alerting: { enabled: false },
+  status: { enabled: false },
+}
+
+/** Metrics, request log, context and tracing at `sampleRate` exported to the sink; the other areas off. */
+const full =
+  (sampleRate: number) =>
+  (otlp: string): Record<string, unknown> => ({
+    tracing: { endpoint: otlp, sampleRate },
+    ...OTHER_AREAS_OFF,
+  })
+
+/** The bare servers. */
+export const BARE: Readonly<Record<Framework, Config>> = {
+  fastify: { name: 'fastify-bare', script: 'fastify-bare.mjs', framework: 'fastify', label: 'bare Fastify' },
+  express: { name: 'express-bare', script: 'express-bare.mjs', framework: 'express', label: 'bare Express' },
+  node: { name: 'node-bare', script: 'node-bare.mjs', framework: 'node', label: 'bare node:http' },
+}
+
+/** Every measured row, in the order of the results table. */
 export const CONFIGS: readonly Config[] = [
   {
-    name: 'fastify-bare',
-    script: 'fastify-bare.ts',
-    description: 'Fastify, no observability',
-    baseline: true,
-  },
-  {
     name: 'fastify-bare-control',
-    script: 'fastify-bare.ts',
-    description:
-      "A second bare Fastify process measured as a configuration: the method's own bias and noise (ideally 1)",
+    script: 'fastify-bare.mjs',
+    framework: 'fastify',
+    label: "control: a second bare Fastify (the method's own bias, ideally 1)",
   },
   {
-    name: 'fastify-bare-imported',
-    script: 'fastify-bare-imported.ts',
-    description:
-      'Fastify, no observability, in a process that imported Lookout (module graph loaded, nothing run)',
+    name: 'lookout-metrics-only',
+    script: 'fastify-lookout.mjs',
+    framework: 'fastify',
+    label: 'Lookout, metrics area only',
+    lookoutOptions: () => ({
+      logging: { requestLog: { enabled: false }, context: false, events: false },
+      tracing: { enabled: false },
+      ...OTHER_AREAS_OFF,
+    }),
   },
   {
-    name: 'fastify-hook-floor',
-    script: 'fastify-hook-floor.ts',
-    description:
-      'Fastify with the hook mechanics of Lookout and nothing recorded (onRequest hook, request decoration, one header, close listener)',
-  },
-  {
-    name: 'lookout-metrics',
-    script: 'fastify-lookout.ts',
-    features: 'metrics',
-    description: 'Lookout: metrics only',
-  },
-  {
-    name: 'lookout-only-metrics',
-    script: 'fastify-lookout.ts',
-    features: 'metrics,only',
-    description: 'Lookout with only the metrics area on (health, alerting, status, profiling off)',
-  },
-  {
-    name: 'lookout-only-metrics-hook',
-    script: 'fastify-lookout.ts',
-    features: 'metrics,only,hook',
-    description:
-      'lookout-only-metrics with requests started in an onRequest hook (startIn: onRequest), for A/B runs',
-  },
-  ...(['health', 'alerting', 'status', 'profiling'] as const).map((area) => ({
-    name: `lookout-metrics-no-${area}`,
-    script: 'fastify-lookout.ts',
-    features: `metrics,-${area}`,
-    description: `lookout-metrics with the ${area} area off, to attribute the idle areas' per-request cost (A/B runs)`,
-  })),
-  {
-    name: 'lookout-metrics-log',
-    script: 'fastify-lookout.ts',
-    features: 'metrics,log',
-    description: 'Lookout: + request log',
-  },
-  {
-    name: 'lookout-metrics-log-context',
-    script: 'fastify-lookout.ts',
-    features: 'metrics,log,context',
-    description: 'Lookout: + context',
+    name: 'lookout-readme',
+    script: 'fastify-lookout.mjs',
+    framework: 'fastify',
+    label: 'Lookout as the README registers it (`app.register(lookout, { service })`)',
   },
   {
     name: 'lookout-full-trace10',
-    script: 'fastify-lookout.ts',
-    features: 'metrics,log,context,trace10',
-    description: 'Lookout full: + tracing 10 %',
+    script: 'fastify-lookout.mjs',
+    framework: 'fastify',
+    label: 'Lookout, metrics + request log + context + tracing 10 % to the OTLP sink',
+    lookoutOptions: full(0.1),
   },
   {
     name: 'lookout-full-trace100',
-    script: 'fastify-lookout.ts',
-    features: 'metrics,log,context,trace100',
-    description: 'Lookout full: tracing 100 %',
+    script: 'fastify-lookout.mjs',
+    framework: 'fastify',
+    label: 'Lookout, the same with tracing 100 %',
+    lookoutOptions: full(1),
   },
   {
-    name: 'lookout-defaults',
-    script: 'fastify-lookout.ts',
-    features: 'defaults',
-    description: 'Lookout with every default on (SLO, health, store, request log, context) and tracing 10 %',
-  },
-  {
-    name: 'peer-fastify-metrics',
-    script: 'fastify-metrics-only.ts',
-    description: 'peer: fastify-metrics only',
+    name: 'fastify-metrics',
+    script: 'fastify-metrics.mjs',
+    framework: 'fastify',
+    label: 'peer: fastify-metrics',
   },
   {
     name: 'peer-full-trace10',
-    script: 'fastify-peer.ts',
-    features: 'metrics,log,trace',
-    env: { LOOKOUT_BENCH_RATIO: '0.1' },
-    description: 'peer: fastify-metrics + pino logging + OTel SDK http + @fastify/otel, 10 %',
+    script: 'fastify-peer.mjs',
+    framework: 'fastify',
+    label:
+      'peer stack: fastify-metrics + pino logging + OTel SDK http + @fastify/otel, 10 % to the OTLP sink',
+    env: { BENCH_TRACE_RATIO: '0.1' },
   },
   {
     name: 'peer-full-trace100',
-    script: 'fastify-peer.ts',
-    features: 'metrics,log,trace',
-    env: { LOOKOUT_BENCH_RATIO: '1' },
-    description: 'peer: same, 100 %',
-  },
-  {
-    name: 'express-bare',
-    script: 'express-bare.ts',
-    description: 'Express, no observability',
-    baseline: true,
-  },
-  {
-    name: 'express-lookout-metrics',
-    script: 'express-lookout.ts',
-    features: 'metrics',
-    description: 'Express + Lookout metrics only',
+    script: 'fastify-peer.mjs',
+    framework: 'fastify',
+    label: 'peer stack, tracing 100 %',
+    env: { BENCH_TRACE_RATIO: '1' },
   },
   {
     name: 'express-lookout-full-trace10',
-    script: 'express-lookout.ts',
-    features: 'metrics,log,context,trace10',
-    description: 'Express + Lookout full, 10 %',
+    script: 'express-lookout.mjs',
+    framework: 'express',
+    label: 'Express + Lookout, metrics + request log + context + tracing 10 %',
+    lookoutOptions: full(0.1),
   },
   {
     name: 'express-peer-full-trace10',
-    script: 'express-peer.ts',
-    features: 'metrics,log,trace',
-    env: { LOOKOUT_BENCH_RATIO: '0.1' },
-    description: 'Express peer: express-prom-bundle + pino-http + OTel http/express, 10 %',
-  },
-  { name: 'node-bare', script: 'node-bare.ts', description: 'node:http, no observability', baseline: true },
-  {
-    name: 'node-lookout-metrics',
-    script: 'node-lookout.ts',
-    features: 'metrics',
-    description: 'node:http + Lookout metrics only',
+    script: 'express-peer.mjs',
+    framework: 'express',
+    label: 'Express peer: express-prom-bundle + pino-http + OTel SDK http + express, 10 %',
+    env: { BENCH_TRACE_RATIO: '0.1' },
   },
   {
     name: 'node-lookout-full-trace10',
-    script: 'node-lookout.ts',
-    features: 'metrics,log,context,trace10',
-    description: 'node:http + Lookout full, 10 %',
+    script: 'node-lookout.mjs',
+    framework: 'node',
+    label: 'node:http + Lookout, metrics + request log + context + tracing 10 %',
+    lookoutOptions: full(0.1),
   },
 ]
 
-export const ROUTES = {
-  hello: { path: '/hello', method: 'GET' as const, body: undefined as string | undefined },
-  orders: {
-    path: '/orders',
-    method: 'POST' as const,
-    body: JSON.stringify({ id: 42, qty: 3, note: 'x'.repeat(200) }),
+/** Rows measured again with the load generator's core kept polling (`--host-tuned`): extra, labelled rows. */
+export const HOST_TUNED_ROWS = ['lookout-metrics-only', 'lookout-readme'] as const
+
+/** The budget, judged per Node version on the co-scheduled rows measured as-is. */
+export const TARGETS: readonly TargetSpec[] = [
+  { label: 'metrics only ≥ 0.90 of bare', row: 'lookout-metrics-only', min: 0.9 },
+  { label: "the README's configuration ≥ 0.80 of bare", row: 'lookout-readme', min: 0.8 },
+  {
+    label: 'metrics + request log + context + tracing 10 % ≥ 0.70 of bare',
+    row: 'lookout-full-trace10',
+    min: 0.7,
   },
-}
-
-/** The bare server a configuration is compared with: its framework's (express-* → express-bare, …). */
-export const baselineOf = (name: string) =>
-  name.startsWith('express-') ? 'express-bare' : name.startsWith('node-') ? 'node-bare' : 'fastify-bare'
-
-/**
- * The request of one route as autocannon options (url, method, body, content type), for a server on loopback.
- *
- * @example
- * await autocannon({ ...autocannonRequest(port, 'orders'), connections: 8, amount: 1000 })
- */
-export function autocannonRequest(port: number, route: keyof typeof ROUTES) {
-  const r = ROUTES[route]
-  return {
-    url: `http://127.0.0.1:${port}${r.path}`,
-    method: r.method,
-    body: r.body,
-    headers: r.body ? { 'content-type': 'application/json' } : {},
-  }
-}
+  {
+    label: 'the same ≥ 3× the peer stack at 10 %',
+    row: 'lookout-full-trace10',
+    over: 'peer-full-trace10',
+    min: 3,
+  },
+  { label: 'tracing 100 % ≥ 0.55 of bare', row: 'lookout-full-trace100', min: 0.55 },
+  { label: 'Express, full stack ≥ 0.80 of bare Express', row: 'express-lookout-full-trace10', min: 0.8 },
+  { label: 'node:http, full stack ≥ 0.80 of bare node:http', row: 'node-lookout-full-trace10', min: 0.8 },
+]

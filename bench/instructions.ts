@@ -2,11 +2,12 @@
  * Instructions per request, counted by valgrind's callgrind: a figure this shared machine's noise does not move.
  * Throughput ratios here swing by ±15 % from one second to the next with the host's other guests (see
  * docs/performance.md); the number of instructions the server's main thread executes per request does not
- * (~6 % between runs). It is not time — cache and TLB misses are not in it — so it complements run.ts and does not
- * replace it: use it to judge a change to the request path.
+ * (~6 % between runs). It is not time — cache and TLB misses are not in it — so it complements `npm run bench` and
+ * does not replace it: use it to judge a change to the request path. Servers run from the same app outside the
+ * repository as `npm run bench` (the packed package, app.ts), with the Node running this script.
  *
- *   node --import tsx bench/instructions.ts --only=fastify-bare,lookout-metrics --route=hello
- *   node --import tsx bench/instructions.ts --warmup=30000 --requests=4000 --out=instructions
+ *   npm run bench:instructions -- --only=fastify-bare,lookout-metrics-only
+ *   npm run bench:instructions -- --warmup=30000 --requests=4000 --out=instructions
  *
  * Each configuration runs once under `valgrind --tool=callgrind --instr-atstart=no --separate-threads=yes`:
  * `--warmup` requests uninstrumented (so the JIT reaches its steady state at native speed), then instrumentation
@@ -14,8 +15,7 @@
  * compiler helper threads excluded) over the request count is the figure, and its ratio to the framework's bare
  * server; every thread's count (TurboFan's concurrent compiles, GC helpers, libuv pool) is reported beside it — on
  * a pinned core those threads run too, and they vary more between runs. `--keep` keeps the dumps (for callgrind_annotate) and prints where.
- * Needs valgrind (`apt-get install valgrind`); servers import the built package (`npm run build` first).
- * Writes bench/results/<out>.json and .md.
+ * Needs valgrind (`apt-get install valgrind`). Writes bench/results/<out>.json and .md (not kept in the repository).
  *
  * Periodic background work (health checks, timers, store loops) is counted in proportion to wall time, which
  * valgrind stretches ~100×: compare configurations whose background areas match.
@@ -25,37 +25,47 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import { autocannonRequest, baselineOf, CONFIGS, type Config, type ROUTES } from './configs.ts'
-import { spawnServer } from './spawnServer.ts'
+import { packLookout } from '../test/support/packedLookout.ts'
+import { type BenchApp, prepareApp } from './app.ts'
+import { BARE, CONFIGS, type Config, ROUTE_PATH } from './configs.ts'
+import { spawnServer, stopServer } from './spawnServer.ts'
 
 const args = process.argv.slice(2)
 const keep = args.includes('--keep')
 const arg = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const only = arg('only')?.split(',') ?? [
   'fastify-bare',
-  'fastify-bare-imported',
-  'fastify-hook-floor',
-  'lookout-metrics',
-  'lookout-only-metrics',
-  'peer-fastify-metrics',
+  'lookout-metrics-only',
+  'lookout-readme',
+  'fastify-metrics',
 ]
-const route = (arg('route') ?? 'hello') as keyof typeof ROUTES
+const ALL: readonly Config[] = [...Object.values(BARE), ...CONFIGS]
 const warmup = Number(arg('warmup') ?? 30_000)
 const requests = Number(arg('requests') ?? 4_000)
 const outName = arg('out') ?? 'instructions'
 
 /** Sends exactly `amount` requests (8 connections) and resolves when they are answered. */
 async function send(port: number, amount: number): Promise<number> {
-  const result = await autocannon({ ...autocannonRequest(port, route), connections: 8, amount, timeout: 60 })
+  const url = `http://127.0.0.1:${port}${ROUTE_PATH}`
+  const result = await autocannon({ url, connections: 8, amount, timeout: 60 })
   return result.errors + result.non2xx
 }
 
 /** Runs one configuration under callgrind; returns the main thread's instructions over `requests` requests. */
 async function count(
+  app: BenchApp,
+  otlp: string,
   config: Config,
 ): Promise<{ perRequest: number; allThreadsPerRequest: number; errors: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-callgrind-'))
-  const { child, port } = await spawnServer(config, {
+  const { child, port } = await spawnServer(app, config.script, {
+    env: {
+      BENCH_OTLP_ENDPOINT: otlp,
+      ...(config.lookoutOptions
+        ? { BENCH_LOOKOUT_OPTIONS: JSON.stringify(config.lookoutOptions(otlp)) }
+        : {}),
+      ...config.env,
+    },
     wrapper: [
       'valgrind',
       '--tool=callgrind',
@@ -96,24 +106,27 @@ async function count(
 
 async function main() {
   execFileSync('sh', ['-c', 'command -v valgrind && command -v callgrind_control'], { stdio: 'ignore' })
-  const configs = CONFIGS.filter((c) => only.includes(c.name))
+  const configs = ALL.filter((c) => only.includes(c.name))
   console.log(
-    `instructions (callgrind): ${configs.length} configurations × ${route}, ${warmup} warm-up + ${requests} counted requests each`,
+    `instructions (callgrind): ${configs.length} configurations × GET ${ROUTE_PATH}, ${warmup} warm-up + ${requests} counted requests each`,
   )
+  const app = await prepareApp(await packLookout(), process.execPath)
+  const sink = await spawnServer(app, 'otlp-sink.mjs')
   const counts = new Map<string, { perRequest: number; allThreadsPerRequest: number; errors: number }>()
   for (const c of configs) {
-    const r = await count(c)
+    const r = await count(app, `http://127.0.0.1:${sink.port}`, c)
     counts.set(c.name, r)
     console.log(
       `  ${c.name.padEnd(28)} ${Math.round(r.perRequest).toString().padStart(8)} instructions/request (all threads ${Math.round(r.allThreadsPerRequest)})`,
     )
   }
+  await stopServer(sink.child)
   const rows = configs.map((c) => {
     const r = counts.get(c.name)!
-    const bare = counts.get(c.baseline ? c.name : baselineOf(c.name))
+    const bare = counts.get(BARE[c.framework].name)
     return {
       config: c.name,
-      description: c.description,
+      description: c.label,
       instructionsPerRequest: Math.round(r.perRequest),
       // Bare over this configuration: the throughput ratio the instruction count alone would predict.
       ratioToBare: bare ? Number((bare.perRequest / r.perRequest).toFixed(3)) : Number.NaN,
@@ -128,13 +141,14 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model, node: process.version },
-    settings: { route, warmup, requests, connections: 8 },
+    lookout: { version: app.lookoutVersion, tarballSha256: app.tarballSha256 },
+    settings: { path: ROUTE_PATH, warmup, requests, connections: 8 },
     rows,
   }
   const md = [
     '# Instructions per request (callgrind, main thread)',
     '',
-    `${report.date} · ${report.machine.cpu} · Node ${report.machine.node} · route ${route}: ${warmup} warm-up requests uninstrumented, then ${requests} counted. Run-to-run spread ~6 %.`,
+    `${report.date} · ${report.machine.cpu} · Node ${report.machine.node} · GET ${ROUTE_PATH}: ${warmup} warm-up requests uninstrumented, then ${requests} counted. Run-to-run spread ~6 %.`,
     '',
     '| configuration | instructions / request | extra over bare | bare ÷ this | all threads / request | bare ÷ this (all threads) |',
     '|---|---:|---:|---:|---:|---:|',

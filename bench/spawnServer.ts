@@ -1,64 +1,91 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import type { Config } from './configs.ts'
+import { closeSync, openSync } from 'node:fs'
+import { join } from 'node:path'
+import type { BenchApp } from './app.ts'
 
-/** A started benchmark server: its process, the port it announced, and what it wrote to stderr while starting. */
+/** A started server: its process and the port it announced. */
 export interface SpawnedServer {
   readonly child: ChildProcess
   readonly port: number
-  readonly stderr: string
 }
 
 /** Options of {@link spawnServer}. */
 export interface SpawnOptions {
+  /** The core every thread of the process runs on (`taskset -c`); none: unpinned. */
+  readonly core?: number
   /** A command to run node under (`['valgrind', '--tool=callgrind', …]`). Default none. */
   readonly wrapper?: readonly string[]
-  /** How long the server may take to announce its port (ms). Default 30 000. */
-  readonly startTimeoutMs?: number
-  /** Flags for node itself (`['--max-semi-space-size=16']`). Default none. */
+  /** Flags for node itself. Default none, as a user runs it. */
   readonly nodeFlags?: readonly string[]
-  /** The checkout to run the server from (its bench/servers and its built package). Default the current directory. */
-  readonly cwd?: string
+  /** Variables besides the base environment (PATH, HOME, NODE_ENV=production, METRICS_TOKEN). */
+  readonly env?: Readonly<Record<string, string>>
+  /** How long the server may take to announce its port (ms). Default 60 000. */
+  readonly startTimeoutMs?: number
 }
 
 /**
- * Starts one configuration's server (`bench/servers/<script>` under tsx, NODE_ENV=production, its feature flags
- * and env) and resolves once it prints `LISTENING <port>`. Servers import Lookout as users do — the built package
- * (dist/), not the sources through tsx, whose keep-names wrapper alone costs ~1 % per request; build first.
+ * Starts `servers/<script>` of the app with the app's Node, in the app's directory, with a clean environment (no
+ * variable of the runner's shell reaches Lookout's configuration), stdout (the service's log stream) to /dev/null,
+ * and resolves once it writes `LISTENING <port>` on fd 3. With `core`, the process is started under
+ * `taskset -c`, so every thread it creates runs there too.
  *
  * @example
- * const { child, port } = await spawnServer(config)
- * await spawnServer(config, { wrapper: ['valgrind', '--tool=callgrind'], startTimeoutMs: 180_000 })
+ * const { child, port } = await spawnServer(app, 'fastify-bare.mjs', { core: 0 })
  */
-export async function spawnServer(config: Config, options: SpawnOptions = {}): Promise<SpawnedServer> {
-  const { wrapper = [], startTimeoutMs = 30_000, nodeFlags = [], cwd } = options
-  const nodeArgs = [...nodeFlags, '--import', 'tsx', `bench/servers/${config.script}`]
-  const [command, ...args] = [...wrapper, process.execPath, ...nodeArgs]
+export async function spawnServer(
+  app: BenchApp,
+  script: string,
+  options: SpawnOptions = {},
+): Promise<SpawnedServer> {
+  const { core, wrapper = [], nodeFlags = [], env = {}, startTimeoutMs = 60_000 } = options
+  const pin = core === undefined ? [] : ['taskset', '-c', String(core)]
+  const [command, ...args] = [...pin, ...wrapper, app.node, ...nodeFlags, join(app.dir, 'servers', script)]
+  const devNull = openSync('/dev/null', 'w')
   const child = spawn(command!, args, {
+    cwd: app.dir,
     env: {
-      ...process.env,
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? app.dir,
       NODE_ENV: 'production',
-      LOOKOUT_BENCH_FEATURES: config.features ?? '',
-      ...config.env,
+      METRICS_TOKEN: 'bench-metrics-token',
+      ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd,
+    stdio: ['ignore', devNull, 'pipe', 'pipe'],
   })
+  closeSync(devNull)
   let stderr = ''
   child.stderr?.on('data', (d) => {
-    stderr += d
+    stderr = (stderr + d).slice(-4000)
   })
+  const announcements = child.stdio[3] as NodeJS.ReadableStream
   const port = await new Promise<number>((resolve, reject) => {
     let out = ''
-    child.stdout?.on('data', (d) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${script} did not start in ${startTimeoutMs} ms: ${stderr}`))
+    }, startTimeoutMs)
+    announcements.on('data', (d) => {
       out += d
       const m = /LISTENING (\d+)/.exec(out)
-      if (m) resolve(Number(m[1]))
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
     })
-    child.once('exit', (code) => reject(new Error(`${config.name} exited (${code}): ${stderr.slice(-2000)}`)))
-    setTimeout(
-      () => reject(new Error(`${config.name} did not start in ${startTimeoutMs} ms: ${stderr.slice(-2000)}`)),
-      startTimeoutMs,
-    ).unref()
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer)
+      reject(new Error(`${script} exited (${code ?? signal}) before listening: ${stderr}`))
+    })
   })
-  return { child, port, stderr }
+  return { child, port }
+}
+
+/** Stops a server: SIGTERM, then SIGKILL after 5 s. */
+export function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+  })
 }
