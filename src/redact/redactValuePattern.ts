@@ -25,10 +25,12 @@ export function redactValuePattern(text: string, pattern: CompiledValuePattern, 
       continue
     }
     const start = i
-    do {
-      i++
+    i++
+    while (i < n) {
       c = text.charCodeAt(i)
-    } while (i < n && c < 128 && alphabet[c] === 1)
+      if (c >= 128 || alphabet[c] === 0) break
+      i++
+    }
     const len = i - start
     if (len >= minLength && len <= maxLength) {
       checked += len

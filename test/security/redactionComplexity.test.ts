@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
+import { compileValuePatterns } from '../../src/redact/compileValuePatterns.ts'
 import type { ScanWork } from '../../src/redact/index.ts'
 import { createKeyMatcher, createStringRedactor } from '../../src/redact/index.ts'
+import { redactValuePattern } from '../../src/redact/redactValuePattern.ts'
 import { createRegexStringRedactor } from './support/regexStringRedactor.ts'
 
 const isSensitiveKey = createKeyMatcher()
@@ -128,4 +130,50 @@ test('a 15 KB adversarial path visits each character a bounded number of times',
     scanned(input)
     assert.ok(work.steps > 0 && work.steps <= 8 * input.length, `${unit}: ${work.steps} steps`)
   }
+})
+
+test('custom value patterns read each character at most twice each, whatever the shape', () => {
+  const custom = compileValuePatterns([
+    { name: 'customer_id', pattern: 'CUST-\\d{6}' },
+    { name: 'employee', pattern: '[A-Z]{2,3}\\d{5,8}' },
+    { name: 'widest', pattern: '[a-z0-9_./:-]{4,64}Z{1,64}' },
+  ])
+  assert.deepEqual(custom.problems, [])
+  const work: ScanWork = { steps: 0 }
+  const withCustom = createStringRedactor({ isSensitiveKey, work, patterns: custom.patterns })
+  const units = [
+    'CUST-',
+    'CUST-12345 ',
+    'CUST-123456 ',
+    'AB1234567 ',
+    '1',
+    `${'a'.repeat(64)}${'Z'.repeat(63)}a `,
+    `${'a'.repeat(64)}${'Z'.repeat(64)} `,
+    ...SHAPES.map(([, unit]) => unit),
+  ]
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        fc.constantFrom(...units),
+        fc
+          .array(fc.constantFrom(...PIECES, 'CUST-', '123456', 'AB', 'Z', 'ZZ'), {
+            minLength: 1,
+            maxLength: 8,
+          })
+          .map((p) => p.join('')),
+      ),
+      (unit) => {
+        const input = fill(unit, 8192)
+        for (const pattern of custom.patterns) {
+          work.steps = 0
+          redactValuePattern(input, pattern, work)
+          if (work.steps > 2 * input.length) return false
+        }
+        // Markers may lengthen the text the built-in scanners read after the custom ones.
+        const perChar = stepsPerChar(withCustom, work, input)
+        return perChar > 0 && perChar <= 12 * 2 + 2 * custom.patterns.length
+      },
+    ),
+    { numRuns: 300, seed: 27 },
+  )
 })
