@@ -132,11 +132,16 @@ describe('rate limits apply per operator key', () => {
   test('the declared limit of POST /observability/slo/measure applies to requests with an operator key', async (t) => {
     const { call } = await start(t)
     const statuses: number[] = []
+    const started = Date.now()
     for (let i = 0; i < 12; i++)
       statuses.push((await call('POST', '/observability/slo/measure/acme', ACME_KEY)).status)
-    // Burst 10, then one a minute: the 11th and 12th are refused.
+    // Burst 10, then one a minute: the 11th and 12th are refused, unless the calls themselves took minutes (a
+    // starved machine), which refills one token a minute.
+    const refilled = Math.floor((Date.now() - started) / 60_000)
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(200))
-    assert.deepEqual(statuses.slice(10), [429, 429])
+    const late = statuses.slice(10)
+    assert.ok(late.every((s) => s === 200 || s === 429), late.join(','))
+    assert.ok(late.filter((s) => s === 200).length <= refilled, `${late.join(',')} after ${refilled} minute(s)`)
     // Another key has its own bucket.
     assert.equal((await call('POST', '/observability/slo/measure/acme', GLOBAL_KEY)).status, 200)
   })

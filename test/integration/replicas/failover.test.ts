@@ -2,7 +2,7 @@
 // to another replica within a lease period when the leader is SIGKILLed or frozen (SIGSTOP), and a frozen leader
 // that wakes up (SIGCONT) writes nothing on the lease it lost. An alert the real Alertmanager sends to all three
 // replicas is delivered once per channel — through a worker SIGKILLed mid-send and one frozen mid-send — counted
-// by idempotency key at strict loopback PagerDuty / Opsgenie / webhook receivers.
+// by idempotency key at strict loopback PagerDuty / Opsgenie / webhook receivers. A CPU hog competes for both cores.
 // Waits are bounded only to catch a hang; the one time bound is the lease promise itself, taken from the store.
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
@@ -15,6 +15,7 @@ import { STATUS_SAMPLER_LEASE } from '../../../src/status/conventions.ts'
 import { createStore, type Store } from '../../../src/store/createStore.ts'
 import { startAlertmanager } from '../../support/alertmanager.ts'
 import { waitFor } from '../../support/binaries.ts'
+import { startCpuHog } from '../../support/cpuHog.ts'
 import { startPostgres } from '../../support/postgres.ts'
 import { type AlertReceiver, startAlertReceiver } from '../../support/receivers/alertReceiver.ts'
 
@@ -117,6 +118,9 @@ async function setUp(t: TestContext) {
   const pg = await startPostgres(t)
   if (pg === undefined) return undefined
   t.after(() => pg.stop())
+  // Both cores are contended throughout, as on a busy machine.
+  const hog = await startCpuHog()
+  t.after(() => hog.stop())
   const receiver = await startAlertReceiver({ webhookSecret: SECRET })
   t.after(() => receiver.close())
   const probe = await startProbeTarget(t)
