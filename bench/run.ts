@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     const config = CONFIGS.find((c) => c.name === key.replace(/\+host-tuned$/, ''))!
     return {
       name: config.name,
-      label: tuned ? `${config.label}, client core polling (\`--client-idle=poll\`)` : config.label,
+      label: tuned ? `${config.label}, client core polling (\`--host-tuned\`)` : config.label,
       versus: BARE[config.framework].label,
       hostTuned: tuned,
       byNode,

@@ -80,12 +80,15 @@ export async function spawnServer(
   return { child, port }
 }
 
-/** Stops a server: SIGTERM, then SIGKILL after 5 s. */
-export function stopServer(child: ChildProcess): Promise<void> {
+/**
+ * Stops a server: SIGTERM (the peers flush their spans), then SIGKILL after `graceMs` — Lookout's graceful shutdown
+ * keeps serving for its drain delay (5 s by default) first, which a benchmark has no use for.
+ */
+export function stopServer(child: ChildProcess, graceMs = 1000): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve()
     child.once('exit', () => resolve())
     child.kill('SIGTERM')
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+    setTimeout(() => child.kill('SIGKILL'), graceMs).unref()
   })
 }
