@@ -25,6 +25,8 @@ export interface LoggerInternals {
   readonly multistream: pino.MultiStreamRes | undefined
   /** Level of the primary (stdout) stream. */
   readonly primaryLevel: string
+  /** Lines go to stdout (JSON or pretty), not to a destination passed to {@link createLogger}. */
+  readonly writesStdout: boolean
   /** The stdout stream, when Lookout made it (not with a supplied destination or pretty output). */
   readonly lineDestination: LineDestination | undefined
   /**
@@ -166,6 +168,7 @@ export function createLogger(
     redactor,
     multistream,
     primaryLevel: logging.level,
+    writesStdout: destination === undefined,
     lineDestination,
     setLineTap:
       hooks === undefined

@@ -5,6 +5,7 @@ import { UNKNOWN_COMMIT } from '../metrics/conventions.ts'
 import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
 import { LOG_EVENTS, LOGGING_METRIC_NAMES } from './conventions.ts'
 import { type LookoutLogger, loggerInternals } from './createLogger.ts'
+import { describeTelemetry, formatTelemetry } from './describeTelemetry.ts'
 import { createInstrumentLogHooks } from './instrumentLogHooks.ts'
 import { createRequestLogObserver, type RequestLogSampling } from './requestLogObserver.ts'
 import { resolveOtlpLogSettings } from './resolveOtlpLogSettings.ts'
@@ -120,6 +121,10 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
       if (bound.service === undefined) identity.service = config.service
       if (bound.version === undefined) identity.version = config.version
       if (bound.environment === undefined) identity.environment = config.environment
+      const telemetry = describeTelemetry(
+        config,
+        internals === undefined ? 'host' : internals.writesStdout ? 'stdout' : 'custom',
+      )
       logger.info(
         {
           event: LOG_EVENTS.startup,
@@ -127,9 +132,10 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
           commit: config.commit ?? UNKNOWN_COMMIT,
           start_time: new Date(processStartTimeSeconds() * 1000).toISOString(),
           node_version: process.version,
-          features: enabledFeatures(config as unknown as Record<string, unknown>),
+          features: enabledFeatures(config as unknown as Record<string, unknown>, otlpSettings !== undefined),
+          telemetry,
         },
-        `${config.service} ${config.version} starting (${config.environment})`,
+        `${config.service} ${config.version} starting (${config.environment}); ${formatTelemetry(telemetry)}`,
       )
     },
     async stop() {
@@ -160,8 +166,8 @@ function requestLogSampling(lookout: LookoutHost): RequestLogSampling | undefine
   return { ratio: sampleRatio, slowMs, sampleClientErrors, onSampledOut: () => sampledOut.inc() }
 }
 
-/** Config sections switched on: `enabled: true`, plus log shipping and the request log. */
-function enabledFeatures(config: Record<string, unknown>): string[] {
+/** Config sections switched on: `enabled: true`, plus log shipping (Loki, OTLP) and the request log. */
+function enabledFeatures(config: Record<string, unknown>, otlpLogs: boolean): string[] {
   const out: string[] = []
   for (const [key, value] of Object.entries(config)) {
     if (value !== null && typeof value === 'object' && (value as { enabled?: unknown }).enabled === true)
@@ -170,5 +176,6 @@ function enabledFeatures(config: Record<string, unknown>): string[] {
   const logging = config.logging as { loki: { url?: string }; requestLog: { enabled: boolean } }
   if (logging.requestLog.enabled) out.push('request_log')
   if (logging.loki.url !== undefined) out.push('loki')
+  if (otlpLogs) out.push('otlp_logs')
   return out.sort()
 }

@@ -157,6 +157,35 @@ test('start writes a startup event with service, version, commit, process start 
     assert.equal(raw.split(`"${key}":`).length - 1, 1, `${key} appears once in ${raw}`)
 })
 
+test('the startup line names every exporter with its endpoint, the sampler, version and start time', async (t) => {
+  const { lookout, out } = await app(t, {
+    version: '2.3.4',
+    tracing: { endpoint: 'http://127.0.0.1:9', sampleRate: 0.1 },
+    logging: { otlp: { exporter: 'otlp', protocol: 'http/json', shutdownTimeoutMs: 100 } },
+  })
+  await lookout.start()
+  await lookout.shutdown()
+  const startup = out.lines.find((l) => l.event === 'startup')!
+  assert.equal(startup.version, '2.3.4')
+  assert.equal(startup.start_time, new Date(Math.round(performance.timeOrigin)).toISOString())
+  assert.deepEqual(startup.telemetry, {
+    traces: {
+      exporters: [{ exporter: 'otlp', protocol: 'http/protobuf', endpoint: 'http://127.0.0.1:9/v1/traces' }],
+      sampler: 'parentbased_traceidratio 0.1',
+    },
+    metrics: [{ exporter: 'prometheus', endpoint: '/metrics' }],
+    logs: [
+      { exporter: 'custom' },
+      { exporter: 'otlp', protocol: 'http/json', endpoint: 'http://127.0.0.1:9/v1/logs' },
+    ],
+  })
+  assert.ok((startup.features as string[]).includes('otlp_logs'))
+  assert.match(
+    String(startup.msg),
+    /traces → otlp http\/protobuf http:\/\/127\.0\.0\.1:9\/v1\/traces \(sampler parentbased_traceidratio 0\.1\); metrics → prometheus \/metrics; logs → custom, otlp http\/json http:\/\/127\.0\.0\.1:9\/v1\/logs$/,
+  )
+})
+
 test('getLogger(name) returns a cached child with a logger field', async (t) => {
   const { lookout, out } = await app(t)
   assert.equal(lookout.getLogger('db'), lookout.getLogger('db'))
