@@ -1,3 +1,4 @@
+import { isWordCode } from './charCodes.ts'
 import { REDACTION_MARKERS as M } from './markers.ts'
 import type { ScanWork } from './scanWork.ts'
 
@@ -6,16 +7,7 @@ const EMAIL_AT = /([\w.%+-]{1,64})(@|%40)((?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,24})
 
 // `[\w.%+-]`: a character of an email's local part.
 function isLocalCode(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 48 && c <= 57) ||
-    c === 95 ||
-    c === 46 ||
-    c === 37 ||
-    c === 43 ||
-    c === 45
-  )
+  return isWordCode(c) || c === 46 || c === 37 || c === 43 || c === 45
 }
 
 /**

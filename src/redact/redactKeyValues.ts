@@ -1,5 +1,6 @@
+import { isSpaceCode, isWordCode } from './charCodes.ts'
 import { REDACTION_MARKERS as M } from './markers.ts'
-import { isSpaceCode, type ScanWork } from './scanWork.ts'
+import type { ScanWork } from './scanWork.ts'
 
 const NAME_MAX = 64
 const VALUE_MAX = 4096
@@ -8,16 +9,7 @@ const VALUE_SCHEMES = ['bearer', 'basic', 'digest', 'token']
 
 // `[\w.[\]-]`: a key name character.
 function isNameCode(c: number): boolean {
-  return (
-    (c >= 97 && c <= 122) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 48 && c <= 57) ||
-    c === 95 ||
-    c === 46 ||
-    c === 45 ||
-    c === 91 ||
-    c === 93
-  )
+  return isWordCode(c) || c === 46 || c === 45 || c === 91 || c === 93
 }
 
 // `[^\s"'&,;#<>]`: a character of an unquoted value.

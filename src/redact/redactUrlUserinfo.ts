@@ -1,14 +1,11 @@
+import { isLetterCode, isSpaceCode } from './charCodes.ts'
 import { REDACTION_MARKERS as M } from './markers.ts'
-import { isSpaceCode, type ScanWork } from './scanWork.ts'
+import type { ScanWork } from './scanWork.ts'
 
 const SCHEME_MAX = 21
 const PASSWORD = `:${M.password}@`
 const USERINFO = `${M.userinfo}@`
 const PART_MAX = 256
-
-function isLetterCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90)
-}
 
 // `[a-z0-9+.-]` (any case): a scheme character.
 function isSchemeCode(c: number): boolean {

@@ -140,8 +140,14 @@ describe('rate limits apply per operator key', () => {
     const refilled = Math.floor((Date.now() - started) / 60_000)
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(200))
     const late = statuses.slice(10)
-    assert.ok(late.every((s) => s === 200 || s === 429), late.join(','))
-    assert.ok(late.filter((s) => s === 200).length <= refilled, `${late.join(',')} after ${refilled} minute(s)`)
+    assert.ok(
+      late.every((s) => s === 200 || s === 429),
+      late.join(','),
+    )
+    assert.ok(
+      late.filter((s) => s === 200).length <= refilled,
+      `${late.join(',')} after ${refilled} minute(s)`,
+    )
     // Another key has its own bucket.
     assert.equal((await call('POST', '/observability/slo/measure/acme', GLOBAL_KEY)).status, 200)
   })
