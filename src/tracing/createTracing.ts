@@ -19,6 +19,7 @@ import { createRedactingSpanProcessor } from './redactingSpanProcessor.ts'
 import { RequestIdPropagator } from './requestIdPropagator.ts'
 import { resolveTracingSettings, type TracingSettings } from './resolveTracingSettings.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
+import { traceIdRatio } from './traceIdRatio.ts'
 
 // The SDK is loaded when a process traces, not when it imports Lookout (see lazyRequire).
 const sdk = lazyRequire<typeof import('@opentelemetry/sdk-trace-base')>('@opentelemetry/sdk-trace-base')
@@ -40,6 +41,16 @@ export interface TracingRuntime {
    */
   readonly errorTracer: Tracer | undefined
   readonly nextIds: { traceId: string | undefined; spanId: string | undefined }
+  /**
+   * Decides a root span (no parent) from the trace id it would get, with the provider's sampler, before any span
+   * object exists: `true` = record it (start it with these ids in {@link TracingRuntime.nextIds}), `false` = a
+   * non-recording span carrying the ids is all it needs. `undefined` when every root is recorded.
+   */
+  readonly recordsRoot: ((traceId: string) => boolean) | undefined
+  /** A new trace id (32 hex) from the provider's pool. */
+  newTraceId(): string
+  /** A new span id (16 hex) from the provider's pool. */
+  newSpanId(): string
   /** Span processors (one per exporter). */
   readonly processors: readonly BoundedBatchSpanProcessor[]
   /** Sends queued spans now (bounded). */
@@ -99,36 +110,31 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   // Pooled CSPRNG ids: RandomIdGenerator formats each id in JavaScript, and unsampled spans need ids too.
   const traceIds = createRandomHexPool(32)
   const spanIds = createRandomHexPool(16)
-  const pooled: IdGenerator = {
-    generateTraceId: () => traceIds.next(),
-    generateSpanId: () => spanIds.next(),
-  }
-  const provider = new BasicTracerProvider({
-    resource,
-    // Nowhere to send spans: none is recorded (ids still exist for log correlation and X-Trace-Id).
-    sampler: destinations === 0 ? new AlwaysOffSampler() : createSampler(settings),
-    idGenerator: pooled,
-    spanProcessors,
-  })
-  const tracer = provider.getTracer(TRACER_NAME, config.version)
   const nextIds: { traceId: string | undefined; spanId: string | undefined } = {
     traceId: undefined,
     spanId: undefined,
   }
+  // Ids put in nextIds (a root decided before its span is built, a kept error span) are taken once.
+  const idGenerator: IdGenerator = {
+    generateTraceId() {
+      const id = nextIds.traceId
+      if (id === undefined) return traceIds.next()
+      nextIds.traceId = undefined
+      return id
+    },
+    generateSpanId() {
+      const id = nextIds.spanId
+      if (id === undefined) return spanIds.next()
+      nextIds.spanId = undefined
+      return id
+    },
+  }
+  // Nowhere to send spans: none is recorded (ids still exist for log correlation and X-Trace-Id).
+  const sampler = destinations === 0 ? new AlwaysOffSampler() : createSampler(settings)
+  const provider = new BasicTracerProvider({ resource, sampler, idGenerator, spanProcessors })
+  const tracer = provider.getTracer(TRACER_NAME, config.version)
   let errorTracer: Tracer | undefined
   if (config.tracing.keepErrors && settings.enabled && destinations > 0) {
-    const idGenerator: IdGenerator = {
-      generateTraceId() {
-        const id = nextIds.traceId
-        nextIds.traceId = undefined
-        return id ?? traceIds.next()
-      },
-      generateSpanId() {
-        const id = nextIds.spanId
-        nextIds.spanId = undefined
-        return id ?? spanIds.next()
-      },
-    }
     errorTracer = new BasicTracerProvider({
       resource,
       sampler: new AlwaysOnSampler(),
@@ -144,6 +150,9 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
     propagator,
     errorTracer,
     nextIds,
+    recordsRoot: destinations === 0 ? () => false : rootDecision(settings),
+    newTraceId: () => traceIds.next(),
+    newSpanId: () => spanIds.next(),
     processors,
     async forceFlush(timeoutMs) {
       await Promise.all(processors.map((p) => p.forceFlush(timeoutMs)))
@@ -152,6 +161,24 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
       stopping ??= Promise.all(processors.map((p) => p.shutdown(timeoutMs))).then(() => undefined)
       return stopping
     },
+  }
+}
+
+/**
+ * How a root span is decided ahead of building it ({@link TracingRuntime.recordsRoot}), as the configured
+ * sampler decides a root: never for the always-off samplers, on the trace id for the ratio ones, `undefined`
+ * (always recorded; the SDK builds the span) for the always-on ones.
+ */
+function rootDecision(settings: TracingSettings): ((traceId: string) => boolean) | undefined {
+  switch (settings.sampler) {
+    case 'always_off':
+    case 'parentbased_always_off':
+      return () => false
+    case 'traceidratio':
+    case 'parentbased_traceidratio':
+      return traceIdRatio(settings.ratio)
+    default:
+      return undefined
   }
 }
 

@@ -16,7 +16,7 @@ import { HTTP_SPAN_ATTRIBUTES as A, TRACE_ID_HEADER } from './conventions.ts'
 import type { TracingRuntime } from './createTracing.ts'
 import { errorTypeOf, toSpanException } from './recordException.ts'
 import { redactQuery } from './redactQuery.ts'
-import { REQUEST_ID_CONTEXT_KEY } from './requestIdPropagator.ts'
+import { ServerSpanContext } from './serverSpanContext.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
 
 /** Inputs of {@link createServerSpanObserver}. */
@@ -55,7 +55,8 @@ export interface ServerSpanObserverOptions {
  * - `onFinish`: final name, OTel HTTP semantic-convention attributes, status (5xx error, 4xx unset), the handler's exception
  *   with a redacted message, end.
  *
- * The unsampled path allocates no attributes: a non-recording span only carries ids for propagation and logs.
+ * An unsampled request allocates no span object of the SDK and no attributes: a root is decided on its trace id
+ * first (`runtime.recordsRoot`), and a non-recording span carries only the ids, for propagation and logs.
  *
  * @example
  * lookout.core.addObserver(createServerSpanObserver({ runtime, redactor, clientIp, isExcluded, … }))
@@ -68,6 +69,7 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
   const propagator = runtime.propagator
   const propagates = propagator.fields().length > 0
   const errorTracer = runtime.errorTracer
+  const recordsRoot = runtime.recordsRoot
   const startOptions = { kind: SpanKind.SERVER }
   // Parents of unsampled requests, kept only when a 5xx may still be recorded (keepErrors).
   const parents = errorTracer === undefined ? undefined : new WeakMap<LifecycleRequest, Context>()
@@ -150,7 +152,17 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
         propagates && (headers.traceparent !== undefined || headers.baggage !== undefined)
           ? propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter)
           : ROOT_CONTEXT
-      const span = tracer.startSpan(spanName(req.method, req.route), startOptions, parent)
+      let span: Span
+      if (parent === ROOT_CONTEXT && recordsRoot !== undefined) {
+        // A root is decided on its trace id before any span is built: an unsampled one is only its ids.
+        const traceId = runtime.newTraceId()
+        const spanId = runtime.newSpanId()
+        if (recordsRoot(traceId)) {
+          runtime.nextIds.traceId = traceId
+          runtime.nextIds.spanId = spanId
+          span = tracer.startSpan(spanName(req.method, req.route), startOptions, parent)
+        } else span = trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE })
+      } else span = tracer.startSpan(spanName(req.method, req.route), startOptions, parent)
       const sc = span.spanContext()
       req.span = span
       req.traceId = sc.traceId
@@ -158,11 +170,7 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
       req.sampled = (sc.traceFlags & TraceFlags.SAMPLED) !== 0
       if (req.responseHeaders === undefined) req.responseHeaders = [TRACE_ID_HEADER, sc.traceId]
       else req.responseHeaders.push(TRACE_ID_HEADER, sc.traceId)
-      const ctx = trace.setSpan(parent, span)
-      req.otelContext =
-        idHeader === undefined
-          ? ctx
-          : ctx.setValue(REQUEST_ID_CONTEXT_KEY, { header: idHeader, requestId: req.requestId })
+      req.otelContext = new ServerSpanContext(parent, span, idHeader, req.requestId)
       if (parents !== undefined && !req.sampled && parent !== ROOT_CONTEXT) parents.set(req, parent)
     },
     onFinish(req) {
