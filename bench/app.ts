@@ -71,6 +71,29 @@ export function lockedVersions(): Record<string, string> {
   return versions
 }
 
+/**
+ * Builds and packs another checkout of Lookout (its own node_modules, e.g. a `git worktree` of an earlier commit
+ * with the dependencies linked), for A/B runs; returns the tarball's path.
+ */
+export async function packCheckout(root: string): Promise<string> {
+  const env = { ...process.env, NODE_OPTIONS: '', npm_config_update_notifier: 'false' }
+  await run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  const out = join(tmpdir(), 'lookout-bench', `pack-${process.pid}`)
+  rmSync(out, { recursive: true, force: true })
+  mkdirSync(out, { recursive: true })
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', out, '--loglevel=error'], {
+    cwd: root,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  const [info] = JSON.parse(stdout) as { filename: string }[]
+  return join(out, info!.filename)
+}
+
 /** `node --version` of a binary. */
 export function nodeVersionOf(node: string): string {
   return execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()

@@ -45,6 +45,8 @@ export interface BenchResults {
     readonly stealPercent: number
   }
   readonly lookout: { readonly version: string; readonly commit: string; readonly tarballSha256: string }
+  /** An A/B run (`--baseline-root`): every row was compared with the same row from this checkout. */
+  readonly baseline?: { readonly root: string; readonly commit: string }
   readonly settings: {
     readonly path: string
     readonly rounds: number
@@ -110,6 +112,11 @@ export function describeRun(results: BenchResults): string {
     `load average ${load(h.loadAverageStart)} at the start and ${load(h.loadAverageEnd)} at the end, steal ${h.stealPercent.toFixed(1)} %`,
     `Node ${results.nodes.map((n) => n.version).join(' and ')}`,
     `lookout ${results.lookout.version} (${results.lookout.commit}, tarball sha256 ${results.lookout.tarballSha256.slice(0, 12)})`,
+    ...(results.baseline
+      ? [
+          `**A/B run**: each row against the same row from ${results.baseline.root} (${results.baseline.commit})`,
+        ]
+      : []),
     `GET ${s.path}, ${s.rounds} rounds × ${s.duration} s per row, each a fresh pair of processes after a ${s.warmup} s warm-up, ${s.connections} connections per wrk`,
     `node flags ${s.nodeFlags.length > 0 ? s.nodeFlags.join(' ') : 'none'}, guest halt-poll window ${s.guestHaltPollNs === null ? 'n/a' : `${s.guestHaltPollNs} ns`} as found`,
   ].join(' · ')
@@ -153,7 +160,7 @@ const busy = (rounds: readonly Round[]) =>
 /** Per row and Node version: CPU-per-request ratio, CPU per request, what reached the OTLP sink, rounds again. */
 export function renderDetails(results: BenchResults): string[] {
   const lines = [
-    '| configuration | Node | throughput ratio (IQR) | CPU-per-request ratio (IQR) | µs CPU / request (bare / this) | server core busy (median) | OTLP exports (requests, KiB) | rounds measured again (failed requests) |',
+    '| configuration | Node | throughput ratio (IQR) | CPU-per-request ratio (IQR) | µs CPU / request (compared with / this) | server core busy (median) | OTLP exports (requests, KiB) | rounds measured again (failed requests) |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
   ]
   for (const r of results.rows) {
@@ -180,10 +187,7 @@ export function renderResults(results: BenchResults, targets: readonly TargetSpe
     '',
     ...renderTable(results),
     '',
-    '## Targets',
-    '',
-    ...renderTargets(results, targets),
-    '',
+    ...(targets.length > 0 ? ['## Targets', '', ...renderTargets(results, targets), ''] : []),
     '## Details',
     '',
     ...renderDetails(results),

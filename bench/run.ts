@@ -13,7 +13,14 @@
  * `--rounds`, `--duration` (s), `--warmup` (s), `--connections`, `--only=<rows>`, `--node-flags="<flags>"` (for
  * every server; default none, as users run node), `--host-tuned` (adds rows measured with the load generator's
  * core kept polling, see clientIdle.ts: labelled, never judged; needs root), `--out=<name>` (default `bench`, `quick` with --quick:
- * bench/results/<name>.json and .md), `--docs` (rewrites the generated section of docs/performance.md).
+ * bench/results/<name>.json and .md), `--docs` (rewrites the generated section of docs/performance.md), `--render`
+ * (measures nothing: writes the .md, and with --docs the docs section, again from bench/results/<name>.json).
+ *
+ * A/B of two builds: `--baseline-root=<checkout>` compares every row with the same row served by the package
+ * packed from another checkout (built there, with its node_modules) instead of with bare; targets are not judged:
+ *
+ *   mkdir /tmp/prev && git archive HEAD~1 | tar -x -C /tmp/prev && ln -s "$PWD/node_modules" /tmp/prev/
+ *   npm run bench -- --only=lookout-readme --baseline-root=/tmp/prev --rounds=9 --out=ab
  * Needs Linux with two cores, `wrk` and `taskset`.
  */
 import { execFileSync } from 'node:child_process'
@@ -21,7 +28,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, release, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { packLookout } from '../test/support/packedLookout.ts'
-import { type BenchApp, prepareApp } from './app.ts'
+import { type BenchApp, packCheckout, prepareApp } from './app.ts'
 import { applyClientIdle } from './clientIdle.ts'
 import { BARE, CONFIGS, type Config, HOST_TUNED_ROWS, ROUTE_PATH, TARGETS } from './configs.ts'
 import { CLIENT_CORE, coreTicks, measureCoscheduled, SERVER_CORE } from './coscheduled.ts'
@@ -31,7 +38,6 @@ import {
   type RowOnNode,
   renderDocsSection,
   renderResults,
-  renderTargets,
   replaceDocsSection,
 } from './report.ts'
 import { type SpawnedServer, spawnServer, stopServer } from './spawnServer.ts'
@@ -56,6 +62,9 @@ const nodes = (args.get('node') ?? process.env.LOOKOUT_BENCH_NODE ?? process.exe
 const only = args.get('only')?.split(',')
 const hostTuned = args.has('host-tuned')
 const writeDocs = args.has('docs')
+const baselineRoot = args.get('baseline-root')
+if (baselineRoot !== undefined && writeDocs)
+  throw new Error('--docs takes a run against bare, not an A/B run')
 
 const rows = CONFIGS.filter((c) => only === undefined || only.includes(c.name))
 for (const name of only ?? []) {
@@ -74,8 +83,8 @@ function preflight(): void {
   }
 }
 
-function commit(): string {
-  const git = (...a: string[]) => execFileSync('git', a, { cwd: REPO_ROOT, encoding: 'utf8' }).trim()
+function commit(root = REPO_ROOT): string {
+  const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim()
   try {
     const changed = git('status', '--porcelain', '--untracked-files=no') !== ''
     return `${git('rev-parse', '--short=10', 'HEAD')}${changed ? ' with uncommitted changes' : ''}`
@@ -102,21 +111,28 @@ function diffStats(
   return diff
 }
 
-async function measureRow(app: BenchApp, sinkPort: number, config: Config): Promise<RowOnNode> {
+async function measureRow(
+  app: BenchApp,
+  baselineApp: BenchApp | undefined,
+  sinkPort: number,
+  config: Config,
+): Promise<RowOnNode> {
   const otlp = `http://127.0.0.1:${sinkPort}`
-  const start = (c: Config) => (): Promise<SpawnedServer> =>
-    spawnServer(app, c.script, {
-      core: SERVER_CORE,
-      nodeFlags,
-      env: {
-        BENCH_OTLP_ENDPOINT: otlp,
-        ...(c.lookoutOptions ? { BENCH_LOOKOUT_OPTIONS: JSON.stringify(c.lookoutOptions(otlp)) } : {}),
-        ...c.env,
-      },
-    })
+  const start =
+    (c: Config, from = app) =>
+    (): Promise<SpawnedServer> =>
+      spawnServer(from, c.script, {
+        core: SERVER_CORE,
+        nodeFlags,
+        env: {
+          BENCH_OTLP_ENDPOINT: otlp,
+          ...(c.lookoutOptions ? { BENCH_LOOKOUT_OPTIONS: JSON.stringify(c.lookoutOptions(otlp)) } : {}),
+          ...c.env,
+        },
+      })
   const before = await sinkStats(sinkPort)
   const m = await measureCoscheduled({
-    startBare: start(BARE[config.framework]),
+    startBare: baselineApp ? start(config, baselineApp) : start(BARE[config.framework]),
     startConfig: start(config),
     path: ROUTE_PATH,
     rounds,
@@ -135,11 +151,13 @@ async function main(): Promise<void> {
   const stealStart = coreTicks('all')
   console.log('packing lookout …')
   const tarball = await packLookout()
+  const baselineTarball = baselineRoot === undefined ? undefined : await packCheckout(baselineRoot)
   const idleAsFound = applyClientIdle('as-is').settings.guestHaltPollNs
   const measured = new Map<string, Record<string, RowOnNode>>()
   const apps: BenchApp[] = []
   for (const node of nodes) {
     const app = await prepareApp(tarball, node)
+    const baselineApp = baselineTarball === undefined ? undefined : await prepareApp(baselineTarball, node)
     apps.push(app)
     console.log(`${app.nodeVersion}: lookout ${app.lookoutVersion} from ${app.dir}`)
     const sink = await spawnServer(app, 'otlp-sink.mjs', { core: CLIENT_CORE })
@@ -155,7 +173,7 @@ async function main(): Promise<void> {
             console.log(`  ${key}: the halt-poll window could not be set (needs root and haltpoll); skipped`)
             continue
           }
-          const result = await measureRow(app, sink.port, config)
+          const result = await measureRow(app, baselineApp, sink.port, config)
           measured.set(key, { ...measured.get(key), [app.nodeVersion]: result })
         } finally {
           idle?.restore()
@@ -172,7 +190,7 @@ async function main(): Promise<void> {
     return {
       name: config.name,
       label: tuned ? `${config.label}, client core polling (\`--host-tuned\`)` : config.label,
-      versus: BARE[config.framework].label,
+      versus: baselineRoot === undefined ? BARE[config.framework].label : `the same row from ${baselineRoot}`,
       hostTuned: tuned,
       byNode,
     }
@@ -195,6 +213,7 @@ async function main(): Promise<void> {
         ) / 10,
     },
     lookout: { version: first.lookoutVersion, commit: commit(), tarballSha256: first.tarballSha256 },
+    ...(baselineRoot === undefined ? {} : { baseline: { root: baselineRoot, commit: commit(baselineRoot) } }),
     settings: {
       path: ROUTE_PATH,
       rounds,
@@ -208,9 +227,15 @@ async function main(): Promise<void> {
     rows: resultRows,
   }
   mkdirSync(`${REPO_ROOT}bench/results`, { recursive: true })
+  writeFileSync(`${REPO_ROOT}bench/results/${out}.json`, `${JSON.stringify(results, null, 2)}\n`)
+  write(results)
+}
+
+/** Writes bench/results/<out>.md (and with --docs the section of docs/performance.md) from a run's results. */
+function write(results: BenchResults): void {
   const file = `bench/results/${out}`
-  writeFileSync(`${REPO_ROOT}${file}.json`, `${JSON.stringify(results, null, 2)}\n`)
-  writeFileSync(`${REPO_ROOT}${file}.md`, renderResults(results, TARGETS))
+  const targets = results.baseline === undefined ? TARGETS : []
+  writeFileSync(`${REPO_ROOT}${file}.md`, renderResults(results, targets))
   if (writeDocs) {
     const docs = `${REPO_ROOT}docs/performance.md`
     writeFileSync(
@@ -218,9 +243,13 @@ async function main(): Promise<void> {
       replaceDocsSection(readFileSync(docs, 'utf8'), renderDocsSection(results, TARGETS, `${file}.md`)),
     )
   }
-  console.log(`\n${renderResults(results, TARGETS)}`)
-  console.log(renderTargets(results, TARGETS).join('\n'))
+  console.log(`\n${renderResults(results, targets)}`)
   console.log(`\nwrote ${file}.json and ${file}.md${writeDocs ? ' and docs/performance.md' : ''}`)
 }
 
-await main()
+if (args.has('render')) {
+  // Only the writing: the .md (and docs with --docs) again from an existing results file.
+  write(JSON.parse(readFileSync(`${REPO_ROOT}bench/results/${out}.json`, 'utf8')) as BenchResults)
+} else {
+  await main()
+}
