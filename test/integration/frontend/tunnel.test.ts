@@ -322,6 +322,39 @@ describe('error reports forwarded to Sentry with a server DSN', () => {
     assert.equal(seriesValue(await fe.metrics(), 'lookout_sentry_report_forwards_total{outcome="sent"}'), 1)
   })
 
+  test('a configured redact.patterns value is replaced in the forwarded event and in the logged report', async (t) => {
+    const receiver = await startSentryReceiver({ projectIds: ['42'] })
+    t.after(() => receiver.close())
+    const fe = await frontendApp({
+      redact: { patterns: [{ name: 'customer_id', pattern: 'CUST-\\d{6}' }] },
+      frontend: {
+        sentry: { serverDsn: `http://srvkey@127.0.0.1:${receiver.port}/42`, allowPrivateUpstreams: true },
+        report: { enabled: true, apps: ['web'] },
+      },
+    })
+    t.after(() => fe.close())
+    const res = await fe.app.inject({
+      method: 'POST',
+      url: '/observability/sentry/report',
+      payload: {
+        message: 'checkout failed for CUST-482913',
+        app: 'web',
+        url: 'https://app.example.com/customers/CUST-482913',
+        tags: { customer: 'CUST-482913' },
+      },
+    })
+    assert.equal(res.statusCode, 202)
+    await receiver.waitFor(1)
+    await fe.instance.frontend.idle()
+    const got = receiver.received[0]!
+    assert.doesNotMatch(got.body.toString('utf8'), /CUST-482913/)
+    const event = JSON.parse(got.items[0]!.payload.toString('utf8'))
+    assert.equal(event.message.formatted, 'checkout failed for [REDACTED_CUSTOMER_ID]')
+    assert.equal(event.request.url, 'https://app.example.com/customers/[REDACTED_CUSTOMER_ID]')
+    assert.equal(event.tags.customer, '[REDACTED_CUSTOMER_ID]')
+    assert.doesNotMatch(fe.logs.join('\n'), /CUST-482913/)
+  })
+
   test('when Sentry refuses reports they are counted as failed and the request still gets 202', async (t) => {
     const receiver = await startSentryReceiver({ projectIds: ['42'] })
     t.after(() => receiver.close())
