@@ -22,6 +22,8 @@ export interface OtlpLogExporterOptions {
   readonly timeoutMs: number
   readonly compression: 'gzip' | 'none'
   readonly maxQueueSize: number
+  /** Characters of queued lines at most. */
+  readonly maxQueueChars: number
   readonly maxExportBatchSize: number
   readonly scheduledDelayMs: number
   readonly maxRetries: number
@@ -53,7 +55,8 @@ const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': '
 
 /**
  * Exports log lines as OTLP/HTTP log records (protobuf or JSON, optionally gzip). `write` only queues the line
- * (bounded: beyond `maxQueueSize` a line is dropped and counted as `queue_full`); parsing and encoding happen
+ * (bounded: beyond `maxQueueSize` lines or `maxQueueChars` characters a line is dropped and counted as
+ * `queue_full`); parsing and encoding happen
  * later, a batch at a time, on a timer (`scheduledDelayMs`) or as soon as a full batch is waiting. One request at
  * a time; 429, 5xx and network errors are retried with exponential backoff and jitter, honouring `Retry-After`
  * (capped at `retryMaxMs`); other 4xx drop the batch at once (`rejected`). Requests run outside any request's
@@ -76,6 +79,7 @@ export function createOtlpLogExporter(
     ...(options.compression === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
   }
   let queue: string[] = []
+  let queuedChars = 0
   let sending = false
   let closing = false
   let down = false
@@ -203,6 +207,7 @@ export function createOtlpLogExporter(
         const batch =
           queue.length <= options.maxExportBatchSize ? queue : queue.slice(0, options.maxExportBatchSize)
         queue = batch === queue ? [] : queue.slice(options.maxExportBatchSize)
+        for (const line of batch) queuedChars -= line.length
         await ship(batch)
       }
     } catch {
@@ -219,11 +224,12 @@ export function createOtlpLogExporter(
         emit({ type: 'dropped', reason: 'shutdown', records: 1 })
         return true
       }
-      if (queue.length >= options.maxQueueSize) {
+      if (queue.length >= options.maxQueueSize || queuedChars + line.length > options.maxQueueChars) {
         emit({ type: 'dropped', reason: 'queue_full', records: 1 })
         return true
       }
       queue.push(line)
+      queuedChars += line.length
       if (queue.length === options.maxExportBatchSize && !sending) setImmediate(pumpDetached)
       return true
     },
@@ -255,6 +261,7 @@ export function createOtlpLogExporter(
         if (queue.length > 0) {
           emit({ type: 'dropped', reason: 'shutdown', records: queue.length })
           queue = []
+          queuedChars = 0
         }
       })()
       return closed

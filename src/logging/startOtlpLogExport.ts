@@ -79,6 +79,7 @@ export function startOtlpLogExport(
       timeoutMs: settings.timeoutMs,
       compression: settings.compression,
       maxQueueSize: o.maxQueueSize,
+      maxQueueChars: o.maxQueueChars,
       maxExportBatchSize: o.maxExportBatchSize,
       scheduledDelayMs: o.scheduledDelayMs,
       maxRetries: o.maxRetries,

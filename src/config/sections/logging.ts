@@ -165,6 +165,16 @@ export const loggingSchema = z
          * (`lookout_log_records_dropped_total{reason="queue_full"}`). Default 2048. Env `OTEL_BLRP_MAX_QUEUE_SIZE`.
          */
         maxQueueSize: z.number().int().min(1).max(1_000_000).default(2048),
+        /**
+         * Characters of queued lines at most (a few huge lines must not hold memory a count bound allows); beyond,
+         * new records are dropped as `queue_full`. Default 8 Mi.
+         */
+        maxQueueChars: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024 * 1024)
+          .default(8 * 1024 * 1024),
         /** Records per export request. Default 512. Env `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`. */
         maxExportBatchSize: z.number().int().min(1).max(100_000).default(512),
         /** Delay before a partial batch is exported, ms. Default 1000. Env `OTEL_BLRP_SCHEDULE_DELAY`. */

@@ -60,16 +60,16 @@ async function until(
 const logPaths = (r: Awaited<ReturnType<typeof startOtlpReceiver>>) =>
   r.requests.filter((q) => q.path === '/v1/logs')
 
-for (const [protocol, contentType] of [
-  ['http/protobuf', 'application/x-protobuf'],
-  ['http/json', 'application/json'],
+for (const [protocol, contentType, compression] of [
+  ['http/protobuf', 'application/x-protobuf', 'gzip'],
+  ['http/json', 'application/json', 'none'],
 ] as const) {
-  describe(`OTLP log export over ${protocol}`, () => {
+  describe(`OTLP log export over ${protocol} (compression ${compression})`, () => {
     test('records carry the trace resource, severity, the request trace and span ids, a body and redacted attributes', async (t) => {
       const receiver = await startOtlpReceiver()
       t.after(() => receiver.close())
       const { app } = await appWith(
-        { exporter: 'otlp', protocol },
+        { exporter: 'otlp', protocol, compression },
         { tracing: { endpoint: receiver.url, protocol, batch: { scheduledDelayMs: 20 } } },
       )
       t.after(() => app.close())
@@ -81,7 +81,10 @@ for (const [protocol, contentType] of [
       const logs = await receiver.waitForLogs((l) => l.some((r) => r.attributes.event === 'request'))
       const spans = await receiver.waitForSpans((s) => s.some((x) => x.kind === 2))
       assert.deepEqual(receiver.rejected, [])
-      for (const q of logPaths(receiver)) assert.equal(q.contentType, contentType)
+      for (const q of logPaths(receiver)) {
+        assert.equal(q.contentType, contentType)
+        assert.equal(q.encoding, compression === 'gzip' ? 'gzip' : undefined)
+      }
 
       const placed = logs.find((r) => r.body === 'order placed')
       const low = logs.find((r) => r.body === 'stock low for 42')
@@ -115,7 +118,10 @@ for (const [protocol, contentType] of [
       const everything = JSON.stringify(logs, (_k, v) => (typeof v === 'bigint' ? String(v) : v))
       assert.ok(!everything.includes('jane@example.com') && !everything.includes('hunter2'), everything)
       assert.ok(placed.timeUnixNano > 1_600_000_000_000_000_000n)
-      assert.ok((await counter(app, 'lookout_log_records_exported_total')) >= 3)
+      await until(
+        async () => (await counter(app, 'lookout_log_records_exported_total')) >= 3,
+        'the exported count',
+      )
     })
   })
 }
