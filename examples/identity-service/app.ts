@@ -191,7 +191,10 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
         .code(401)
         .send({ error: { code: 'invalid_credentials', message: 'email or password is wrong' } })
     }
-    return issueTokens(result.user)
+    const issued = await issueTokens(result.user)
+    // A session is a refresh-token family: it starts at login and ends at logout or on a binding failure.
+    lookout.session('created')
+    return issued
   })
 
   const refresh = lookout.instrument(
@@ -211,6 +214,20 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
   app.post('/auth/refresh', async (request, reply) => {
     const body = refreshBody.safeParse(request.body)
     if (!body.success) return invalid(reply, body.error)
+    // A refresh that names a tenant must name the session's own: otherwise the session is ended as revoked.
+    const claimed = request.headers['x-tenant-id']
+    if (typeof claimed === 'string') {
+      const owner = db.refreshTokenTenant(body.data.refreshToken)
+      if (owner !== undefined && owner !== claimed) {
+        db.consumeRefreshToken(body.data.refreshToken)
+        lookout.session('binding_failed', 'tenant_mismatch')
+        lookout.session('destroyed', 'revoked')
+        lookout.securityEvent('session_hijack', 'high')
+        return reply.code(401).send({
+          error: { code: 'invalid_refresh_token', message: 'the refresh token is invalid, used or expired' },
+        })
+      }
+    }
     const result = await refresh(body.data.refreshToken)
     if (result === undefined) {
       lookout.securityEvent('invalid_token', 'medium')
@@ -219,6 +236,18 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
       })
     }
     return result
+  })
+
+  app.post('/auth/logout', async (request, reply) => {
+    const body = refreshBody.safeParse(request.body)
+    if (!body.success) return invalid(reply, body.error)
+    if (db.consumeRefreshToken(body.data.refreshToken) === undefined) {
+      return reply.code(401).send({
+        error: { code: 'invalid_refresh_token', message: 'the refresh token is invalid, used or expired' },
+      })
+    }
+    lookout.session('destroyed', 'logout')
+    return reply.code(204).send()
   })
 
   const readUser = lookout.instrument(

@@ -23,6 +23,8 @@ export interface IdentityDb {
   resetFailedLogins(tenant: string, email: string): void
   saveRefreshToken(jti: string, userId: string, tenant: string, expiresAt: number): void
   consumeRefreshToken(jti: string): { userId: string; tenant: string } | undefined
+  /** The tenant a live refresh token was issued in, without consuming it. */
+  refreshTokenTenant(jti: string): string | undefined
   ping(): boolean
   close(): void
   readonly raw: DatabaseSync
@@ -70,6 +72,7 @@ export function openIdentityDb(path: string): IdentityDb {
   const takeToken = db.prepare(
     'DELETE FROM refresh_tokens WHERE jti = ? AND expires_at > ? RETURNING user_id AS userId, tenant',
   )
+  const tokenTenant = db.prepare('SELECT tenant FROM refresh_tokens WHERE jti = ? AND expires_at > ?')
   return {
     raw: db,
     findByEmail: (tenant, email) => byEmail.get(tenant, email) as ReturnType<IdentityDb['findByEmail']>,
@@ -95,6 +98,7 @@ export function openIdentityDb(path: string): IdentityDb {
     },
     consumeRefreshToken: (jti) =>
       takeToken.get(jti, Date.now()) as { userId: string; tenant: string } | undefined,
+    refreshTokenTenant: (jti) => (tokenTenant.get(jti, Date.now()) as { tenant: string } | undefined)?.tenant,
     ping: () => (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1,
     close: () => db.close(),
   }

@@ -181,6 +181,30 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
       },
     ],
     [
+      'logout',
+      3,
+      async () => {
+        const tenant = pick(tenants)
+        const r = await login(tenant, `admin@${tenant}.example`, password)
+        const tokens = r.body as { refreshToken?: string } | undefined
+        if (r.status === 200 && tokens?.refreshToken)
+          await call('POST', '/auth/logout', { body: { refreshToken: tokens.refreshToken } })
+      },
+    ],
+    [
+      'refresh_wrong_tenant',
+      2,
+      async () => {
+        const tenant = pick(tenants)
+        const other = tenants.find((t) => t !== tenant)
+        const r = await login(tenant, `admin@${tenant}.example`, password)
+        const tokens = r.body as { refreshToken?: string } | undefined
+        // A refresh token presented for another tenant: the session's binding fails and it is revoked.
+        if (r.status === 200 && tokens?.refreshToken && other !== undefined)
+          await call('POST', '/auth/refresh', { tenant: other, body: { refreshToken: tokens.refreshToken } })
+      },
+    ],
+    [
       'invalid_token',
       4,
       async () => {

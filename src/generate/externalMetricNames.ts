@@ -16,7 +16,26 @@ export const RUNTIME_METRIC_NAMES = Object.freeze({
   eventLoopLagMean: 'nodejs_eventloop_lag_mean_seconds',
   /** Gauge: event-loop utilisation since the previous scrape (Lookout adds it next to prom-client's). */
   eventLoopUtilization: 'nodejs_eventloop_utilization_ratio',
+  /** Gauge: V8 heap allocated, bytes. */
+  heapTotal: 'nodejs_heap_size_total_bytes',
+  /** Gauge: memory of C++ objects bound to JavaScript objects (Buffers …), bytes. */
+  externalMemory: 'nodejs_external_memory_bytes',
+  /** Histogram: garbage-collection pauses (seconds), label `kind` (minor, major, incremental, weakcb). */
+  gcDuration: 'nodejs_gc_duration_seconds',
+  /** Gauge: libuv handles keeping the event loop alive (sockets, timers, servers …). */
+  activeHandles: 'nodejs_active_handles_total',
+  /** Gauge: libuv requests in progress (file system, DNS …). */
+  activeRequests: 'nodejs_active_requests_total',
+  /** Gauge: open file descriptors (Linux). */
+  openFds: 'process_open_fds',
+  /** Gauge: the process's file-descriptor limit (Linux). */
+  maxFds: 'process_max_fds',
+  /** Gauge: process start time, seconds since the epoch. */
+  startTime: 'process_start_time_seconds',
 })
+
+/** Label of prom-client's garbage-collection histogram. */
+export const GC_KIND_LABEL = 'kind'
 
 /** Series Prometheus itself writes. */
 export const PROMETHEUS_SERIES = Object.freeze({
@@ -30,4 +49,6 @@ export const PROMETHEUS_SERIES = Object.freeze({
   alertName: 'alertname',
   /** Label Prometheus puts on every scraped series. */
   job: 'job',
+  /** Label Prometheus puts on every scraped series: the target's host:port. */
+  instance: 'instance',
 })

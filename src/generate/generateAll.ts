@@ -5,6 +5,7 @@ import { alertmanagerConfig } from './alertmanagerConfig.ts'
 import type { DashboardSpec } from './dashboardSpec.ts'
 import { apiOverviewDashboard } from './dashboards/apiOverviewDashboard.ts'
 import { deployAnnotation } from './dashboards/deployAnnotation.ts'
+import { infrastructureDashboard } from './dashboards/infrastructureDashboard.ts'
 import { logsDashboard } from './dashboards/logsDashboard.ts'
 import { sloDashboards } from './dashboards/sloDashboards.ts'
 import { tracesDashboard } from './dashboards/tracesDashboard.ts'
@@ -29,7 +30,8 @@ const yaml = (value: unknown) =>
   `${HEADER}${stringify(value, { lineWidth: 0, indent: 2, aliasDuplicateObjects: false })}`
 
 /**
- * Every dashboard of a model: API overview, one per SLO, logs, traces; each carries the deploy annotation.
+ * Every dashboard of a model: API overview, one per SLO, infrastructure, logs, traces; each carries the deploy
+ * annotation.
  *
  * @example
  * allDashboards(model).map((d) => d.uid)
@@ -39,6 +41,7 @@ export function allDashboards(model: GenerateModel): DashboardSpec[] {
   return [
     apiOverviewDashboard(model),
     ...sloDashboards(model),
+    infrastructureDashboard(model),
     logsDashboard(model),
     tracesDashboard(model),
   ].map((d) => ({ ...d, annotations: [...(d.annotations ?? []), deploys] }))

@@ -15,6 +15,7 @@ export type {
 export { DATASOURCE_VARIABLES, panelsOf } from './dashboardSpec.ts'
 export { apiOverviewDashboard } from './dashboards/apiOverviewDashboard.ts'
 export { dashboardUid } from './dashboards/dashboardUid.ts'
+export { infrastructureDashboard } from './dashboards/infrastructureDashboard.ts'
 export { logQueries, logsDashboard } from './dashboards/logsDashboard.ts'
 export { sloDashboards } from './dashboards/sloDashboards.ts'
 export { exploreLink, traceQueries, tracesDashboard } from './dashboards/tracesDashboard.ts'

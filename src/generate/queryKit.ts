@@ -14,12 +14,14 @@ export const DOMAIN_LABELS = Object.freeze({
   dependency: 'dependency',
   resource: 'resource',
   decision: 'decision',
+  grantType: 'grant_type',
 })
 
 /** Template variables of the generated dashboards (Grafana substitutes them; the e2e test does too). */
 export const DASHBOARD_VARS = Object.freeze({
   tenant: '$tenant',
   route: '$route',
+  instance: '$instance',
   rateInterval: '$__rate_interval',
   range: '$__range',
   interval: '$__interval',

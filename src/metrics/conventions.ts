@@ -92,6 +92,9 @@ export const LOOKOUT_METRIC_NAMES = Object.freeze({
   startTime: 'lookout_process_start_time_seconds',
 })
 
+/** Label of `lookout_host_disk_utilization_ratio`: the configured path (`metrics.diskPath`). */
+export const HOST_DISK_LABEL = 'mountpoint'
+
 /** Name and labels of the build-info series (always 1) under one convention. */
 export interface BuildInfoNames {
   readonly metric: string

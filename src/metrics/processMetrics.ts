@@ -2,7 +2,7 @@ import { statfs } from 'node:fs/promises'
 import { cpus, freemem, totalmem } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { collectDefaultMetrics } from 'prom-client'
-import { LOOKOUT_METRIC_NAMES } from './conventions.ts'
+import { HOST_DISK_LABEL, LOOKOUT_METRIC_NAMES } from './conventions.ts'
 import type { MetricRegistry } from './metricRegistry.ts'
 
 /** Options of {@link registerProcessMetrics}. */
@@ -49,7 +49,7 @@ export function registerProcessMetrics(registry: MetricRegistry, options: Proces
     const disk = registry.gauge({
       name: LOOKOUT_METRIC_NAMES.hostDisk,
       help: 'File-system space in use (0-1) for the configured path',
-      labelNames: ['mountpoint'],
+      labelNames: [HOST_DISK_LABEL],
     })
     let lastCpu = cpuTimes()
     registry.addCollector(async () => {

@@ -77,6 +77,7 @@ function substitute(expr: string): string {
     .replaceAll('$__interval', '15s')
     .replaceAll('$tenant', '.*')
     .replaceAll('$route', '.*')
+    .replaceAll('$instance', '.*')
 }
 
 /** Bound of each wait: only a hang reaches it. */
@@ -218,6 +219,28 @@ test('the generated stack works end to end: every generated query has data, and 
   for (const status of ['200', '401', '423', '502', '404']) {
     assert.ok((report.byStatus[status] ?? 0) > 0, `traffic produced no ${status}: ${JSON.stringify(report)}`)
   }
+
+  // Session outcomes the random traffic reaches rarely, made certain: a logout, and a refresh token presented
+  // for another tenant (binding failure, session revoked).
+  const post = async (path: string, body: unknown, tenant?: string) => {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(tenant === undefined ? {} : { 'x-tenant-id': tenant }),
+      },
+      body: JSON.stringify(body),
+    })
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as { refreshToken?: string } }
+  }
+  const credentials = { email: 'admin@acme.example', password: 'demo-password-123' }
+  const forLogout = await post('/auth/login', credentials, 'acme')
+  assert.equal((await post('/auth/logout', { refreshToken: forLogout.body.refreshToken })).status, 204)
+  const forBinding = await post('/auth/login', credentials, 'acme')
+  assert.equal(
+    (await post('/auth/refresh', { refreshToken: forBinding.body.refreshToken }, 'globex')).status,
+    401,
+  )
 
   dog.phase('waiting for the PagerDuty event')
   // Prometheus → Alertmanager → Lookout's receiver → outbox → PagerDuty Events v2 (strict loopback).

@@ -142,6 +142,7 @@ export const PUBLIC_SURFACE: Readonly<
       'exploreLink',
       'generateAll',
       'generateSettingsSchema',
+      'infrastructureDashboard',
       'kubernetesManifests',
       'logQueries',
       'logsDashboard',

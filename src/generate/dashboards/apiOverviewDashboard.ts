@@ -38,6 +38,8 @@ export function apiOverviewDashboard(model: GenerateModel): DashboardSpec {
   const quantile = (p: number) =>
     `histogram_quantile(${p}, ${q.sumBy(['le'], `rate(${q.http(`${n.duration}_bucket`)}[${RI}])`)})`
   const preset = (key: keyof typeof INSTRUMENT_PRESETS) => INSTRUMENT_PRESETS[key].name
+  const presetQuantile = (key: keyof typeof INSTRUMENT_PRESETS, pct: number, by: readonly string[]) =>
+    `histogram_quantile(${pct}, ${q.sumBy(['le', ...by], `rate(${q.sel(`${preset(key)}_duration_seconds_bucket`)}[${RI}])`)})`
   let id = 0
   const p = (spec: Omit<PanelSpec, 'id' | 'language'> & { language?: PanelSpec['language'] }): PanelSpec => ({
     id: ++id,
@@ -248,6 +250,98 @@ export function apiOverviewDashboard(model: GenerateModel): DashboardSpec {
             `rate(${q.sel(`${preset('auth')}_total`, [{ label: DOMAIN_LABELS.status, op: '!=', value: 'success' }])}[${RI}])`,
           ),
           legend: `{{${DOMAIN_LABELS.reason}}}`,
+        },
+      ],
+    }),
+    p({
+      title: 'Auth latency p95 / p99',
+      description: 'Duration percentiles of authentication operations (login, verify, mfa …), by operation.',
+      type: 'timeseries',
+      unit: 's',
+      queries: [0.95, 0.99].map((pct, i) => ({
+        refId: String.fromCharCode(65 + i),
+        expr: presetQuantile('auth', pct, [DOMAIN_LABELS.operation]),
+        legend: `p${Math.round(pct * 100)} {{${DOMAIN_LABELS.operation}}}`,
+      })),
+    }),
+    p({
+      title: 'Active sessions',
+      description: 'Sessions open now (created minus ended), summed over instances.',
+      type: 'timeseries',
+      unit: 'short',
+      width: 8,
+      min: 0,
+      queries: [
+        { refId: 'A', expr: q.sumBy([], q.sel(DOMAIN_METRIC_NAMES.sessionsActive)), legend: 'active' },
+      ],
+    }),
+    p({
+      title: 'Sessions created and ended',
+      description:
+        'Sessions created per second, and ended per second by reason (logout, expired, idle, revoked …).',
+      type: 'timeseries',
+      unit: 'ops',
+      width: 8,
+      queries: [
+        {
+          refId: 'A',
+          expr: q.sumBy([], `rate(${q.sel(DOMAIN_METRIC_NAMES.sessionsCreated)}[${RI}])`),
+          legend: 'created',
+        },
+        {
+          refId: 'B',
+          expr: q.sumBy(
+            [DOMAIN_LABELS.reason],
+            `rate(${q.sel(DOMAIN_METRIC_NAMES.sessionsDestroyed)}[${RI}])`,
+          ),
+          legend: `ended {{${DOMAIN_LABELS.reason}}}`,
+        },
+      ],
+    }),
+    p({
+      title: 'Session binding failures by reason',
+      description:
+        'Requests whose session did not match its binding, per second, by reason (ip_mismatch, tenant_mismatch …).',
+      type: 'timeseries',
+      unit: 'ops',
+      width: 8,
+      queries: [
+        {
+          refId: 'A',
+          expr: q.sumBy(
+            [DOMAIN_LABELS.reason],
+            `rate(${q.sel(DOMAIN_METRIC_NAMES.sessionBindingFailures)}[${RI}])`,
+          ),
+          legend: `{{${DOMAIN_LABELS.reason}}}`,
+        },
+      ],
+    }),
+    p({
+      title: 'Token operations by grant type',
+      description: 'Token issues, refreshes and validations per second by operation, grant type and status.',
+      type: 'timeseries',
+      unit: 'ops',
+      queries: [
+        {
+          refId: 'A',
+          expr: q.sumBy(
+            [DOMAIN_LABELS.operation, DOMAIN_LABELS.grantType, DOMAIN_LABELS.status],
+            `rate(${q.sel(`${preset('token')}_total`)}[${RI}])`,
+          ),
+          legend: `{{${DOMAIN_LABELS.operation}}} {{${DOMAIN_LABELS.grantType}}} {{${DOMAIN_LABELS.status}}}`,
+        },
+      ],
+    }),
+    p({
+      title: 'Authorization check p95 by resource',
+      description: 'p95 duration of authorization checks, by resource.',
+      type: 'timeseries',
+      unit: 's',
+      queries: [
+        {
+          refId: 'A',
+          expr: presetQuantile('authz', 0.95, [DOMAIN_LABELS.resource]),
+          legend: `{{${DOMAIN_LABELS.resource}}}`,
         },
       ],
     }),

@@ -76,6 +76,70 @@ test('the logs dashboard reads volume, errors, auth failures by reason, lockouts
   assert.ok(titles.length >= 12, `${titles.length} panels`)
 })
 
+test('the overview reads auth p95/p99, failures by reason, sessions, token grant types and the authz allow ratio', () => {
+  const model = modelOf({ lookout: { service: 'identity' } })
+  const panels = panelsOf(apiOverviewDashboard(model))
+  const expr = (title: string) => {
+    const panel = panels.find((p) => p.title === title)
+    assert.ok(panel, `missing panel ${title}`)
+    return panel.queries.map((q) => q.expr).join('\n')
+  }
+  assert.match(
+    expr('Auth latency p95 / p99'),
+    /histogram_quantile\(0\.95, .*auth_operations_duration_seconds_bucket/,
+  )
+  assert.match(expr('Auth latency p95 / p99'), /histogram_quantile\(0\.99, /)
+  assert.match(expr('Failed logins by reason'), /sum by \(reason\) \(rate\(auth_operations_total\{/)
+  assert.match(expr('Active sessions'), /sessions_active\{job="identity"\}/)
+  assert.match(expr('Sessions created and ended'), /sum by \(reason\) \(rate\(sessions_destroyed_total/)
+  assert.match(expr('Session binding failures by reason'), /session_binding_failures_total/)
+  assert.match(
+    expr('Token operations by grant type'),
+    /sum by \(operation, grant_type, status\) \(rate\(token_operations_total/,
+  )
+  assert.match(expr('Authorization allow ratio by resource'), /decision="allow"/)
+})
+
+test('the infrastructure dashboard shows every process and host gauge per instance, filtered by the instance variable', () => {
+  const model = modelOf({ lookout: { service: 'identity' } })
+  const spec = allDashboards(model).find((d) => d.uid === dashboardUid('identity', 'infra'))
+  assert.ok(spec, 'no infrastructure dashboard')
+  assert.deepEqual(
+    spec.variables.map((v) => v.name),
+    ['datasource', 'instance'],
+  )
+  const all = panelsOf(spec)
+    .flatMap((p) => p.queries.map((q) => q.expr))
+    .join('\n')
+  for (const metric of [
+    'up',
+    'process_start_time_seconds',
+    'lookout_build_info',
+    'process_cpu_seconds_total',
+    'process_resident_memory_bytes',
+    'nodejs_heap_size_used_bytes',
+    'nodejs_heap_size_total_bytes',
+    'nodejs_external_memory_bytes',
+    'nodejs_eventloop_lag_p99_seconds',
+    'nodejs_eventloop_utilization_ratio',
+    'nodejs_gc_duration_seconds_sum',
+    'nodejs_active_handles_total',
+    'process_open_fds',
+    'process_max_fds',
+    'lookout_host_cpu_utilization_ratio',
+    'lookout_host_memory_utilization_ratio',
+    'lookout_host_disk_utilization_ratio',
+  ])
+    assert.match(all, new RegExp(`\\b${metric}\\{job="identity",instance=~"\\$instance"\\}`), metric)
+  for (const p of panelsOf(spec)) {
+    if (p.type === 'timeseries')
+      assert.ok(
+        p.queries.every((q) => q.legend?.includes('{{instance}}')),
+        p.title,
+      )
+  }
+})
+
 test('every dashboard has a stable uid of at most 40 characters, unique ids and panels inside 24 columns without overlap', () => {
   const model = modelOf({ lookout: { service: 'identity', metrics: { tenantLabel: true } } })
   const again = modelOf({ lookout: { service: 'identity', metrics: { tenantLabel: true } } })
