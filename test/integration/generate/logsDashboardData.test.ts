@@ -94,7 +94,9 @@ test('every generated LogQL query selects lines the demo really ships to Loki: l
     call('POST', '/auth/login', { tenant, body: { email, password } })
   const statuses: Record<string, number[]> = {}
   const expect = async (what: string, r: Promise<{ status: number }>) => {
-    ;(statuses[what] ??= []).push((await r).status)
+    const list = statuses[what] ?? []
+    list.push((await r).status)
+    statuses[what] = list
   }
 
   // Each outcome an on-call reads on the logs dashboard, once or more, in a fixed order.
