@@ -16,7 +16,8 @@ import type { OpsMatch } from './opsRouter.ts'
  * Returns the lifecycle request, or `undefined` when the request was refused by admission (the refusal has
  * been sent).
  *
- * `routeAtFinish` supplies the route template when the framework only knows it after routing (Express).
+ * `routeAtFinish` reads the route template off the request when the framework only knows it after routing
+ * (Express); one function for every request, so nothing is allocated for it per request.
  *
  * @example
  * const req = startNodeRequest(lookout, rawReq, rawRes, undefined)
@@ -27,7 +28,7 @@ export function startNodeRequest(
   raw: IncomingMessage,
   res: ServerResponse,
   route: string | undefined,
-  routeAtFinish?: () => string | undefined,
+  routeAtFinish?: (raw: IncomingMessage) => string | undefined,
 ): LifecycleRequest | undefined {
   const core = lookout.core
   const req = core.startWith(raw.method, raw.url, raw.headers, raw.socket, route)
@@ -55,7 +56,7 @@ interface PendingResponse {
   readonly raw: ServerResponse
   readonly core: LifecycleCore
   readonly req: LifecycleRequest
-  readonly routeAtFinish: (() => string | undefined) | undefined
+  readonly routeAtFinish: ((raw: IncomingMessage) => string | undefined) | undefined
 }
 
 /** Finishes the request of a closed response (completed or aborted), or of one its closed connection left. */
@@ -64,7 +65,7 @@ function finishPending(pending: PendingResponse, aborted: boolean): void {
   if (routeAtFinish !== undefined && req.route === '') {
     let template: string | undefined
     try {
-      template = routeAtFinish()
+      template = routeAtFinish(req.native as IncomingMessage)
     } catch {
       template = undefined
     }

@@ -34,10 +34,21 @@ export function createOpsRouter(routes: readonly MountedOpsRoute[]): {
     segments: mounted.route.path.split('/').slice(1),
     method: mounted.route.method,
   }))
+  // Most requests are the app's: their first path segment, compared in place, rules them out without splitting.
+  const firsts = [...new Set(compiled.map((c) => c.segments[0] ?? ''))]
+  const prefilter = firsts.every((s) => !s.startsWith(':')) ? firsts.map((s) => `/${s}`) : undefined
+  function mayMatch(path: string): boolean {
+    if (prefilter === undefined) return true
+    for (const prefix of prefilter) {
+      if (path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47))
+        return true
+    }
+    return false
+  }
   return {
     size: compiled.length,
     match(method, path) {
-      if (compiled.length === 0) return undefined
+      if (compiled.length === 0 || !mayMatch(path)) return undefined
       const m = method === 'HEAD' ? 'GET' : method
       const parts = path.split('/').slice(1)
       for (const c of compiled) {

@@ -113,13 +113,11 @@ export function lookout(options: ExpressLookoutOptions = {}): LookoutMiddleware 
       })
       return
     }
-    const lifecycle = startNodeRequest(lk, req, res, undefined, function expressRoute() {
-      const path = req.route?.path
-      return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : undefined
-    })
+    const lifecycle = startNodeRequest(lk, req, res, undefined, expressRouteAtFinish)
     if (lifecycle === undefined) return
     req[LIFECYCLE] = lifecycle
-    core.run(lifecycle, () => next())
+    // Express's next() ignores a missing argument, and the core calls it with none.
+    core.run(lifecycle, next)
   }
 
   const errors = function lookoutErrors(
@@ -189,6 +187,13 @@ export function lookout(options: ExpressLookoutOptions = {}): LookoutMiddleware 
     },
   })
   return mw
+}
+
+/** The matched route's full template once Express has routed the request: `req.baseUrl + req.route.path`. */
+function expressRouteAtFinish(raw: IncomingMessage): string | undefined {
+  const req = raw as ExpressRequest
+  const path = req.route?.path
+  return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : undefined
 }
 
 /** The app `app.use(mw)` mounted the middleware on. */
