@@ -35,7 +35,7 @@ export interface Lookout extends Omit<Instrumentation, 'use'> {
   readonly core: LifecycleCore
   /** The logger (pino): JSON lines with request context, every line redacted (see docs/logging.md). */
   readonly logger: LookoutLogger
-  /** A child logger with a `logger: name` field (cached per name). */
+  /** A child logger with a `logger: name` field (cached per name, for the first 1000 names). */
   getLogger(name: string): LookoutLogger
   /** The instance's redactor (config `redact`): use it for anything leaving the process. */
   readonly redactor: Redactor

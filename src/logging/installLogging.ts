@@ -12,6 +12,9 @@ import { resolveOtlpLogSettings } from './resolveOtlpLogSettings.ts'
 import { createLokiCounters, type LokiShipping, startLokiShipping } from './startLokiShipping.ts'
 import { createOtlpLogCounters, type OtlpLogExport, startOtlpLogExport } from './startOtlpLogExport.ts'
 
+/** Named child loggers kept by `getLogger`. */
+const MAX_CACHED_LOGGERS = 1000
+
 /** What the logging area offers: the shared redactor and named child loggers. */
 export interface LoggingApi {
   /** The instance's redactor (config `redact`), shared with tracing, alerting and error reports. */
@@ -80,12 +83,14 @@ export function installLogging(lookout: LookoutHost, { redactor }: LoggingDeps):
   }
   if (logging.events) lookout.instrumentation.use(createInstrumentLogHooks(logger, redactor))
 
+  // Names come from code, but one built from data (a job id) must not grow the cache without bound: past the
+  // limit a name gets a fresh child each time.
   const children = new Map<string, LookoutLogger>()
   const getLogger = (name: string): LookoutLogger => {
     let child = children.get(name)
     if (child === undefined) {
       child = logger.child({ logger: name })
-      children.set(name, child)
+      if (children.size < MAX_CACHED_LOGGERS) children.set(name, child)
     }
     return child
   }

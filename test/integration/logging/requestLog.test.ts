@@ -193,6 +193,17 @@ test('getLogger(name) returns a cached child with a logger field', async (t) => 
   assert.equal(out.lines.at(-1)!.logger, 'db')
 })
 
+test('getLogger caches at most 1000 names: names built from data get a fresh child each time', async (t) => {
+  const { lookout, out } = await app(t)
+  const MAX_CACHED_LOGGERS = 1000
+  for (let i = 0; i < MAX_CACHED_LOGGERS + 10; i++) lookout.getLogger(`job-${i}`)
+  assert.equal(lookout.getLogger('job-0'), lookout.getLogger('job-0'), 'the first names stay cached')
+  const late = `job-${MAX_CACHED_LOGGERS + 5}`
+  assert.notEqual(lookout.getLogger(late), lookout.getLogger(late), 'past the limit nothing is kept')
+  lookout.getLogger(late).info('still logs')
+  assert.equal(out.lines.at(-1)!.logger, late)
+})
+
 test('request-log sampling from the environment: errors kept, other lines left out and counted in lookout_log_lines_sampled_out_total', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-log-'))
   const env = { LOOKOUT_REQUEST_LOG_SAMPLE_RATIO: '0', LOOKOUT_REQUEST_LOG_SLOW_MS: '60000' }
