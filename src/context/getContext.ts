@@ -51,7 +51,8 @@ export function currentLogFields(): Record<string, unknown> {
 
 const INVALID_TRACE = '00000000000000000000000000000000'
 
-function activeSpanIds(): [string, string] | undefined {
+/** The trace and span ids of the active OpenTelemetry span, or `undefined` when there is none (or it is invalid). */
+export function activeSpanIds(): [string, string] | undefined {
   const span = trace.getActiveSpan()
   if (span === undefined) return undefined
   const sc = span.spanContext()

@@ -43,6 +43,8 @@ export function loggerInternals(logger: object): LoggerInternals | undefined {
   return internals.get(logger)
 }
 
+const NO_FIELDS: Record<string, unknown> = Object.freeze({})
+
 /** Options of {@link createLogger} beyond the config. */
 export interface CreateLoggerOptions {
   /** The redactor to route every line through. Default: a new one from `config.redact`. */
@@ -136,7 +138,9 @@ export function createLogger(
         // The message (also when pino takes it from `err.message`) is redacted like any value.
         msg: (msg: unknown) => (typeof msg === 'string' ? redactMessage(msg) : redactor.redactShared(msg)),
       },
-      mixin: currentLogFields,
+      // Pre-redacted lines (the request log) carry their context fields already: no context object is built for them.
+      mixin: (obj) =>
+        (obj as Record<symbol, unknown>)[PRE_REDACTED] === true ? NO_FIELDS : currentLogFields(),
       // The logged object is redacted here (copy-on-write: unchanged objects are not copied); the context fields
       // were redacted once when bound. Lines marked PRE_REDACTED skip the walk.
       mixinMergeStrategy(obj, context) {

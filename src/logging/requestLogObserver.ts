@@ -1,11 +1,11 @@
-import { contextFields } from '../context/getContext.ts'
+import { activeSpanIds, contextFields } from '../context/getContext.ts'
 import { ContextStore } from '../context/requestContext.ts'
 import type { LifecycleCore } from '../http/lifecycleCore.ts'
 import type { LifecycleRequest } from '../http/lifecycleRequest.ts'
 import type { RequestObserver } from '../http/requestObserver.ts'
 import type { Redactor } from '../redact/createRedactor.ts'
 import { LOG_EVENTS } from './conventions.ts'
-import type { LookoutLogger } from './createLogger.ts'
+import { type LookoutLogger, loggerInternals } from './createLogger.ts'
 import { PRE_REDACTED } from './preRedacted.ts'
 
 /** Options of {@link createRequestLogObserver}. */
@@ -54,6 +54,9 @@ const GENERATED_ID = /^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 export function createRequestLogObserver(options: RequestLogOptions): RequestObserver {
   const { logger, redactor, core } = options
   const includeExcluded = options.includeExcluded ?? false
+  // Lookout's logger adds no context fields to this line (it carries them): an app's active span, when the request
+  // has no trace ids of Lookout's, is added here instead, last, as the logger's context fields were.
+  const ownLogger = loggerInternals(logger) !== undefined
   const uaMemo = new Map<string, string>()
 
   function userAgent(value: string | undefined): string | undefined {
@@ -97,10 +100,16 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
     if (ua !== undefined) line.user_agent = userAgent(ua)
     if (req.aborted) line.aborted = true
     const status = req.status
-    if (status >= 500) {
-      if (req.error !== undefined) line.err = redactor.redact(req.error)
-      logger.error(line, 'request failed')
-    } else if (status >= 400) logger.warn(line, 'request rejected')
+    if (status >= 500 && req.error !== undefined) line.err = redactor.redact(req.error)
+    if (ownLogger && line.trace_id === undefined) {
+      const ids = activeSpanIds()
+      if (ids !== undefined) {
+        line.trace_id = ids[0]
+        line.span_id = ids[1]
+      }
+    }
+    if (status >= 500) logger.error(line, 'request failed')
+    else if (status >= 400) logger.warn(line, 'request rejected')
     else logger.info(line, 'request completed')
   }
 
