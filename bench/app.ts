@@ -15,6 +15,8 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -25,6 +27,19 @@ import { promisify } from 'node:util'
 const run = promisify(execFile)
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url))
 const SERVERS = fileURLToPath(new URL('./servers/', import.meta.url))
+
+const CACHE = join(tmpdir(), 'lookout-bench')
+/** Installed apps kept (~120 MB each): enough for an A/B run on two Node versions. */
+const KEEP_APPS = 4
+
+/** Removes all but the most recently used installed apps. */
+function pruneApps(): void {
+  const apps = readdirSync(CACHE)
+    .filter((name) => name.startsWith('app-') && !name.includes('.tmp-'))
+    .map((name) => ({ dir: join(CACHE, name), used: statSync(join(CACHE, name)).mtimeMs }))
+    .sort((a, b) => b.used - a.used)
+  for (const { dir } of apps.slice(KEEP_APPS)) rmSync(dir, { recursive: true, force: true })
+}
 
 /** The peer libraries the servers import, at the versions the repository's lockfile resolves. */
 const PEER_PACKAGES = [
@@ -73,7 +88,8 @@ export function lockedVersions(): Record<string, string> {
 
 /**
  * Builds and packs another checkout of Lookout (its own node_modules, e.g. a `git worktree` of an earlier commit
- * with the dependencies linked), for A/B runs; returns the tarball's path.
+ * with the dependencies linked), for A/B runs; returns the tarball's path (in a directory of its own, removed when
+ * the process exits).
  */
 export async function packCheckout(root: string): Promise<string> {
   const env = { ...process.env, NODE_OPTIONS: '', npm_config_update_notifier: 'false' }
@@ -82,7 +98,7 @@ export async function packCheckout(root: string): Promise<string> {
     env,
     maxBuffer: 64 * 1024 * 1024,
   })
-  const out = join(tmpdir(), 'lookout-bench', `pack-${process.pid}`)
+  const out = join(CACHE, `pack-${process.pid}`)
   rmSync(out, { recursive: true, force: true })
   mkdirSync(out, { recursive: true })
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', out, '--loglevel=error'], {
@@ -91,6 +107,7 @@ export async function packCheckout(root: string): Promise<string> {
     maxBuffer: 64 * 1024 * 1024,
   })
   const [info] = JSON.parse(stdout) as { filename: string }[]
+  process.once('exit', () => rmSync(out, { recursive: true, force: true }))
   return join(out, info!.filename)
 }
 
@@ -110,7 +127,7 @@ export function nodeVersionOf(node: string): string {
 export async function prepareApp(tarball: string, node: string): Promise<BenchApp> {
   const tarballSha256 = createHash('sha256').update(readFileSync(tarball)).digest('hex')
   const nodeVersion = nodeVersionOf(node)
-  const dir = join(tmpdir(), 'lookout-bench', `app-${tarballSha256.slice(0, 16)}-node-${nodeVersion}`)
+  const dir = join(CACHE, `app-${tarballSha256.slice(0, 16)}-node-${nodeVersion}`)
   if (!existsSync(join(dir, '.complete'))) {
     const tmp = `${dir}.tmp-${process.pid}`
     rmSync(tmp, { recursive: true, force: true })
@@ -149,6 +166,9 @@ export async function prepareApp(tarball: string, node: string): Promise<BenchAp
     rmSync(dir, { recursive: true, force: true })
     renameSync(tmp, dir)
   }
+  const now = new Date()
+  utimesSync(dir, now, now)
+  pruneApps()
   mkdirSync(join(dir, 'servers'), { recursive: true })
   for (const file of readdirSync(SERVERS)) {
     if (file.endsWith('.mjs')) copyFileSync(join(SERVERS, file), join(dir, 'servers', file))
