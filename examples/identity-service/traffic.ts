@@ -182,7 +182,7 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
     ],
     [
       'logout',
-      3,
+      2,
       async () => {
         const tenant = pick(tenants)
         const r = await login(tenant, `admin@${tenant}.example`, password)
@@ -193,7 +193,7 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficReport
     ],
     [
       'refresh_wrong_tenant',
-      2,
+      1,
       async () => {
         const tenant = pick(tenants)
         const other = tenants.find((t) => t !== tenant)

@@ -216,22 +216,27 @@ test('the generated stack works end to end: every generated query has data, and 
   await prom.waitForQuery('ALERTS{alertname="LookoutHighErrorRate",alertstate="firing"}', () => true, HANG_MS)
   dog.phase('traffic: waiting for the traffic to end')
   const report = await traffic
-  for (const status of ['200', '401', '423', '502', '404']) {
-    assert.ok((report.byStatus[status] ?? 0) > 0, `traffic produced no ${status}: ${JSON.stringify(report)}`)
-  }
 
-  // Session outcomes the random traffic reaches rarely, made certain: a logout, and a refresh token presented
-  // for another tenant (binding failure, session revoked).
-  const post = async (path: string, body: unknown, tenant?: string) => {
+  // Outcomes the random traffic reaches rarely (fewer requests on a busy machine), made certain: an unknown
+  // page, a lockout, a logout, and a refresh token presented for another tenant (binding failure, session revoked).
+  const post = async (path: string, body: unknown, tenant?: string, method = 'POST') => {
     const res = await fetch(`${base}${path}`, {
-      method: 'POST',
+      method,
       headers: {
         'content-type': 'application/json',
         ...(tenant === undefined ? {} : { 'x-tenant-id': tenant }),
       },
-      body: JSON.stringify(body),
+      body: method === 'GET' ? undefined : JSON.stringify(body),
     })
+    const status = String(res.status)
+    report.byStatus[status] = (report.byStatus[status] ?? 0) + 1
     return { status: res.status, body: (await res.json().catch(() => ({}))) as { refreshToken?: string } }
+  }
+  await post('/no-such-page', undefined, 'acme', 'GET')
+  const wrong = { email: 'admin@globex.example', password: 'not-the-password' }
+  for (let i = 0; i < 6; i++) await post('/auth/login', wrong, 'globex')
+  for (const status of ['200', '401', '423', '502', '404']) {
+    assert.ok((report.byStatus[status] ?? 0) > 0, `traffic produced no ${status}: ${JSON.stringify(report)}`)
   }
   const credentials = { email: 'admin@acme.example', password: 'demo-password-123' }
   const forLogout = await post('/auth/login', credentials, 'acme')
