@@ -19,7 +19,6 @@
  * // package.json: "start": "node --import lookout/register server.js"
  * // env: OTEL_SERVICE_NAME=identity OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318
  */
-import { register as registerLoader } from 'node:module'
 import { trace } from '@opentelemetry/api'
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation'
 import { resolveConfig } from '../config/resolveConfig.ts'
@@ -31,6 +30,7 @@ import { appDirectory, createDatabaseInstrumentations } from '../tracing/databas
 import type { RegisteredTracing } from '../tracing/installTracing.ts'
 import { createOutboundInstrumentations, REGISTER_MARK } from '../tracing/outboundInstrumentation.ts'
 import type { SpanRedactor } from '../tracing/spanRedactor.ts'
+import { registerEsmHook } from './registerEsmHook.ts'
 
 /** Modules the ESM loader hook intercepts (nothing else pays for import-in-the-middle). */
 export const INSTRUMENTED_MODULES = Object.freeze([
@@ -72,15 +72,7 @@ function start(): void {
   const runtime = createTracing(config, { observer, redactor: () => redactor, resource })
   trace.setGlobalTracerProvider(runtime.provider)
 
-  if (typeof registerLoader === 'function') {
-    try {
-      registerLoader('@opentelemetry/instrumentation/hook.mjs', import.meta.url, {
-        data: { include: [...INSTRUMENTED_MODULES] },
-      })
-    } catch {
-      // Older Node without module.register: CommonJS instrumentation still works.
-    }
-  }
+  registerEsmHook([...INSTRUMENTED_MODULES])
 
   const instrumentations: Instrumentation[] = []
   if (config.tracing.outbound.enabled)

@@ -52,6 +52,7 @@ for (const app of ['esm-app.mjs', 'cjs-app.cjs']) {
         process.execPath,
         [
           '--conditions=lookout-source',
+          '--trace-deprecation',
           '--import',
           'tsx',
           '--import',
@@ -139,6 +140,12 @@ for (const app of ['esm-app.mjs', 'cjs-app.cjs']) {
       clearTimeout(timer)
       assert.equal(signal, null, `exited by itself after SIGTERM (stderr: ${stderr.slice(-500)})`)
       assert.equal(code, 0)
+      // Node 26 deprecates module.register() (DEP0205); the hook lookout/register installs must not warn.
+      assert.doesNotMatch(
+        stderr,
+        /register[/\\]index\.ts|registerEsmHook/,
+        'no warning traced to lookout/register',
+      )
     })
   })
 }
