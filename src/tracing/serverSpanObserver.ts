@@ -161,6 +161,9 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
           runtime.nextIds.traceId = traceId
           runtime.nextIds.spanId = spanId
           span = tracer.startSpan(spanName(req.method, req.route), startOptions, parent)
+          // Normally taken by the SDK already; never left for another span.
+          runtime.nextIds.traceId = undefined
+          runtime.nextIds.spanId = undefined
         } else span = trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE })
       } else span = tracer.startSpan(spanName(req.method, req.route), startOptions, parent)
       const sc = span.spanContext()
