@@ -5,7 +5,8 @@ export class CounterChild {
   value = 0
   /**
    * Expose 0 at the first scrape whatever the value: Prometheus' `rate`/`increase` take the first sample as the
-   * baseline, so a series first seen at 1 would never count that increment. Set by the HTTP metrics.
+   * baseline, so a series first seen at 1 would never count that increment. Set for every series born after its
+   * family was first scraped.
    */
   zeroFirst = false
   /** Adds `n` (default 1). Negative or non-finite amounts are ignored (counters only go up). */
@@ -25,7 +26,9 @@ export class CounterFamily extends MetricFamily<CounterChild> {
   readonly type = 'counter' as const
 
   protected createChild(): CounterChild {
-    return new CounterChild()
+    const child = new CounterChild()
+    child.zeroFirst = this.exposed
+    return child
   }
 
   protected writeChild(out: string[], child: CounterChild, labels: string, format: ExpositionFormat): void {

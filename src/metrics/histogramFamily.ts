@@ -25,7 +25,7 @@ export class HistogramChild {
    */
   rendered: string | undefined = undefined
   renderedCount = -1
-  /** Expose an empty histogram at the first scrape (see `CounterChild.zeroFirst`). Set by the HTTP metrics. */
+  /** Expose an empty histogram at the first scrape (see `CounterChild.zeroFirst`); set for series born after it. */
   zeroFirst = false
   renderedFormat: ExpositionFormat | undefined = undefined
 
@@ -90,7 +90,9 @@ export class HistogramFamily extends MetricFamily<HistogramChild> {
   }
 
   protected createChild(): HistogramChild {
-    return new HistogramChild(this.buckets)
+    const child = new HistogramChild(this.buckets)
+    child.zeroFirst = this.exposed
+    return child
   }
 
   protected writeChild(out: string[], child: HistogramChild, labels: string, format: ExpositionFormat): void {

@@ -138,10 +138,6 @@ export function createHttpMetrics(registry: MetricRegistry, config: ResolvedConf
       const values = tenant === undefined ? [method, route, status] : [method, route, status, tenant]
       const counted = requests?.labels(...values)
       const timed = duration.labels(...values)
-      // A series born after the first scrape is scraped at 0 once, so Prometheus counts its first request (SLO
-      // error ratios); series present at the first scrape are written as they are.
-      if (counted !== undefined && requests!.exposed && counted.value === 0) counted.zeroFirst = true
-      if (duration.exposed && timed.count === 0) timed.zeroFirst = true
       return {
         requests: counted,
         duration: timed,

@@ -247,6 +247,11 @@ test('the generated stack works end to end: every generated query has data, and 
     401,
   )
 
+  // Series those outcomes created need two samples for rate(): wait for two scrapes that began after them.
+  const afterOutcomes = Date.now() / 1000
+  dog.phase('waiting for two scrapes after the certain outcomes')
+  await prom.waitForQuery(`timestamp(up{job="${generated.job}"})`, (v) => v >= afterOutcomes + 2, HANG_MS)
+
   dog.phase('waiting for the PagerDuty event')
   // Prometheus → Alertmanager → Lookout's receiver → outbox → PagerDuty Events v2 (strict loopback).
   await receiver.waitFor(

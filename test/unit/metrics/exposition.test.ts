@@ -62,6 +62,38 @@ describe('the exposition writer', () => {
     assert.ok(!text.includes('trace_id'))
   })
 
+  test('a counter or histogram series born after its family was scraped is written empty once, so rate() counts its first events', async () => {
+    const r = createMetricRegistry()
+    const outcomes = r.counter({
+      name: 'session_binding_failures_total',
+      help: 'Failures',
+      labelNames: ['reason'],
+    })
+    const lat = r.histogram({ name: 'op_seconds', help: 'Latency', labelNames: ['op'], buckets: [1] })
+    outcomes.labels('expired').inc()
+    lat.labels('read').observe(0.5)
+    const lines = (text: string) => text.split('\n').filter((l) => /^(session|op_seconds_count)/.test(l))
+    // Present at the first scrape: written as they are.
+    assert.deepEqual(lines(await r.expose('prometheus')), [
+      'session_binding_failures_total{reason="expired"} 1',
+      'op_seconds_count{op="read"} 1',
+    ])
+    outcomes.labels('wrong_tenant').inc()
+    lat.labels('write').observe(0.5)
+    assert.deepEqual(lines(await r.expose('prometheus')), [
+      'session_binding_failures_total{reason="expired"} 1',
+      'session_binding_failures_total{reason="wrong_tenant"} 0',
+      'op_seconds_count{op="read"} 1',
+      'op_seconds_count{op="write"} 0',
+    ])
+    assert.deepEqual(lines(await r.expose('prometheus')), [
+      'session_binding_failures_total{reason="expired"} 1',
+      'session_binding_failures_total{reason="wrong_tenant"} 1',
+      'op_seconds_count{op="read"} 1',
+      'op_seconds_count{op="write"} 1',
+    ])
+  })
+
   test('non-finite observations are ignored rather than corrupting the sum', async () => {
     const r = createMetricRegistry()
     const child = r.histogram({ name: 'x_seconds', help: 'x', buckets: [1] }).labels()
