@@ -98,6 +98,7 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
       const accessToken = await tokens.issueAccess({ sub: user.id, tenant: user.tenant, role: user.role })
       const refreshToken = tokens.newRefreshId()
       db.saveRefreshToken(refreshToken, user.id, user.tenant, Date.now() + 7 * 24 * 3600_000)
+      lookout.activeTokens('refresh', db.countRefreshTokens())
       return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: 900 }
     },
   )
@@ -220,6 +221,7 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
       const owner = db.refreshTokenTenant(body.data.refreshToken)
       if (owner !== undefined && owner !== claimed) {
         db.consumeRefreshToken(body.data.refreshToken)
+        lookout.activeTokens('refresh', db.countRefreshTokens())
         lookout.session('binding_failed', 'tenant_mismatch')
         lookout.session('destroyed', 'revoked')
         lookout.securityEvent('session_hijack', 'high')
@@ -246,6 +248,7 @@ export async function buildIdentityApp(options: IdentityAppOptions) {
         error: { code: 'invalid_refresh_token', message: 'the refresh token is invalid, used or expired' },
       })
     }
+    lookout.activeTokens('refresh', db.countRefreshTokens())
     lookout.session('destroyed', 'logout')
     return reply.code(204).send()
   })

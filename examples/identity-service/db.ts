@@ -25,6 +25,8 @@ export interface IdentityDb {
   consumeRefreshToken(jti: string): { userId: string; tenant: string } | undefined
   /** The tenant a live refresh token was issued in, without consuming it. */
   refreshTokenTenant(jti: string): string | undefined
+  /** Refresh tokens not yet used, revoked or expired. */
+  countRefreshTokens(): number
   ping(): boolean
   close(): void
   readonly raw: DatabaseSync
@@ -73,6 +75,7 @@ export function openIdentityDb(path: string): IdentityDb {
     'DELETE FROM refresh_tokens WHERE jti = ? AND expires_at > ? RETURNING user_id AS userId, tenant',
   )
   const tokenTenant = db.prepare('SELECT tenant FROM refresh_tokens WHERE jti = ? AND expires_at > ?')
+  const liveTokens = db.prepare('SELECT count(*) AS n FROM refresh_tokens WHERE expires_at > ?')
   return {
     raw: db,
     findByEmail: (tenant, email) => byEmail.get(tenant, email) as ReturnType<IdentityDb['findByEmail']>,
@@ -99,6 +102,7 @@ export function openIdentityDb(path: string): IdentityDb {
     consumeRefreshToken: (jti) =>
       takeToken.get(jti, Date.now()) as { userId: string; tenant: string } | undefined,
     refreshTokenTenant: (jti) => (tokenTenant.get(jti, Date.now()) as { tenant: string } | undefined)?.tenant,
+    countRefreshTokens: () => Number((liveTokens.get(Date.now()) as { n: number | bigint }).n),
     ping: () => (db.prepare('SELECT 1 AS ok').get() as { ok: number }).ok === 1,
     close: () => db.close(),
   }

@@ -165,6 +165,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     circuitState: instrumentation.circuitState,
     aiTokens: instrumentation.aiTokens,
     session: instrumentation.session,
+    activeTokens: instrumentation.activeTokens,
     addRoute,
     addArea: host.addArea,
     onShutdown: host.onShutdown,

@@ -15,6 +15,7 @@ export const DOMAIN_LABELS = Object.freeze({
   resource: 'resource',
   decision: 'decision',
   grantType: 'grant_type',
+  tokenType: 'token_type',
 })
 
 /** Template variables of the generated dashboards (Grafana substitutes them; the e2e test does too). */

@@ -15,6 +15,7 @@ import {
   SESSION_END_REASONS,
   type SecuritySeverity,
   type SessionEvent,
+  TOKEN_TYPES,
 } from './instrumentPresets.ts'
 import type { MetricRegistry } from './metricRegistry.ts'
 
@@ -118,6 +119,15 @@ export interface Instrumentation {
    * lookout.session('destroyed', 'logout')
    */
   session(event: SessionEvent, reason?: string): void
+  /**
+   * Sets `tokens_active{token_type}` to the number of unexpired, unrevoked tokens of a type (access, refresh, id,
+   * api_key, session; others count as `other`). Only the token store knows expiries, so the app reports the count
+   * it holds, e.g. after issuing and revoking or on a timer; negative or non-finite counts are ignored.
+   *
+   * @example
+   * lookout.activeTokens('refresh', await tokens.countActive())
+   */
+  activeTokens(tokenType: string, count: number): void
   /** Adds hooks (used by logging and tracing). */
   use(hooks: InstrumentHooks): void
 }
@@ -146,6 +156,7 @@ export function createInstrumentation(
   let circuit: ReturnType<MetricRegistry['gauge']> | undefined
   let breaks: ReturnType<MetricRegistry['counter']> | undefined
   let tokens: ReturnType<MetricRegistry['counter']> | undefined
+  let activeTokens: ReturnType<MetricRegistry['gauge']> | undefined
   let sessions:
     | {
         active: ReturnType<ReturnType<MetricRegistry['gauge']>['labels']>
@@ -387,6 +398,15 @@ export function createInstrumentation(
       } else if (event === 'binding_failed') {
         sessions.binding.labels(known(SESSION_BINDING_REASONS, reason)).inc()
       }
+    },
+    activeTokens(tokenType, count) {
+      if (!(count >= 0) || count === Number.POSITIVE_INFINITY) return
+      activeTokens ??= registry.gauge({
+        name: DOMAIN_METRIC_NAMES.tokensActive,
+        help: 'Tokens currently valid (unexpired, unrevoked), by type, as the token store reports them',
+        labelNames: ['token_type'],
+      })
+      activeTokens.labels(known(TOKEN_TYPES, tokenType)).set(count)
     },
     use(h) {
       hooks.push(h)

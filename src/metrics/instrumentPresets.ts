@@ -188,6 +188,9 @@ export const SESSION_BINDING_REASONS: readonly string[] = Object.freeze([
   'expired',
 ])
 
+/** `token_type` values of `tokens_active` (others count as `other`). */
+export const TOKEN_TYPES: readonly string[] = Object.freeze(['access', 'refresh', 'id', 'api_key', 'session'])
+
 /** Names of the non-wrapper domain metrics. */
 export const DOMAIN_METRIC_NAMES = Object.freeze({
   securityEvents: 'security_events_total',
@@ -199,4 +202,5 @@ export const DOMAIN_METRIC_NAMES = Object.freeze({
   sessionsCreated: 'sessions_created_total',
   sessionsDestroyed: 'sessions_destroyed_total',
   sessionBindingFailures: 'session_binding_failures_total',
+  tokensActive: 'tokens_active',
 })

@@ -276,6 +276,22 @@ export function apiOverviewDashboard(model: GenerateModel): DashboardSpec {
       ],
     }),
     p({
+      title: 'Active tokens by type',
+      description:
+        'Valid tokens (unexpired, unrevoked) by type, as the app reports its token store through activeTokens(); the largest report over instances, since replicas share one store.',
+      type: 'timeseries',
+      unit: 'short',
+      width: 8,
+      min: 0,
+      queries: [
+        {
+          refId: 'A',
+          expr: `max by (${DOMAIN_LABELS.tokenType}) (${q.sel(DOMAIN_METRIC_NAMES.tokensActive)})`,
+          legend: `{{${DOMAIN_LABELS.tokenType}}}`,
+        },
+      ],
+    }),
+    p({
       title: 'Sessions created and ended',
       description:
         'Sessions created per second, and ended per second by reason (logout, expired, idle, revoked …).',

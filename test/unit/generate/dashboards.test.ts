@@ -91,6 +91,7 @@ test('the overview reads auth p95/p99, failures by reason, sessions, token grant
   assert.match(expr('Auth latency p95 / p99'), /histogram_quantile\(0\.99, /)
   assert.match(expr('Failed logins by reason'), /sum by \(reason\) \(rate\(auth_operations_total\{/)
   assert.match(expr('Active sessions'), /sessions_active\{job="identity"\}/)
+  assert.match(expr('Active tokens by type'), /^max by \(token_type\) \(tokens_active\{job="identity"\}\)$/)
   assert.match(expr('Sessions created and ended'), /sum by \(reason\) \(rate\(sessions_destroyed_total/)
   assert.match(expr('Session binding failures by reason'), /session_binding_failures_total/)
   assert.match(

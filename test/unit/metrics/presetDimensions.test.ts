@@ -109,6 +109,25 @@ for (const r of refused) {
   })
 }
 
+test('active tokens: the reported count per type is the gauge; unknown types count as other; bad counts are ignored', async () => {
+  const { registry, inst } = setup()
+  inst.activeTokens('refresh', 12)
+  inst.activeTokens('refresh', 9)
+  inst.activeTokens('access', 40)
+  inst.activeTokens('magic-link', 3)
+  inst.activeTokens('access', -1)
+  inst.activeTokens('access', Number.NaN)
+  inst.activeTokens('access', Number.POSITIVE_INFINITY)
+  const lines = (await registry.expose('prometheus'))
+    .split('\n')
+    .filter((l) => l.startsWith('tokens_active{'))
+  assert.deepEqual(lines.sort(), [
+    'tokens_active{token_type="access"} 40',
+    'tokens_active{token_type="other"} 3',
+    'tokens_active{token_type="refresh"} 9',
+  ])
+})
+
 test('sessions: created raises the gauge, destroyed lowers it (never below zero) and counts the reason', async () => {
   const { registry, inst } = setup()
   inst.session('destroyed', 'expired')
