@@ -494,7 +494,7 @@ export function apiOverviewDashboard(model: GenerateModel): DashboardSpec {
     p({
       title: 'Telemetry dropped',
       description:
-        'Spans, Loki log batches and stdout log lines Lookout could not deliver (queue full, exporter down, stdout backlog …).',
+        'Spans, Loki log batches, stdout log lines and OTLP log records Lookout could not deliver (queue full, exporter down, stdout backlog …).',
       type: 'timeseries',
       unit: 'short',
       width: 8,
@@ -522,6 +522,14 @@ export function apiOverviewDashboard(model: GenerateModel): DashboardSpec {
             `increase(${q.sel(LOGGING_METRIC_NAMES.linesDropped)}[${RI}])`,
           ),
           legend: 'stdout log lines {{reason}}',
+        },
+        {
+          refId: 'D',
+          expr: q.sumBy(
+            [DOMAIN_LABELS.reason],
+            `increase(${q.sel(LOGGING_METRIC_NAMES.recordsDropped)}[${RI}])`,
+          ),
+          legend: 'OTLP log records {{reason}}',
         },
       ],
     }),
