@@ -5,7 +5,7 @@
 // by idempotency key at strict loopback PagerDuty / Opsgenie / webhook receivers. A CPU hog competes for both cores.
 // Waits are bounded only to catch a hang; the one time bound is the lease promise itself, taken from the store.
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -18,6 +18,7 @@ import { waitFor } from '../../support/binaries.ts'
 import { startCpuHog } from '../../support/cpuHog.ts'
 import { startPostgres } from '../../support/postgres.ts'
 import { type AlertReceiver, startAlertReceiver } from '../../support/receivers/alertReceiver.ts'
+import { startReplicaProcess } from '../../support/replicaProcess.ts'
 
 const CHILD = fileURLToPath(new URL('./fixtures/replicaChild.ts', import.meta.url))
 const KEY = 'operator-key-0123456789abcdef'
@@ -72,9 +73,11 @@ async function startReplicas(
 ): Promise<Replica[]> {
   const replicas: Replica[] = []
   for (const name of ['r1', 'r2', 'r3']) {
-    const proc = spawn(process.execPath, ['--conditions=lookout-source', '--import', 'tsx', CHILD], {
-      env: {
-        ...process.env,
+    const { proc, port, owner } = await startReplicaProcess(
+      t,
+      name,
+      CHILD,
+      {
         REPLICA_NAME: name,
         REPLICA_STORE_URL: storeUrl,
         REPLICA_RECEIVER_URL: receiver.url,
@@ -85,25 +88,9 @@ async function startReplicas(
         REPLICA_DELIVERY_LEASE_MS: String(DELIVERY_LEASE_MS),
         REPLICA_CONFIGURE: name === 'r1' ? '1' : '0',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    t.after(() => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return
-      proc.kill('SIGCONT')
-      proc.kill('SIGKILL')
-    })
-    let out = ''
-    proc.stdout!.on('data', (b: Buffer) => {
-      out += b.toString()
-    })
-    proc.stderr!.on('data', (b: Buffer) => {
-      out += b.toString()
-    })
-    await waitFor(`replica ${name} to start`, () => /^ready \d+ \S+$/m.test(out), HANG_MS).catch((err) => {
-      throw new Error(`${(err as Error).message}\n${out.slice(-2000)}`)
-    })
-    const [, port, owner] = /^ready (\d+) (\S+)$/m.exec(out)!
-    replicas.push({ name, proc, port: Number(port), owner: owner! })
+      HANG_MS,
+    )
+    replicas.push({ name, proc, port, owner })
   }
   return replicas
 }

@@ -3,7 +3,7 @@
 // the replica that takes the lease resolves the alerts the dead leader fired, under the same PagerDuty dedup keys.
 // Waits are bounded only to catch a hang.
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { type TestContext, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -13,6 +13,7 @@ import { waitFor } from '../../support/binaries.ts'
 import { startCpuHog } from '../../support/cpuHog.ts'
 import { startPostgres } from '../../support/postgres.ts'
 import { type AlertReceiver, startAlertReceiver } from '../../support/receivers/alertReceiver.ts'
+import { startReplicaProcess } from '../../support/replicaProcess.ts'
 
 const CHILD = fileURLToPath(new URL('./fixtures/sloReplicaChild.ts', import.meta.url))
 const KEY = 'operator-key-0123456789abcdef'
@@ -30,32 +31,20 @@ async function startReplica(
   storeUrl: string,
   receiver: AlertReceiver,
 ): Promise<Replica> {
-  const proc = spawn(process.execPath, ['--conditions=lookout-source', '--import', 'tsx', CHILD], {
-    env: {
-      ...process.env,
+  const { proc, port, owner } = await startReplicaProcess(
+    t,
+    name,
+    CHILD,
+    {
       REPLICA_NAME: name,
       REPLICA_STORE_URL: storeUrl,
       REPLICA_RECEIVER_URL: receiver.url,
       REPLICA_OPERATOR_KEY: KEY,
       REPLICA_CONFIGURE: name === 'r1' ? '1' : '0',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  t.after(() => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL')
-  })
-  let out = ''
-  proc.stdout!.on('data', (b: Buffer) => {
-    out += b.toString()
-  })
-  proc.stderr!.on('data', (b: Buffer) => {
-    out += b.toString()
-  })
-  await waitFor(`replica ${name} to start`, () => /^ready \d+ \S+$/m.test(out), HANG_MS).catch((err) => {
-    throw new Error(`${(err as Error).message}\n${out.slice(-2000)}`)
-  })
-  const [, port, owner] = /^ready (\d+) (\S+)$/m.exec(out)!
-  return { proc, base: `http://127.0.0.1:${port}`, owner: owner! }
+    HANG_MS,
+  )
+  return { proc, base: `http://127.0.0.1:${port}`, owner }
 }
 
 async function drive(r: Replica, good: number, bad: number): Promise<void> {
