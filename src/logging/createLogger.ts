@@ -4,6 +4,7 @@ import { currentLogFields } from '../context/getContext.ts'
 import { createRedactor, type Redactor } from '../redact/createRedactor.ts'
 import { lazyRequire } from '../util/lazyRequire.ts'
 import { isoTimestamp } from './isoTimestamp.ts'
+import { jsonString } from './jsonString.ts'
 import { createLineDestination, type LineDestination } from './lineDestination.ts'
 import { lowerLevel } from './logLevels.ts'
 import { PRE_REDACTED } from './preRedacted.ts'
@@ -34,7 +35,17 @@ export interface LoggerInternals {
    * only when `console.enabled`: otherwise the logger has no write hook at all.
    */
   readonly setLineTap: ((tap: (line: string) => void) => void) | undefined
+  /**
+   * Writes one line whose fields are already redacted and serialised (`,"key":value` pairs, in order), exactly as
+   * the logger would write them: level, time and the base bindings first, then `fields`, then the (redacted)
+   * message. A line below the logger's level is not written. The request log builds its line this way: a generic
+   * log call costs it a field walk, a serialiser look-up per key and a merge with the context.
+   */
+  readonly writeSerialized: (level: 'info' | 'warn' | 'error', fields: string, msg: string) => void
 }
+
+const { lsCacheSym, timeSym, timeSliceIndexSym, chindingsSym, endSym, streamSym, needsMetadataGsym } =
+  pino.symbols
 
 const internals = new WeakMap<object, LoggerInternals>()
 
@@ -168,7 +179,26 @@ export function createLogger(
   logger.child = function redactedChild(this: Logger, bindings, childOptions) {
     return child.call(this, redactor.redactShared(bindings) as pino.Bindings, childOptions)
   } as Logger['child']
+  const raw = logger as unknown as Record<symbol, unknown>
+  const levelValues = logger.levels.values
+  const writeSerialized = (level: 'info' | 'warn' | 'error', fields: string, msg: string): void => {
+    const num = levelValues[level]!
+    if (num < logger.levelVal) return
+    const time = (raw[timeSym] as () => string)()
+    const line = `${(raw[lsCacheSym] as Record<number, string>)[num]}${time}${raw[chindingsSym] as string}${fields},"msg":${jsonString(redactMessage(msg))}${raw[endSym] as string}`
+    const stream = raw[streamSym] as pino.DestinationStream & Record<string | symbol, unknown>
+    // A multistream picks its streams by the level it is told (pino does the same before each write).
+    if (stream[needsMetadataGsym] === true) {
+      stream.lastLevel = num
+      stream.lastObj = {}
+      stream.lastMsg = msg
+      stream.lastTime = time.slice(raw[timeSliceIndexSym] as number)
+      stream.lastLogger = logger
+    }
+    stream.write(hooks === undefined ? line : hooks.streamWrite(line))
+  }
   internals.set(logger, {
+    writeSerialized,
     redactor,
     multistream,
     primaryLevel: logging.level,

@@ -1,4 +1,4 @@
-import { write as fsWrite, writeSync } from 'node:fs'
+import { fstatSync, write as fsWrite, writeSync } from 'node:fs'
 
 /** Options of {@link createLineDestination}. */
 export interface LineDestinationOptions {
@@ -10,6 +10,12 @@ export interface LineDestinationOptions {
    * `16_777_216` (16 Mi characters).
    */
   readonly maxPendingChars?: number
+  /**
+   * Write each batch with one synchronous `write(2)` on the main thread instead of handing it to libuv's thread
+   * pool. Default: yes when the descriptor is a regular file or a character device (`/dev/null`, a terminal),
+   * whose writes do not wait on a reader; no for pipes and sockets, where a stalled reader would stall the service.
+   */
+  readonly synchronous?: boolean
 }
 
 /** Lines a {@link LineDestination} did not write, by reason. */
@@ -42,10 +48,21 @@ function flushLiveOnExit(): void {
   for (const ref of live) ref.deref()?.flushSync()
 }
 
+/** Whether writes to `fd` complete without waiting on a reader (a regular file, a character device). */
+function writesWithoutReader(fd: number): boolean {
+  try {
+    const stat = fstatSync(fd)
+    return stat.isFile() || stat.isCharacterDevice()
+  } catch {
+    return false
+  }
+}
+
 /**
- * Creates the stream Lookout's logger writes JSON lines to (stdout by default). The first line goes out at once
- * (`fs.write`, off the main thread); lines that arrive while it is in flight are collected and written as one batch
- * when it completes, so a burst of N lines costs about one write, not N.
+ * Creates the stream Lookout's logger writes JSON lines to (stdout by default). Lines are collected for the rest of
+ * the event-loop turn and written as one batch (`setImmediate`), and lines that arrive while a batch is in flight
+ * join the next one, so N lines of a busy turn cost one write, not N. A pipe or socket is written with `fs.write`
+ * (off the main thread); a file or character device with one synchronous write per batch (see `synchronous`).
  *
  * Why not `pino.destination({ sync: false })` (sonic-boom 4): it appends each line to the pending string and
  * measures that whole string's UTF-8 length on every write (`Buffer.byteLength(bufs[last])`), which flattens it —
@@ -63,7 +80,9 @@ function flushLiveOnExit(): void {
 export function createLineDestination(options: LineDestinationOptions = {}): LineDestination {
   const fd = options.fd ?? 1
   const maxPendingChars = options.maxPendingChars ?? 16_777_216
+  const synchronous = options.synchronous ?? writesWithoutReader(fd)
   let pending: string[] = []
+  let scheduled = false
   let pendingChars = 0
   let writing = false
   let broken = false
@@ -102,9 +121,29 @@ export function createLineDestination(options: LineDestinationOptions = {}): Lin
         return
       }
       writing = false
-      if (pending.length > 0) submit()
+      if (pending.length > 0) schedule()
       else settled()
     })
+  }
+
+  /** Writes the batch on the main thread; a descriptor that would block (`EAGAIN`) gets the rest asynchronously. */
+  function writeNow(buffer: Buffer, lines: number): void {
+    let offset = 0
+    while (offset < buffer.length) {
+      try {
+        offset += writeSync(fd, buffer, offset, buffer.length - offset)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+          writeFrom(buffer, offset, lines)
+          return
+        }
+        fail(lines)
+        return
+      }
+    }
+    writing = false
+    if (pending.length > 0) schedule()
+    else settled()
   }
 
   /** The queued lines as one buffer (and how many they were); the queue is empty afterwards. */
@@ -117,9 +156,19 @@ export function createLineDestination(options: LineDestinationOptions = {}): Lin
   }
 
   function submit(): void {
+    scheduled = false
+    if (writing || broken || pending.length === 0) return
     const { buffer, lines } = takePending()
     writing = true
-    writeFrom(buffer, 0, lines)
+    if (synchronous) writeNow(buffer, lines)
+    else writeFrom(buffer, 0, lines)
+  }
+
+  /** Writes what is pending once this event-loop turn's callbacks have run. */
+  function schedule(): void {
+    if (scheduled) return
+    scheduled = true
+    setImmediate(submit)
   }
 
   const destination: LineDestination = {
@@ -134,7 +183,7 @@ export function createLineDestination(options: LineDestinationOptions = {}): Lin
       }
       pending.push(line)
       pendingChars += line.length
-      if (!writing) submit()
+      if (!writing) schedule()
       return true
     },
     flush(callback) {

@@ -6,6 +6,7 @@ import type { RequestObserver } from '../http/requestObserver.ts'
 import type { Redactor } from '../redact/createRedactor.ts'
 import { LOG_EVENTS } from './conventions.ts'
 import { type LookoutLogger, loggerInternals } from './createLogger.ts'
+import { jsonString } from './jsonString.ts'
 import { PRE_REDACTED } from './preRedacted.ts'
 
 /** Options of {@link createRequestLogObserver}. */
@@ -70,7 +71,8 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
     return out
   }
 
-  const write = (req: LifecycleRequest): void => {
+  /** The line as an object, through the logger's generic path (a host logger, an error, object-valued bindings). */
+  const writeObject = (req: LifecycleRequest): void => {
     // Finish runs outside the request's async context (on the response 'close'), so the context fields are
     // taken from the request's own store rather than the mixin.
     const line: Record<string | symbol, unknown> =
@@ -113,6 +115,81 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
     else logger.info(line, 'request completed')
   }
 
+  // Lookout's own logger takes the line serialised: the fields are known, already redacted, and mostly constant per
+  // route (event, method, route), so they are written straight to JSON instead of walked as an object.
+  const writeSerialized = loggerInternals(logger)?.writeSerialized
+  const routeParts = new Map<string, Map<string, string>>()
+  const constantPart = (method: string, route: string): string => {
+    let byMethod = routeParts.get(route)
+    if (byMethod === undefined) {
+      // Routes are templates (bounded); the map is cleared if something unexpected makes it grow anyway.
+      if (routeParts.size >= 4096) routeParts.clear()
+      byMethod = new Map()
+      routeParts.set(route, byMethod)
+    }
+    let part = byMethod.get(method)
+    if (part === undefined) {
+      part = `,"event":${jsonString(LOG_EVENTS.request)},"method":${jsonString(method)},"route":${jsonString(route)}`
+      byMethod.set(method, part)
+    }
+    return part
+  }
+
+  const write =
+    writeSerialized === undefined
+      ? writeObject
+      : (req: LifecycleRequest): void => {
+          const status = req.status
+          if (status >= 500 && req.error !== undefined) {
+            writeObject(req)
+            return
+          }
+          let head = ''
+          let requestIdSet = false
+          let traceSet = false
+          if (req.context instanceof ContextStore) {
+            const fields = contextFields(req.context, false)
+            for (const key in fields) {
+              const value = fields[key]
+              if (value === undefined) continue
+              const json = primitiveJson(value)
+              // An object-valued binding is serialised as the logger does it (stable, circular-safe).
+              if (json === undefined) {
+                writeObject(req)
+                return
+              }
+              head += `,${jsonString(key)}:${json}`
+            }
+            requestIdSet = fields.request_id !== undefined
+            traceSet = fields.trace_id !== undefined
+          }
+          if (!requestIdSet) {
+            head += `,"request_id":${
+              req.requestIdGenerated || GENERATED_ID.test(req.requestId)
+                ? `"${req.requestId}"`
+                : jsonString(redactor.redactString(req.requestId))
+            }`
+          }
+          if (!traceSet && req.traceId !== undefined) {
+            traceSet = true
+            head += `,"trace_id":"${req.traceId}"`
+            if (req.spanId !== undefined) head += `,"span_id":"${req.spanId}"`
+          }
+          let line = `${head}${constantPart(req.method, req.route)},"path":${jsonString(redactor.redactUrl(req.url))},"status":${status},"duration_ms":${finite(Math.round(req.durationSeconds * 1e6) / 1e3)},"request_bytes":${finite(req.requestBytes)},"response_bytes":${finite(req.responseBytes)}`
+          const ip = core.clientIp(req)
+          if (ip !== undefined) line += `,"client_ip":${jsonString(ip)}`
+          const ua = req.headers['user-agent']
+          if (ua !== undefined) line += `,"user_agent":${jsonString(userAgent(ua)!)}`
+          if (req.aborted) line += ',"aborted":true'
+          if (!traceSet) {
+            const ids = activeSpanIds()
+            if (ids !== undefined) line += `,"trace_id":"${ids[0]}","span_id":"${ids[1]}"`
+          }
+          if (status >= 500) writeSerialized('error', line, 'request failed')
+          else if (status >= 400) writeSerialized('warn', line, 'request rejected')
+          else writeSerialized('info', line, 'request completed')
+        }
+
   const sampling = options.sampling
   if (sampling === undefined || sampling.ratio >= 1) {
     return {
@@ -134,5 +211,24 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
       if (req.status >= keepFrom || req.durationSeconds >= slowSeconds || random() < ratio) write(req)
       else onSampledOut()
     },
+  }
+}
+
+/** A number as pino writes it (non-finite as `null`). */
+function finite(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'null'
+}
+
+/** A string, number or boolean as JSON; `undefined` for anything else. */
+function primitiveJson(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return jsonString(value)
+    case 'number':
+      return finite(value)
+    case 'boolean':
+      return String(value)
+    default:
+      return undefined
   }
 }

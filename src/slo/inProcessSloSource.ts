@@ -64,6 +64,24 @@ interface Compiled {
   readonly badCodes: ReadonlySet<number>
 }
 
+/** One pending bucket increment. */
+interface PendingBucket {
+  readonly tenant: string
+  readonly slo: string
+  readonly bucketStart: number
+  good: number
+  total: number
+}
+
+/** A tenant's SLO with the pending bucket it counted into last, so the next request of that bucket needs no key. */
+interface Slot {
+  readonly c: Compiled
+  bucketStart: number
+  /** The generation of the pending map `entry` lives in. */
+  generation: number
+  entry: PendingBucket | undefined
+}
+
 function compile(slo: SloDefinition): Compiled {
   const badClasses = new Set<number>()
   const badCodes = new Set<number>()
@@ -97,12 +115,11 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
   const maxTenants = options.maxTenants ?? 100
   const maxPending = options.maxPendingBuckets ?? 10_000
   const now = options.now ?? Date.now
-  const compiled = new Map<string, Compiled[]>()
+  const compiled = new Map<string, Slot[]>()
   const seen = new Set<string>()
-  let pending = new Map<
-    string,
-    { tenant: string; slo: string; bucketStart: number; good: number; total: number }
-  >()
+  let pending = new Map<string, PendingBucket>()
+  // Bumped whenever `pending` is replaced (flush): a slot's entry counts only while it is in the current map.
+  let generation = 0
   let flushing: typeof pending | undefined
 
   function admit(tenant: string | undefined): string {
@@ -116,10 +133,15 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
     return t
   }
 
-  function slos(tenant: string): Compiled[] {
+  function slots(tenant: string): Slot[] {
     let list = compiled.get(tenant)
     if (list === undefined) {
-      list = slosFor(tenant).map(compile)
+      list = slosFor(tenant).map((slo) => ({
+        c: compile(slo),
+        bucketStart: Number.NaN,
+        generation: -1,
+        entry: undefined,
+      }))
       compiled.set(tenant, list)
     }
     return list
@@ -135,25 +157,37 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
   ): void {
     const tenant = admit(rawTenant)
     const bucketStart = Math.floor(atMs / bucketMs) * bucketMs
-    const list = slos(tenant)
+    const list = slots(tenant)
     for (let i = 0; i < list.length; i++) {
-      const c = list[i]!
+      const slot = list[i]!
+      const c = slot.c
       if (c.routes !== undefined && !c.routes.has(route)) continue
       if (c.methods !== undefined && !c.methods.has(method)) continue
       const good =
         c.threshold !== undefined
           ? durationSeconds <= c.threshold
           : !(c.badClasses.has(Math.floor(status / 100)) || c.badCodes.has(status))
-      const key = `${tenant}\u0001${c.name}\u0001${bucketStart}`
-      const hit = pending.get(key)
-      if (hit !== undefined) {
-        hit.total++
-        if (good) hit.good++
-      } else if (pending.size < maxPending) {
-        pending.set(key, { tenant, slo: c.name, bucketStart, good: good ? 1 : 0, total: 1 })
-      } else {
-        options.onDropped?.(1)
+      let hit =
+        slot.entry !== undefined && slot.bucketStart === bucketStart && slot.generation === generation
+          ? slot.entry
+          : undefined
+      if (hit === undefined) {
+        const key = `${tenant}\u0001${c.name}\u0001${bucketStart}`
+        hit = pending.get(key)
+        if (hit === undefined) {
+          if (pending.size >= maxPending) {
+            options.onDropped?.(1)
+            continue
+          }
+          hit = { tenant, slo: c.name, bucketStart, good: 0, total: 0 }
+          pending.set(key, hit)
+        }
+        slot.entry = hit
+        slot.bucketStart = bucketStart
+        slot.generation = generation
       }
+      hit.total++
+      if (good) hit.good++
     }
   }
 
@@ -203,6 +237,7 @@ export function createInProcessSloSource(options: InProcessSloSourceOptions): In
     if (pending.size === 0) return
     flushing = pending
     pending = new Map()
+    generation++
     const rows: SloBucket[] = [...flushing.values()]
     try {
       await persistence.sloBuckets.add(rows)

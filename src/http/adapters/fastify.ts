@@ -13,6 +13,7 @@ import type { OpsResponse } from '../opsRoute.ts'
 import { opsRouteAt } from '../opsRouteAt.ts'
 import { createFastifyInternals, type LogControllerLike, logControllerOf } from './fastifyInternals.ts'
 import { isLookoutLogController, REQUEST_STARTER } from './fastifyOptions.ts'
+import { lazyRequestLogger } from './lazyRequestLogger.ts'
 import { assertSupportedFastify } from './supportedFrameworks.ts'
 
 /** Options of the Fastify plugin: Lookout options, or an existing instance to share. */
@@ -155,12 +156,13 @@ async function lookoutFastify(app: FastifyInstance, options: FastifyLookoutOptio
   let adoptRequestLog = false
   const contextOnLines = lookout.config.logging.context
   const quietLogger = withoutFastifyRequestLines(lookout.logger)
+  // Without the async context on lines, a request's logger binds its id: made when the request first logs.
+  const makeRequestLogger = (req: LifecycleRequest) =>
+    withoutFastifyRequestLines(lookout.logger.child({ request_id: req.requestId }))
   const requestLogger = (req: LifecycleRequest): FastifyRequest['log'] =>
     (contextOnLines
       ? quietLogger
-      : withoutFastifyRequestLines(
-          lookout.logger.child({ request_id: req.requestId }),
-        )) as unknown as FastifyRequest['log']
+      : lazyRequestLogger(makeRequestLogger, req)) as unknown as FastifyRequest['log']
 
   // How requests start where Fastify creates them: `public` — the log controller fastifyOptions() built starts
   // them through REQUEST_STARTER; `wrapped` — the app's own controller, reached through Fastify's private key,

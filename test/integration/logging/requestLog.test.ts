@@ -11,7 +11,11 @@ import type { LookoutOptions } from '../../../src/config/schema.ts'
 import { createLogger } from '../../../src/logging/createLogger.ts'
 import { captureStream } from '../../unit/logging/captureStream.ts'
 
-async function app(t: import('node:test').TestContext, extra: LookoutOptions = {}) {
+async function app(
+  t: import('node:test').TestContext,
+  extra: LookoutOptions = {},
+  routes?: (fastify: import('fastify').FastifyInstance) => void,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-log-'))
   const options: LookoutOptions = {
     service: 'identity',
@@ -38,6 +42,7 @@ async function app(t: import('node:test').TestContext, extra: LookoutOptions = {
   fastify.get('/boom', async () => {
     throw new Error('database password=hunter2 rejected')
   })
+  routes?.(fastify)
   await fastify.ready()
   t.after(async () => {
     await fastify.close()
@@ -81,6 +86,40 @@ test('app lines through Fastify’s request.log carry the context and are redact
   assert.equal(line.user_id, 'u-7')
   assert.equal(line.note, 'reached [REDACTED_EMAIL]')
   assert.equal(line.service, 'identity')
+})
+
+test('without the context on lines, request.log binds the request id, and is only made for a request that logs', async (t) => {
+  const { fastify, lookout, out } = await app(t, { logging: { context: false } }, (f) => {
+    f.get('/quiet', async () => ({ ok: true }))
+    f.get('/chatty', async (request) => {
+      request.log.info({ note: 'for jane@example.com' }, 'chatty handler')
+      request.log.child({ step: 'load' }).warn('child line')
+      return { level: request.log.level, debug: request.log.isLevelEnabled('debug') }
+    })
+  })
+  let made = 0
+  const child = lookout.logger.child
+  lookout.logger.child = function countedChild(
+    this: typeof lookout.logger,
+    ...args: Parameters<typeof child>
+  ) {
+    // Fastify's own per-request child (its loggerInstance here is Lookout's) binds reqId, Lookout's request_id.
+    if ('request_id' in (args[0] ?? {})) made++
+    return child.apply(this, args)
+  } as typeof child
+  const quiet = await fastify.inject({ url: '/quiet' })
+  assert.equal(quiet.statusCode, 200)
+  assert.equal(made, 0, 'a request that does not log makes no request logger')
+  const res = await fastify.inject({ url: '/chatty', headers: { 'x-request-id': 'req-c' } })
+  assert.deepEqual(res.json(), { level: 'info', debug: false })
+  assert.equal(made, 1, 'one request logger for the request that logs')
+  const own = out.lines.find((l) => l.msg === 'chatty handler')!
+  assert.equal(own.request_id, 'req-c')
+  assert.equal(own.note, 'for [REDACTED_EMAIL]')
+  const derived = out.lines.find((l) => l.msg === 'child line')!
+  assert.equal(derived.request_id, 'req-c')
+  assert.equal(derived.step, 'load')
+  assert.equal(derived.level, 'warn')
 })
 
 test('instrument() writes one redacted event line inside the request context', async (t) => {

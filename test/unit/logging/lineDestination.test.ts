@@ -20,7 +20,7 @@ const line = (i: number) => `${JSON.stringify({ level: 'info', i, msg: `line ${i
 
 test('lines written while a write is in flight arrive complete and in order', async () => {
   const { path, fd } = file()
-  const d = createLineDestination({ fd })
+  const d = createLineDestination({ fd, synchronous: false })
   const expected: string[] = []
   for (let i = 0; i < 5000; i++) {
     expected.push(line(i))
@@ -35,8 +35,7 @@ test('lines written while a write is in flight arrive complete and in order', as
 
 test('lines past the pending bound are dropped whole and counted, the rest written', async () => {
   const { path, fd } = file()
-  const d = createLineDestination({ fd, maxPendingChars: 100 })
-  d.write('first line, in flight at once\n') // not pending: submitted immediately
+  const d = createLineDestination({ fd, maxPendingChars: 100, synchronous: false })
   const accepted: string[] = []
   let tries = 0
   while (d.dropped.backlog === 0 && tries++ < 100) {
@@ -49,14 +48,14 @@ test('lines past the pending bound are dropped whole and counted, the rest writt
   assert.ok(accepted.join('').length <= 100)
   await flushed(d)
   closeSync(fd)
-  assert.equal(readFileSync(path, 'utf8'), `first line, in flight at once\n${accepted.join('')}`)
+  assert.equal(readFileSync(path, 'utf8'), accepted.join(''))
 })
 
 test('a descriptor that cannot be written drops and counts lines and never throws', async () => {
   const path = join(dir, 'read-only.log')
   writeFileSync(path, '')
   const fd = openSync(path, 'r') // writes fail with EBADF
-  const d = createLineDestination({ fd })
+  const d = createLineDestination({ fd, synchronous: false })
   d.write(line(1))
   await flushed(d)
   d.write(line(2))
@@ -97,13 +96,41 @@ test('a full non-blocking pipe is retried until its reader drains it, losing not
 
 test('flushSync writes the queued lines before it returns', () => {
   const { path, fd } = file()
-  const d = createLineDestination({ fd })
-  d.write('a\n') // in flight (asynchronous)
+  const d = createLineDestination({ fd, synchronous: false })
+  d.write('a\n')
   d.write('b\n')
   d.write('c\n')
   d.flushSync()
   const now = readFileSync(path, 'utf8')
   assert.ok(now.includes('b\nc\n'), `queued lines on disk: ${JSON.stringify(now)}`)
+  closeSync(fd)
+})
+
+test('the lines of one event-loop turn reach a file together, after the turn, with one synchronous write', async () => {
+  const { path, fd } = file()
+  const d = createLineDestination({ fd })
+  const lines = Array.from({ length: 100 }, (_, i) => line(i))
+  for (const l of lines) d.write(l)
+  assert.equal(readFileSync(path, 'utf8'), '', 'nothing is written during the turn')
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(readFileSync(path, 'utf8'), lines.join(''), 'everything is written once the turn ends')
+  d.write(line(100))
+  d.flushSync()
+  assert.equal(readFileSync(path, 'utf8'), [...lines, line(100)].join(''))
+  closeSync(fd)
+})
+
+test('a file descriptor that cannot be written in synchronous mode drops and counts lines and never throws', async () => {
+  const path = join(dir, 'read-only-sync.log')
+  writeFileSync(path, '')
+  const fd = openSync(path, 'r')
+  const d = createLineDestination({ fd, synchronous: true })
+  d.write(line(1))
+  d.write(line(2))
+  await flushed(d)
+  d.write(line(3))
+  await flushed(d)
+  assert.deepEqual(d.dropped, { backlog: 0, writeFailed: 3 })
   closeSync(fd)
 })
 
