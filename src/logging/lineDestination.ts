@@ -39,6 +39,9 @@ export interface LineDestination {
 }
 
 const EAGAIN_RETRY_MS = 10
+/** The synchronous writer's reused buffer: its first size, and the largest batch encoded into it. */
+const SCRATCH_MIN_BYTES = 65_536
+const SCRATCH_MAX_BYTES = 4_194_304
 
 /** Destinations alive in this process, flushed synchronously when it exits (one `exit` listener for all). */
 const live = new Set<WeakRef<LineDestination>>()
@@ -83,6 +86,7 @@ export function createLineDestination(options: LineDestinationOptions = {}): Lin
   const synchronous = options.synchronous ?? writesWithoutReader(fd)
   let pending: string[] = []
   let scheduled = false
+  let scratch = synchronous ? Buffer.allocUnsafeSlow(SCRATCH_MIN_BYTES) : Buffer.alloc(0)
   let pendingChars = 0
   let writing = false
   let broken = false
@@ -134,6 +138,7 @@ export function createLineDestination(options: LineDestinationOptions = {}): Lin
         offset += writeSync(fd, buffer, offset, buffer.length - offset)
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+          // The rest goes asynchronously; `writing` stays set, so nothing reuses the scratch buffer meanwhile.
           writeFrom(buffer, offset, lines)
           return
         }
@@ -155,13 +160,34 @@ export function createLineDestination(options: LineDestinationOptions = {}): Lin
     return { buffer: Buffer.from(text, 'utf8'), lines }
   }
 
+  /**
+   * The queued lines encoded into the reused scratch buffer (the queue is empty afterwards): a synchronous write is
+   * done with its bytes before the next batch, and a fresh buffer per batch costs an allocation the size of it.
+   */
+  function encodePending(): { buffer: Buffer; lines: number } {
+    const lines = pending.length
+    // Worst case 3 bytes per UTF-16 unit; the scratch buffer grows to fit, up to SCRATCH_MAX_BYTES.
+    const worst = pendingChars * 3
+    if (worst > SCRATCH_MAX_BYTES) return takePending()
+    if (scratch.length < worst) scratch = Buffer.allocUnsafeSlow(Math.max(worst, scratch.length * 2))
+    let used = 0
+    for (let i = 0; i < lines; i++) used += scratch.write(pending[i]!, used, 'utf8')
+    pending = []
+    pendingChars = 0
+    return { buffer: scratch.subarray(0, used), lines }
+  }
+
   function submit(): void {
     scheduled = false
     if (writing || broken || pending.length === 0) return
-    const { buffer, lines } = takePending()
     writing = true
-    if (synchronous) writeNow(buffer, lines)
-    else writeFrom(buffer, 0, lines)
+    if (synchronous) {
+      const { buffer, lines } = encodePending()
+      writeNow(buffer, lines)
+    } else {
+      const { buffer, lines } = takePending()
+      writeFrom(buffer, 0, lines)
+    }
   }
 
   /** Writes what is pending once this event-loop turn's callbacks have run. */

@@ -42,7 +42,7 @@ async function app(
   fastify.get('/boom', async () => {
     throw new Error('database password=hunter2 rejected')
   })
-  routes?.(fastify)
+  routes?.(fastify as unknown as import('fastify').FastifyInstance)
   await fastify.ready()
   t.after(async () => {
     await fastify.close()
@@ -94,7 +94,8 @@ test('without the context on lines, request.log binds the request id, and is onl
     f.get('/chatty', async (request) => {
       request.log.info({ note: 'for jane@example.com' }, 'chatty handler')
       request.log.child({ step: 'load' }).warn('child line')
-      return { level: request.log.level, debug: request.log.isLevelEnabled('debug') }
+      const log = request.log as unknown as ReturnType<typeof createLogger>
+      return { level: log.level, debug: log.isLevelEnabled('debug') }
     })
   })
   let made = 0
