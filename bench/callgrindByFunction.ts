@@ -3,7 +3,7 @@
  * diffed function by function (callgrind alone shows JavaScript frames as bare addresses).
  *
  *   rm -f /tmp/perf-*.map
- *   NODE_OPTIONS=--perf-basic-prof node --import tsx bench/instructions.ts --only=fastify-bare,lookout-only-metrics --keep
+ *   node --import tsx bench/instructions.ts --only=fastify-bare,lookout-metrics-only --keep --node-flags=--perf-basic-prof
  *   node --import tsx bench/callgrindByFunction.ts <dir>/cg.out.1-01 /tmp/perf-<server pid>.map > only-metrics.txt
  *   node --import tsx bench/callgrindByFunction.ts --diff bare.txt only-metrics.txt 4000
  *

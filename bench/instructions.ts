@@ -43,6 +43,8 @@ const ALL: readonly Config[] = [...Object.values(BARE), ...CONFIGS]
 const warmup = Number(arg('warmup') ?? 30_000)
 const requests = Number(arg('requests') ?? 4_000)
 const outName = arg('out') ?? 'instructions'
+// `--node-flags="--perf-basic-prof"` lets bench/callgrindByFunction.ts name the servers' JIT-compiled code.
+const nodeFlags = arg('node-flags')?.split(' ').filter(Boolean) ?? []
 
 /** Sends exactly `amount` requests (8 connections) and resolves when they are answered. */
 async function send(port: number, amount: number): Promise<number> {
@@ -59,6 +61,7 @@ async function count(
 ): Promise<{ perRequest: number; allThreadsPerRequest: number; errors: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'lookout-callgrind-'))
   const { child, port } = await spawnServer(app, config.script, {
+    nodeFlags,
     env: {
       BENCH_OTLP_ENDPOINT: otlp,
       ...(config.lookoutOptions

@@ -60,6 +60,11 @@ message LogRecord {
 `
 const root = protobuf.parse(PROTO, { keepCase: false }).root
 const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest')
+
+/** An `ExportTraceServiceRequest` in protobuf, decoded by protobufjs (int64 and fixed64 as strings, bytes as Buffer). */
+export function decodeTraceRequest(bytes: Uint8Array): Record<string, unknown> {
+  return TraceRequest.toObject(TraceRequest.decode(bytes), { longs: String, bytes: Buffer, oneofs: true })
+}
 const LogsRequest = root.lookupType('otlp.ExportLogsServiceRequest')
 
 /** One received log record, flattened. */
