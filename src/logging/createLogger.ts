@@ -181,11 +181,27 @@ export function createLogger(
   } as Logger['child']
   const raw = logger as unknown as Record<symbol, unknown>
   const levelValues = logger.levels.values
+  // The line's start (level, time, base bindings) is the same for every line of a millisecond: built once per
+  // level and millisecond.
+  let prefixTime = ''
+  let prefixBindings: unknown
+  const prefixes = new Map<number, string>()
   const writeSerialized = (level: 'info' | 'warn' | 'error', fields: string, msg: string): void => {
     const num = levelValues[level]!
     if (num < logger.levelVal) return
     const time = (raw[timeSym] as () => string)()
-    const line = `${(raw[lsCacheSym] as Record<number, string>)[num]}${time}${raw[chindingsSym] as string}${fields},"msg":${jsonString(redactMessage(msg))}${raw[endSym] as string}`
+    const bindings = raw[chindingsSym]
+    if (time !== prefixTime || bindings !== prefixBindings) {
+      prefixTime = time
+      prefixBindings = bindings
+      prefixes.clear()
+    }
+    let prefix = prefixes.get(num)
+    if (prefix === undefined) {
+      prefix = `${(raw[lsCacheSym] as Record<number, string>)[num]}${time}${bindings as string}`
+      prefixes.set(num, prefix)
+    }
+    const line = `${prefix}${fields},"msg":${jsonString(redactMessage(msg))}${raw[endSym] as string}`
     const stream = raw[streamSym] as pino.DestinationStream & Record<string | symbol, unknown>
     // A multistream picks its streams by the level it is told (pino does the same before each write).
     if (stream[needsMetadataGsym] === true) {

@@ -6,6 +6,7 @@ import type { RequestObserver } from '../http/requestObserver.ts'
 import type { Redactor } from '../redact/createRedactor.ts'
 import { LOG_EVENTS } from './conventions.ts'
 import { type LookoutLogger, loggerInternals } from './createLogger.ts'
+import { durationMs } from './durationMs.ts'
 import { jsonString } from './jsonString.ts'
 import { PRE_REDACTED } from './preRedacted.ts'
 
@@ -147,21 +148,36 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
           let head = ''
           let requestIdSet = false
           let traceSet = false
-          if (req.context instanceof ContextStore) {
-            const fields = contextFields(req.context, false)
-            for (const key in fields) {
-              const value = fields[key]
-              if (value === undefined) continue
-              const json = primitiveJson(value)
-              // An object-valued binding is serialised as the logger does it (stable, circular-safe).
-              if (json === undefined) {
-                writeObject(req)
-                return
-              }
-              head += `,${jsonString(key)}:${json}`
+          const store = req.context
+          if (store instanceof ContextStore) {
+            // The fields contextFields() gives, in its order, read straight from the store.
+            if (store.requestId !== undefined) {
+              head = `,"request_id":${jsonString(store.requestId)}`
+              requestIdSet = true
             }
-            requestIdSet = fields.request_id !== undefined
-            traceSet = fields.trace_id !== undefined
+            if (store.tenantId !== undefined) head += `,"tenant_id":${jsonString(store.tenantId)}`
+            if (store.userId !== undefined) head += `,"user_id":${jsonString(store.userId)}`
+            const own = store.req
+            if (own?.traceId !== undefined) {
+              head += `,"trace_id":"${own.traceId}"`
+              if (own.spanId !== undefined) head += `,"span_id":"${own.spanId}"`
+              traceSet = true
+            }
+            const bindings = store.bindings
+            if (bindings !== undefined) {
+              for (const key in bindings) {
+                const value = bindings[key]
+                if (value === undefined) continue
+                const json = primitiveJson(value)
+                // An object-valued binding is serialised as the logger does it (stable, circular-safe); a binding
+                // named like a context field replaces it in place there.
+                if (json === undefined || CONTEXT_KEYS.has(key)) {
+                  writeObject(req)
+                  return
+                }
+                head += `,${jsonString(key)}:${json}`
+              }
+            }
           }
           if (!requestIdSet) {
             head += `,"request_id":${
@@ -175,7 +191,7 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
             head += `,"trace_id":"${req.traceId}"`
             if (req.spanId !== undefined) head += `,"span_id":"${req.spanId}"`
           }
-          let line = `${head}${constantPart(req.method, req.route)},"path":${jsonString(redactor.redactUrl(req.url))},"status":${status},"duration_ms":${finite(Math.round(req.durationSeconds * 1e6) / 1e3)},"request_bytes":${finite(req.requestBytes)},"response_bytes":${finite(req.responseBytes)}`
+          let line = `${head}${constantPart(req.method, req.route)},"path":${jsonString(redactor.redactUrl(req.url))},"status":${status},"duration_ms":${durationMs(req.durationSeconds)},"request_bytes":${finite(req.requestBytes)},"response_bytes":${finite(req.responseBytes)}`
           const ip = core.clientIp(req)
           if (ip !== undefined) line += `,"client_ip":${jsonString(ip)}`
           const ua = req.headers['user-agent']
@@ -213,6 +229,9 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
     },
   }
 }
+
+/** The context fields a binding could be named like (see {@link contextFields}). */
+const CONTEXT_KEYS = new Set(['request_id', 'tenant_id', 'user_id', 'trace_id', 'span_id'])
 
 /** A number as pino writes it (non-finite as `null`). */
 function finite(n: number): string {
