@@ -185,6 +185,16 @@ export function serviceAlertSpecs(model: GenerateModel): ServiceAlertSpec[] {
       description: `{{ $value | humanize }} log lines were not written to stdout in ${a.dropWindow} (backlog: stdout's reader fell behind; write_failed: stdout failed).`,
     },
     {
+      alert: 'LookoutLogRecordsDropped',
+      signal: increase(LOGGING_METRIC_NAMES.recordsDropped, [DOMAIN_LABELS.reason]),
+      comparison: '>',
+      threshold: 0,
+      for: '0s',
+      severity: 'warning',
+      summary: `${service}: log records dropped before the OTLP collector ({{ $labels.reason }})`,
+      description: `{{ $value | humanize }} log records never reached the OTLP log collector in ${a.dropWindow}.`,
+    },
+    {
       alert: 'LookoutAlertDeliveryDeadLetters',
       signal: increase(
         ALERTING_METRIC_NAMES.deliveries,

@@ -57,7 +57,7 @@ const EXPECTED_EMPTY: readonly { readonly match: RegExp; readonly reason: string
       'the run passes its own (silent) pino logger, so Lookout creates no stdout stream and lookout_log_lines_dropped_total has no series',
   },
   {
-    match: /› Telemetry dropped\/D$/,
+    match: /^signal:LookoutLogRecordsDropped |› Telemetry dropped\/D$/,
     reason:
       'OTLP log export is off in this run (no logging.otlp endpoint), so lookout_log_records_dropped_total has no series',
   },

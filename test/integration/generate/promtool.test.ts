@@ -24,7 +24,7 @@ test('the committed example passes promtool check config/rules and amtool check-
   assert.equal(rules.length, 2)
   assert.match(
     await run(promtool, ['check', 'rules', ...rules]),
-    /SUCCESS: 13 rules found[\s\S]*SUCCESS: 60 rules found/,
+    /SUCCESS: 14 rules found[\s\S]*SUCCESS: 60 rules found/,
   )
   assert.match(
     await run(promtool, ['check', 'config', join(EXAMPLE, 'prometheus/prometheus.yml')]),

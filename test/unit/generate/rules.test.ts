@@ -22,6 +22,7 @@ test('the service alerts cover errors, latency, auth, lockouts, DB, health, scra
     'LookoutSpansDropped',
     'LookoutLogBatchesDropped',
     'LookoutLogLinesDropped',
+    'LookoutLogRecordsDropped',
     'LookoutAlertDeliveryDeadLetters',
   ])
 })
