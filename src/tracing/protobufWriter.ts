@@ -42,12 +42,19 @@ export class ProtobufWriter {
   /** An unsigned varint below 2^32. */
   varint(value: number): void {
     this.ensure(5)
+    this.pos = this.varintAt(this.pos, value)
+  }
+
+  /** Writes an unsigned varint below 2^32 at `at` (room checked by the caller); returns the position after it. */
+  private varintAt(at: number, value: number): number {
     let v = value >>> 0
+    let p = at
     while (v > 0x7f) {
-      this.buf[this.pos++] = (v & 0x7f) | 0x80
+      this.buf[p++] = (v & 0x7f) | 0x80
       v >>>= 7
     }
-    this.buf[this.pos++] = v
+    this.buf[p++] = v
+    return p
   }
 
   /** A 64-bit varint of an integer (negative ones as two's complement: 10 bytes), as `int64` is written. */
@@ -116,9 +123,7 @@ export class ProtobufWriter {
     let size = 1
     for (let v = bytes >>> 7; v > 0; v >>>= 7) size++
     this.buf.copyWithin(at + size, at + 1, at + 1 + bytes)
-    this.pos = at
-    this.varint(bytes)
-    this.pos += bytes
+    this.pos = this.varintAt(at, bytes) + bytes
   }
 
   /** A bytes field holding the binary value of a hex string (trace and span ids). */
@@ -161,14 +166,7 @@ export class ProtobufWriter {
   /** Ends the message started at `at`: writes its length and closes the gap the length did not use. */
   end(at: number): void {
     const bodyStart = at + LENGTH_RESERVE
-    const length = this.pos - bodyStart
-    let v = length
-    let p = at
-    while (v > 0x7f) {
-      this.buf[p++] = (v & 0x7f) | 0x80
-      v >>>= 7
-    }
-    this.buf[p++] = v
+    const p = this.varintAt(at, this.pos - bodyStart)
     if (p < bodyStart) {
       this.buf.copyWithin(p, bodyStart, this.pos)
       this.pos -= bodyStart - p

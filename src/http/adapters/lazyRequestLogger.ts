@@ -3,8 +3,8 @@ interface LazyTarget<L extends object> {
   readonly make: (key: unknown) => L
   readonly key: unknown
   logger: L | undefined
-  /** The logger's methods bound to it, made on first read. */
-  methods: Map<PropertyKey, unknown> | undefined
+  /** The logger's methods bound to it, by method, made on first read. */
+  methods: Map<unknown, unknown> | undefined
 }
 
 const handler: ProxyHandler<LazyTarget<object>> = {
@@ -13,10 +13,10 @@ const handler: ProxyHandler<LazyTarget<object>> = {
     const value = Reflect.get(logger, prop, logger)
     if (typeof value !== 'function') return value
     t.methods ??= new Map()
-    let bound = t.methods.get(prop)
-    if (bound === undefined || (bound as { original?: unknown }).original !== value) {
-      bound = Object.assign(value.bind(logger), { original: value })
-      t.methods.set(prop, bound)
+    let bound = t.methods.get(value)
+    if (bound === undefined) {
+      bound = value.bind(logger)
+      t.methods.set(value, bound)
     }
     return bound
   },
