@@ -50,12 +50,15 @@ const NUMBERS = new RegExp(
   [
     // US SSN (area not 000/666/9xx, group not 00, serial not 0000)
     String.raw`(?<![\w.-])((?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4})(?![\w-])`,
-    // phone: E.164-ish with +, NANP (415) 555-2671 / 415-555-2671, trunk-prefixed national 020 7946 0958
-    String.raw`(?<![\w.+-])(\+[1-9](?:[ .()-]{0,2}\d){6,14}|\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|\d{3}[ .-]\d{3}[ .-]\d{4}|\(0\d{1,4}\)[ .-]?\d{3,4}[ .-]?\d{3,4}|0\d{2,4}[ -]\d{3,4}[ -]\d{3,4})(?![\w-]|\.\d)`,
+    // phone: E.164-ish with +, NANP (415) 555-2671 / 1-415-555-2671, trunk-prefixed national 020 7946 0958, and
+    // unformatted digits only where they are labelled a phone (tel:4155552671, "phone": "4155552671"). Neither
+    // end may touch a letter, a digit or a joining `-`/`.`, so no part of a longer id, timestamp or amount matches.
+    String.raw`(?<![\w.+-])(\+[1-9](?:[ .()-]{0,2}\d){6,14}|(?:1[ .-]?)?\(\d{3}\)[ .-]?\d{3}[ .-]\d{4}|(?:1[ .-])?\d{3}[ .-]\d{3}[ .-]\d{4}|\(0\d{1,4}\)[ .-]?\d{3,4}[ .-]?\d{3,4}|0\d{2,4}[ -]\d{3,4}[ -]\d{3,4}|(?=\d{7})(?<=(?<![a-z\d])(?:tel:|(?:tel|telephone|phone|mobile|msisdn)(?:[ _-]?(?:number|no))?["']?\s{0,2}[:=]\s{0,2}["']?))\d{7,15})(?![\w-]|\.\d)`,
     // payment card candidate (checked: issuer prefix + Luhn)
     String.raw`(?<![\w.-])([2-6]\d{3}(?:[ -]?\d){9,15})(?![\w-])`,
   ].join('|'),
-  'g',
+  // Case-insensitive for the phone labels only: every other part is digits and punctuation.
+  'gi',
 )
 const TOKENISH = /[\d._~+/=-]/
 const SEPARATORS = /[ -]/g
@@ -110,10 +113,22 @@ export function createStringRedactor(options: StringRedactorOptions): (text: str
     if (ssn !== undefined) return M.ssn
     if (phone !== undefined) {
       let digits = 0
+      let dots = 0
+      let others = 0
+      let afterDot = 0
       for (let i = 0; i < m.length; i++) {
         const c = m.charCodeAt(i)
-        if (c >= 48 && c <= 57) digits++
+        if (c >= 48 && c <= 57) {
+          digits++
+          afterDot++
+        } else if (c === 46) {
+          dots++
+          afterDot = 0
+        } else if (c !== 43) others++
       }
+      // `+1234567.89`, `+14155552671.5`: a signed decimal, not a phone (`+1.4155552671` is one, as written in
+      // domain records: the only dot comes after the country code).
+      if (dots === 1 && others === 0 && afterDot <= 3) return m
       return digits >= 7 && digits <= 15 ? M.phone : m
     }
     return isCardNumber(m.replace(SEPARATORS, '')) ? M.card : m
