@@ -15,6 +15,7 @@ const CLIENT = 3
 const system = (s: ReceivedSpan) => s.attributes['db.system.name'] ?? s.attributes['db.system']
 const statement = (s: ReceivedSpan) =>
   String(s.attributes['db.query.text'] ?? s.attributes['db.statement'] ?? '')
+const operation = (s: ReceivedSpan) => s.attributes['db.operation.name']
 
 // Literal values the app's requests use; none may reach a span.
 const LITERALS = [
@@ -92,13 +93,13 @@ test('lookout/register traces mysql2, Drizzle over mysql2 and pg, and mongodb un
       }
 
       await t.test(
-        'mysql2 statements are client spans of the request, with their literals masked',
+        'mysql2 statements are client spans of the request, with their operation and their literals masked',
         async () => {
           const { server, dbSpans, body } = await trace('/mysql/7', 'mysql', 2)
           assert.deepEqual(body, { email: 'alice@example.com', who: 'bob@example.com' })
-          assert.deepEqual(dbSpans.map((s) => [s.name, statement(s), s.parentSpanId]).sort(), [
-            ['SELECT', 'SELECT ? AS who, ? AS pin', server.spanId],
-            ['SELECT', 'SELECT id, email FROM users WHERE id = ? AND email <> ?', server.spanId],
+          assert.deepEqual(dbSpans.map((s) => [s.name, operation(s), statement(s), s.parentSpanId]).sort(), [
+            ['SELECT', 'SELECT', 'SELECT ? AS who, ? AS pin', server.spanId],
+            ['SELECT', 'SELECT', 'SELECT id, email FROM users WHERE id = ? AND email <> ?', server.spanId],
           ])
           for (const s of dbSpans) {
             assert.equal(s.attributes['db.namespace'], mariadb.database)
@@ -114,11 +115,12 @@ test('lookout/register traces mysql2, Drizzle over mysql2 and pg, and mongodb un
         assert.equal(dbSpans.length, 1)
         assert.equal(dbSpans[0]!.parentSpanId, server.spanId)
         assert.equal(statement(dbSpans[0]!), 'select `id`, `email` from `users` where `users`.`id` = ?')
+        assert.equal(operation(dbSpans[0]!), 'SELECT')
         assert.equal(dbSpans[0]!.attributes['db.namespace'], mariadb.database)
       })
 
       await t.test(
-        "a Drizzle query over pg is a pg span under the request; a literal in raw SQL meets Lookout's redactor",
+        "a Drizzle query over pg is a pg span under the request with its operation; a literal in raw SQL meets Lookout's redactor",
         async () => {
           const { server, dbSpans, body } = await trace('/drizzle-pg/7', 'postgresql', 2)
           assert.deepEqual(body, { email: 'carol@example.com', who: 'eve@example.com' })
@@ -128,8 +130,10 @@ test('lookout/register traces mysql2, Drizzle over mysql2 and pg, and mongodb un
             "SELECT '[REDACTED_EMAIL]' AS who",
             'select "id", "email" from "accounts" where "accounts"."id" = $1',
           ])
-          for (const s of queries)
+          for (const s of queries) {
             assert.equal(s.parentSpanId, server.spanId, `${s.name} is a child of the request`)
+            assert.equal(operation(s), 'SELECT', `${s.name} carries its operation`)
+          }
         },
       )
 
