@@ -1,5 +1,6 @@
 import { arch, hostname } from 'node:os'
 import {
+  type Attributes,
   context,
   propagation,
   type TextMapPropagator,
@@ -15,6 +16,7 @@ import { createRandomHexPool } from '../util/randomHexPool.ts'
 import { type BatchObserver, BoundedBatchSpanProcessor } from './boundedBatchSpanProcessor.ts'
 import { TRACER_NAME } from './conventions.ts'
 import { createOtlpSpanExporter } from './createSpanExporter.ts'
+import { createDecidedRootSampler, type RootDecision } from './decidedRootSampler.ts'
 import { createRedactingSpanProcessor } from './redactingSpanProcessor.ts'
 import { RequestIdPropagator } from './requestIdPropagator.ts'
 import { resolveTracingSettings, type TracingSettings } from './resolveTracingSettings.ts'
@@ -40,7 +42,16 @@ export interface TracingRuntime {
    * 5xx span of an unsampled request under the ids its logs already carry. `undefined` unless `keepErrors`.
    */
   readonly errorTracer: Tracer | undefined
-  readonly nextIds: { traceId: string | undefined; spanId: string | undefined }
+  /**
+   * Ids the next span takes, and whether it is a root already decided to be recorded ({@link recordsRoot}; the
+   * provider's sampler then records it without deciding again).
+   */
+  readonly nextIds: { traceId: string | undefined; spanId: string | undefined } & RootDecision
+  /**
+   * Attributes Lookout gave a span with their values already redacted (the server span's): the redacting processor
+   * leaves a value alone while it is still the one given here, and redacts anything set over it.
+   */
+  readonly redactedAttributes: WeakMap<object, Attributes>
   /**
    * Decides a root span (no parent) from the trace id it would get, with the provider's sampler, before any span
    * object exists: `true` = record it (start it with these ids in {@link TracingRuntime.nextIds}), `false` = a
@@ -100,8 +111,9 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   for (const exporter of exporters)
     processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
   const resource = deps.resource ?? createResource(config)
+  const redactedAttributes = new WeakMap<object, Attributes>()
   const spanProcessors: SpanProcessor[] = [
-    createRedactingSpanProcessor(deps.redactor),
+    createRedactingSpanProcessor(deps.redactor, redactedAttributes),
     ...processors,
     ...(deps.extraProcessors ?? []),
   ]
@@ -110,10 +122,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   // Pooled CSPRNG ids: RandomIdGenerator formats each id in JavaScript, and unsampled spans need ids too.
   const traceIds = createRandomHexPool(32)
   const spanIds = createRandomHexPool(16)
-  const nextIds: { traceId: string | undefined; spanId: string | undefined } = {
-    traceId: undefined,
-    spanId: undefined,
-  }
+  const nextIds: TracingRuntime['nextIds'] = { traceId: undefined, spanId: undefined, rootRecorded: false }
   // Ids put in nextIds (a root decided before its span is built, a kept error span) are taken once.
   const idGenerator: IdGenerator = {
     generateTraceId() {
@@ -130,7 +139,8 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
     },
   }
   // Nowhere to send spans: none is recorded (ids still exist for log correlation and X-Trace-Id).
-  const sampler = destinations === 0 ? new AlwaysOffSampler() : createSampler(settings)
+  const sampler =
+    destinations === 0 ? new AlwaysOffSampler() : createDecidedRootSampler(createSampler(settings), nextIds)
   const provider = new BasicTracerProvider({ resource, sampler, idGenerator, spanProcessors })
   const tracer = provider.getTracer(TRACER_NAME, config.version)
   let errorTracer: Tracer | undefined
@@ -150,6 +160,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
     propagator,
     errorTracer,
     nextIds,
+    redactedAttributes,
     recordsRoot: destinations === 0 ? () => false : rootDecision(settings),
     newTraceId: () => traceIds.next(),
     newSpanId: () => spanIds.next(),

@@ -1,11 +1,12 @@
-/** Bytes reserved ahead of a length-delimited message for its length (a varint of up to 2^35 − 1). */
+/** Room for a length varint (up to 2^35 − 1) beside a string's worst case. */
 const LENGTH_RESERVE = 5
 
 /**
  * A protobuf wire-format writer over one growable buffer. Strings are encoded by Node (`Buffer.write`), not a
- * character at a time in JavaScript, and a nested message is written once: its length goes into bytes reserved
- * before it, and the message is moved back over the bytes the length did not need (`copyWithin`), instead of
- * sizing every message in a first pass.
+ * character at a time in JavaScript. A nested message is written
+ * once: one byte is reserved for its length (most messages, an attribute's key and value, are under 128 bytes),
+ * and only a longer message is moved forward to make room for a longer length, instead of sizing every message in
+ * a first pass.
  *
  * @example
  * const w = new ProtobufWriter()
@@ -157,19 +158,25 @@ export class ProtobufWriter {
   /** Starts a length-delimited field (a message); returns what {@link end} needs. */
   begin(field: number): number {
     this.tag(field, 2)
-    this.ensure(LENGTH_RESERVE)
+    this.ensure(1)
     const at = this.pos
-    this.pos += LENGTH_RESERVE
+    this.pos += 1
     return at
   }
 
-  /** Ends the message started at `at`: writes its length and closes the gap the length did not use. */
+  /** Ends the message started at `at`: writes its length, moving the message forward if the length needs more than a byte. */
   end(at: number): void {
-    const bodyStart = at + LENGTH_RESERVE
-    const p = this.varintAt(at, this.pos - bodyStart)
-    if (p < bodyStart) {
-      this.buf.copyWithin(p, bodyStart, this.pos)
-      this.pos -= bodyStart - p
+    const bodyStart = at + 1
+    const length = this.pos - bodyStart
+    if (length < 0x80) {
+      this.buf[at] = length
+      return
     }
+    let extra = 0
+    for (let v = length >>> 7; v > 0; v >>>= 7) extra++
+    this.ensure(extra)
+    this.buf.copyWithin(bodyStart + extra, bodyStart, this.pos)
+    this.varintAt(at, length)
+    this.pos += extra
   }
 }

@@ -9,23 +9,34 @@ import type { SpanRedactor } from './spanRedactor.ts'
  * drivers, outbound libraries) follow the same rules as Lookout's own. `redactor` is read per span because
  * `lookout/register` starts tracing before the instance whose configured redactor then applies.
  *
+ * `redacted` holds, per span, attributes Lookout set with values it had already redacted (the server span's): a
+ * value still identical to the one given there is not scanned again; one the app set over it is.
+ *
  * @example
- * new BasicTracerProvider({ spanProcessors: [createRedactingSpanProcessor(() => redactor), batch] })
+ * new BasicTracerProvider({ spanProcessors: [createRedactingSpanProcessor(() => redactor, redacted), batch] })
  */
-export function createRedactingSpanProcessor(redactor: () => SpanRedactor): SpanProcessor {
+export function createRedactingSpanProcessor(
+  redactor: () => SpanRedactor,
+  redacted?: WeakMap<object, Attributes>,
+): SpanProcessor {
   return {
     onStart() {},
     onEnd(span: ReadableSpan) {
       const current = redactor()
-      redactAttributes(span.attributes, current)
-      for (const event of span.events) if (event.attributes) redactAttributes(event.attributes, current)
+      redactAttributes(span.attributes, current, redacted?.get(span))
+      for (const event of span.events)
+        if (event.attributes) redactAttributes(event.attributes, current, undefined)
     },
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   }
 }
 
-function redactAttributes(attributes: Attributes, redactor: SpanRedactor): void {
+function redactAttributes(
+  attributes: Attributes,
+  redactor: SpanRedactor,
+  alreadyRedacted: Attributes | undefined,
+): void {
   // The SDK hands processors the span's own attribute object: writing it is what later processors export.
   const writable = attributes as Record<string, Attributes[string]>
   for (const key of Object.keys(writable)) {
@@ -33,6 +44,7 @@ function redactAttributes(attributes: Attributes, redactor: SpanRedactor): void 
     if (redactor.isSensitiveKey?.(key) === true) {
       writable[key] = REDACTION_MARKERS.key
     } else if (typeof value === 'string') {
+      if (alreadyRedacted !== undefined && alreadyRedacted[key] === value) continue
       const redacted = redactor.redactString(value)
       if (redacted !== value) writable[key] = redacted
     } else if (Array.isArray(value) && value.some((item) => typeof item === 'string')) {

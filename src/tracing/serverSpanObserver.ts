@@ -70,6 +70,7 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
   const propagates = propagator.fields().length > 0
   const errorTracer = runtime.errorTracer
   const recordsRoot = runtime.recordsRoot
+  const redactedAttributes = runtime.redactedAttributes
   const startOptions = { kind: SpanKind.SERVER }
   // Parents of unsampled requests, kept only when a 5xx may still be recorded (keepErrors).
   const parents = errorTracer === undefined ? undefined : new WeakMap<LifecycleRequest, Context>()
@@ -80,19 +81,23 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
 
   let lastHost = ''
   let lastHostRedacted = ''
+  let lastIp = ''
+  let lastIpRedacted = ''
+  let lastUa = ''
+  let lastUaRedacted = ''
 
   function attributesOf(req: LifecycleRequest): Attributes {
     const headers = req.headers
     const url = req.url
     const q = url.indexOf('?')
     const path = q === -1 ? url : url.slice(0, q)
-    const attrs: Attributes = {
-      [A.method]: req.method,
-      [A.urlPath]: redactor.redactString(path),
-      [A.urlScheme]: scheme(headers['x-forwarded-proto']),
-      [A.status]: req.status,
-      [A.protocolVersion]: headers[':method'] === undefined ? '1.1' : '2',
-    }
+    // Assigned one by one (constant keys: each store stays a fast transition), not a literal with computed keys.
+    const attrs: Attributes = {}
+    attrs[A.method] = req.method
+    attrs[A.urlPath] = redactor.redactString(path)
+    attrs[A.urlScheme] = scheme(headers['x-forwarded-proto'])
+    attrs[A.status] = req.status
+    attrs[A.protocolVersion] = headers[':method'] === undefined ? '1.1' : '2'
     if (req.method === '_OTHER') attrs[A.methodOriginal] = redactor.redactString(req.rawMethod)
     if (q !== -1 && q < url.length - 1) attrs[A.urlQuery] = redactQuery(url.slice(q + 1), redactor)
     if (req.route !== '' && req.route !== unmatchedRoute) attrs[A.route] = req.route
@@ -108,9 +113,22 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
       if (port !== undefined) attrs[A.serverPort] = port
     }
     const ip = clientIp(req)
-    if (ip !== undefined) attrs[A.clientAddress] = ip
+    if (ip !== undefined) {
+      // Consecutive requests often come from the same peer and client: redacted once per run of equal values.
+      if (ip !== lastIp) {
+        lastIp = ip
+        lastIpRedacted = redactor.redactString(ip)
+      }
+      attrs[A.clientAddress] = lastIpRedacted
+    }
     const ua = headers['user-agent']
-    if (typeof ua === 'string') attrs[A.userAgent] = redactor.redactString(ua)
+    if (typeof ua === 'string') {
+      if (ua !== lastUa) {
+        lastUa = ua
+        lastUaRedacted = redactor.redactString(ua)
+      }
+      attrs[A.userAgent] = lastUaRedacted
+    }
     if (req.requestBytes > 0) attrs[A.requestBodySize] = req.requestBytes
     if (req.responseBytes > 0) attrs[A.responseBodySize] = req.responseBytes
     // Client-supplied ids and tenant values go through the redactor, as on the log line.
@@ -129,7 +147,10 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
 
   function complete(span: Span, req: LifecycleRequest): void {
     span.updateName(spanName(req.method, req.route))
-    span.setAttributes(attributesOf(req))
+    const attrs = attributesOf(req)
+    span.setAttributes(attrs)
+    // Every value is redacted already: the redacting processor does not scan them again (only what is set over them).
+    redactedAttributes.set(span, attrs)
     const status = req.status
     const error = req.error
     if (error !== undefined) span.recordException(toSpanException(error, redactor))
@@ -158,12 +179,15 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
         const traceId = runtime.newTraceId()
         const spanId = runtime.newSpanId()
         if (recordsRoot(traceId)) {
-          runtime.nextIds.traceId = traceId
-          runtime.nextIds.spanId = spanId
+          const next = runtime.nextIds
+          next.traceId = traceId
+          next.spanId = spanId
+          next.rootRecorded = true
           span = tracer.startSpan(spanName(req.method, req.route), startOptions, parent)
           // Normally taken by the SDK already; never left for another span.
-          runtime.nextIds.traceId = undefined
-          runtime.nextIds.spanId = undefined
+          next.traceId = undefined
+          next.spanId = undefined
+          next.rootRecorded = false
         } else span = trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE })
       } else span = tracer.startSpan(spanName(req.method, req.route), startOptions, parent)
       const sc = span.spanContext()

@@ -23,6 +23,8 @@ test('a configured redact.patterns entry is redacted in server, helper and raw s
   const app = Fastify()
   await app.register(lookoutPlugin, { lookout: instance })
   app.get('/customers/:id', async () => {
+    // Set on the server span itself, beside the attributes Lookout gives it when the request ends.
+    instance.tracing.addSpanAttributes({ 'customer.ref': CUSTOMER })
     await instance.tracing.withSpan('load_customer', async () => 'loaded', { customer: CUSTOMER })
     const raw = instance.tracing.tracer.startSpan('SELECT customers', {
       attributes: { 'db.query.text': `SELECT * FROM customers WHERE ref = '${CUSTOMER}'` },
@@ -38,7 +40,9 @@ test('a configured redact.patterns entry is redacted in server, helper and raw s
   })
 
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-  const res = await fetch(`${base}/customers/${CUSTOMER}?ref=${CUSTOMER}`)
+  const res = await fetch(`${base}/customers/${CUSTOMER}?ref=${CUSTOMER}`, {
+    headers: { 'user-agent': `checkout/${CUSTOMER}` },
+  })
   assert.equal(res.status, 200)
   await instance.tracing.flush()
 
@@ -55,6 +59,9 @@ test('a configured redact.patterns entry is redacted in server, helper and raw s
     "SELECT * FROM customers WHERE ref = '[REDACTED_CUSTOMER_ID]'",
   )
   assert.deepEqual(raw.events[0]?.attributes, { ref: '[REDACTED_CUSTOMER_ID]' })
+  assert.equal(server.attributes['customer.ref'], '[REDACTED_CUSTOMER_ID]')
+  assert.equal(server.attributes['url.path'], '/customers/[REDACTED_CUSTOMER_ID]')
+  assert.equal(server.attributes['user_agent.original'], 'checkout/[REDACTED_CUSTOMER_ID]')
   // The query keeps its encoding: the marker is percent-encoded like any other value.
   assert.equal(server.attributes['url.query'], 'ref=%5BREDACTED_CUSTOMER_ID%5D')
 })
