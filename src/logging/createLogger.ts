@@ -186,6 +186,8 @@ export function createLogger(
   let prefixTime = ''
   let prefixBindings: unknown
   const prefixes = new Map<number, string>()
+  // The line's end (message and closing) for the few constant messages of serialised lines, built once each.
+  const msgTails = new Map<string, string>()
   const writeSerialized = (level: 'info' | 'warn' | 'error', fields: string, msg: string): void => {
     const num = levelValues[level]!
     if (num < logger.levelVal) return
@@ -201,7 +203,15 @@ export function createLogger(
       prefix = `${(raw[lsCacheSym] as Record<number, string>)[num]}${time}${bindings as string}`
       prefixes.set(num, prefix)
     }
-    const line = `${prefix}${fields},"msg":${jsonString(redactMessage(msg))}${raw[endSym] as string}`
+    let tail = msg.length > 256 ? undefined : msgTails.get(msg)
+    if (tail === undefined) {
+      tail = `,"msg":${jsonString(redactMessage(msg))}${raw[endSym] as string}`
+      if (msg.length <= 256) {
+        if (msgTails.size >= 64) msgTails.clear()
+        msgTails.set(msg, tail)
+      }
+    }
+    const line = `${prefix}${fields}${tail}`
     const stream = raw[streamSym] as pino.DestinationStream & Record<string | symbol, unknown>
     // A multistream picks its streams by the level it is told (pino does the same before each write).
     if (stream[needsMetadataGsym] === true) {

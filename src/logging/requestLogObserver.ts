@@ -151,8 +151,10 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
           const store = req.context
           if (store instanceof ContextStore) {
             // The fields contextFields() gives, in its order, read straight from the store.
-            if (store.requestId !== undefined) {
-              head = `,"request_id":${jsonString(store.requestId)}`
+            const id = store.requestId
+            if (id !== undefined) {
+              // Lookout's own ids are hex: nothing to escape.
+              head = `,"request_id":${id === req.requestId && req.requestIdGenerated ? `"${id}"` : jsonString(id)}`
               requestIdSet = true
             }
             if (store.tenantId !== undefined) head += `,"tenant_id":${jsonString(store.tenantId)}`
