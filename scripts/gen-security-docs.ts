@@ -6,7 +6,7 @@
  * Usage: node --conditions=lookout-source --import tsx scripts/gen-security-docs.ts [--check]
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createLookout, type LookoutOptions } from 'lookout'
+import { createLookout, type Lookout, type LookoutOptions } from 'lookout'
 import type { OpsRoute } from 'lookout/adapter'
 import pino from 'pino'
 
@@ -32,13 +32,16 @@ export function fullyEnabledOptions(overrides: Record<string, unknown> = {}): Lo
   } as LookoutOptions
 }
 
+/** A mounted route: its definition and the rate limit the dispatcher applies to it. */
+export type MountedRoute = Lookout['routes'][number]
+
 /** The routes a fully-enabled instance mounts, in mounting order. */
-export async function fullyEnabledRoutes(): Promise<OpsRoute[]> {
+export async function fullyEnabledRoutes(): Promise<MountedRoute[]> {
   const lookout = createLookout(fullyEnabledOptions(), {
     env: { LOOKOUT_STORE_URL: 'sqlite::memory:' },
     logger: pino({ level: 'silent' }),
   })
-  const routes = lookout.routes.map((m) => m.route)
+  const routes = [...lookout.routes]
   await lookout.shutdown()
   return routes
 }
@@ -58,19 +61,21 @@ export function describeScope(route: OpsRoute): string {
   return 'param' in scope ? `tenant \`:${scope.param}\`` : `tenant (${scope.source})`
 }
 
-/** A route's rate limit, in words. */
-export function describeRateLimit(route: OpsRoute): string {
-  const limit = route.rateLimit
+/** The rate limit a route is mounted with, in words: its own, or the operator key's read or write budget. */
+export function describeRateLimit(mounted: MountedRoute): string {
+  const limit = mounted.rateLimit
   if (limit === undefined) return '—'
-  const burst = limit.burst === undefined ? '' : `, burst ${limit.burst}`
-  return `${limit.perMinute}/min${burst}`
+  const rate = `${limit.perMinute}/min, burst ${limit.burst}`
+  return limit.pool === 'route'
+    ? rate
+    : `${rate}: the key's ${limit.pool === 'reads' ? 'read' : 'write'} budget`
 }
 
 /** The generated Markdown table. */
-export function renderRouteTable(routes: readonly OpsRoute[]): string {
+export function renderRouteTable(routes: readonly MountedRoute[]): string {
   const rows = routes.map(
-    (r) =>
-      `| ${r.method} | \`${r.path}\` | ${describeAuth(r)} | ${describeScope(r)} | ${describeRateLimit(r)} |`,
+    (m) =>
+      `| ${m.route.method} | \`${m.route.path}\` | ${describeAuth(m.route)} | ${describeScope(m.route)} | ${describeRateLimit(m)} |`,
   )
   return [
     START,
@@ -84,7 +89,7 @@ export function renderRouteTable(routes: readonly OpsRoute[]): string {
 }
 
 /** docs/security.md with the table replaced. */
-export function renderSecurityDoc(current: string, routes: readonly OpsRoute[]): string {
+export function renderSecurityDoc(current: string, routes: readonly MountedRoute[]): string {
   const start = current.indexOf(START)
   const end = current.indexOf(END)
   if (start === -1 || end === -1) throw new Error('docs/security.md lacks the route-table markers')

@@ -169,6 +169,9 @@ export function createAlertingRoutes(
         },
       },
       bodyLimit: options.bodyLimit,
+      // Many alert groups notify at once in a large outage, and a refused notification is a delayed page: its own,
+      // wider limit rather than the key's shared write budget.
+      rateLimit: { perMinute: 1200, burst: 300 },
       description: 'Alertmanager webhook receiver (v4); idempotent per alert fingerprint + status + startsAt',
       handler: async (req) => {
         const parsed = parseJsonBody(req, alertmanagerPayloadSchema)

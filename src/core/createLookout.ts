@@ -69,6 +69,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   const instrumentation = createInstrumentation(registry)
   const dispatcher = createOpsDispatcher({
     keys: config.operator.keys,
+    rateLimit: config.operator.rateLimit,
     registry,
     onError: (route, error) =>
       logger.error({ event: 'ops_route_error', route: route.path, err: error }, 'ops route failed'),

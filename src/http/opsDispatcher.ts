@@ -1,15 +1,36 @@
 import { routeInvalidError } from '../errors.ts'
 import { LOOKOUT_METRIC_NAMES } from '../metrics/conventions.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
-import { createOperatorAuth, type OperatorKey } from './operatorAuth.ts'
+import { createFailedAuthThrottle } from './failedAuthThrottle.ts'
+import { createOperatorAuth, extractKey, type OperatorKey } from './operatorAuth.ts'
 import { problem } from './opsResponses.ts'
-import type { OpsRequest, OpsResponse, OpsRoute, OpsScope } from './opsRoute.ts'
+import type { OperatorIdentity, OpsRequest, OpsResponse, OpsRoute, OpsScope } from './opsRoute.ts'
 import { createRateLimiter } from './rateLimiter.ts'
+
+/** A token bucket's size: refilled at `perMinute`, holding at most `burst`. */
+export interface RateLimit {
+  readonly perMinute: number
+  readonly burst: number
+}
+
+/**
+ * The rate limit the dispatcher applies to a route: the route's own (`pool: 'route'`, a bucket per caller for this
+ * route), or, for an operator route that declares none, the key's default budget shared by every such route of the
+ * same kind (`reads`: GET; `writes`: every other method).
+ */
+export interface AppliedRateLimit extends RateLimit {
+  readonly pool: 'route' | 'reads' | 'writes'
+}
 
 /** A route ready to mount: the definition plus its guarded handler. */
 export interface MountedOpsRoute {
   readonly route: OpsRoute
-  /** Runs auth, scope, rate limit, then the handler; turns any throw into a bare 500. Never rejects. */
+  /** What limits the route's callers; `undefined` only for a public route that declares no limit. */
+  readonly rateLimit: AppliedRateLimit | undefined
+  /**
+   * Runs the throttle on requests without a valid key, auth, scope, rate limit, then the handler; turns any throw
+   * into a bare 500. Never rejects.
+   */
   readonly handle: (req: Omit<OpsRequest, 'operator'>) => Promise<OpsResponse>
 }
 
@@ -17,6 +38,16 @@ export interface MountedOpsRoute {
 export interface OpsDispatcherOptions {
   readonly keys: readonly OperatorKey[]
   readonly registry: MetricRegistry | undefined
+  /**
+   * Limits of operator routes (`operator.rateLimit`): `read` and `write` are each key's budgets, shared by the
+   * operator routes that declare no `rateLimit` (GET routes draw on `read`, the others on `write`); `invalidKey` is
+   * each client address's allowance of requests without a valid key, past which its keys are not compared.
+   */
+  readonly rateLimit: {
+    readonly read: RateLimit
+    readonly write: RateLimit
+    readonly invalidKey: RateLimit
+  }
   /** Told about handler failures (logged by the logging area); must not throw. */
   readonly onError?: (route: OpsRoute, error: unknown) => void
 }
@@ -24,26 +55,67 @@ export interface OpsDispatcherOptions {
 /**
  * Guards ops routes once, for every adapter, by the scope each route declares: operator keys (401 without / with
  * a wrong key; 403 for a tenant-scoped key on a global route or on another tenant's resources), rate limits per
- * operator key or else per client IP (429 + `Retry-After`, counted in `lookout_rate_limited_total`), and a
- * last-resort 500 that says nothing about the failure.
+ * operator key or else per client IP — the route's own, or for an operator route without one the key's read or
+ * write budget — (429 + `Retry-After`, counted in `lookout_rate_limited_total`), a client address that keeps
+ * failing authentication refused with 429 before its keys are compared, and a last-resort 500 that says nothing
+ * about the failure.
  *
  * @example
- * const ops = createOpsDispatcher({ keys: config.operator.keys, registry })
+ * const ops = createOpsDispatcher({ keys: config.operator.keys, rateLimit: config.operator.rateLimit, registry })
  * const mounted = ops.mount(route)
  * const res = await mounted.handle(req)
  */
 export function createOpsDispatcher(options: OpsDispatcherOptions): {
   mount(route: OpsRoute): MountedOpsRoute
-  authenticate: ReturnType<typeof createOperatorAuth>['authenticate']
 } {
   const auth = createOperatorAuth(options.keys)
+  const throttle = createFailedAuthThrottle(options.rateLimit.invalidKey)
   const limited = options.registry?.counter({
     name: LOOKOUT_METRIC_NAMES.rateLimited,
     help: 'Requests to Lookout endpoints refused by a rate limit',
     labelNames: ['route'],
   })
+  const budgets = {
+    reads: { limit: options.rateLimit.read, limiter: createRateLimiter(options.rateLimit.read) },
+    writes: { limit: options.rateLimit.write, limiter: createRateLimiter(options.rateLimit.write) },
+  }
+  /**
+   * The operator a public route's caller proves to be, if any. A key sent to a public route is compared only while
+   * its address may still guess (it changes what some routes show): a wrong one counts as a failure, and a refused
+   * address is served as anonymous.
+   */
+  function optionalOperator(req: Omit<OpsRequest, 'operator'>): OperatorIdentity | undefined {
+    if (extractKey(req.headers) === undefined || throttle.retryAfter(req.clientIp) > 0) return undefined
+    const operator = auth.authenticate(req.headers)
+    if (operator === undefined) throttle.failed(req.clientIp)
+    return operator
+  }
+
+  /** The operator an operator route's caller is, or its refusal: 429 for a throttled address, 401, 403. */
+  function requiredOperator(
+    scope: Exclude<OpsScope, { kind: 'public' }>,
+    req: Omit<OpsRequest, 'operator'>,
+    tooMany: (wait: number, message: string) => OpsResponse,
+  ): OperatorIdentity | OpsResponse {
+    const refused = throttle.retryAfter(req.clientIp)
+    if (refused > 0) {
+      return tooMany(refused, 'too many requests without a valid operator key from this address; retry later')
+    }
+    const operator = auth.authenticate(req.headers)
+    if (operator === undefined) {
+      throttle.failed(req.clientIp)
+      return problem(
+        401,
+        'unauthorized',
+        'a valid operator key is required (Authorization: Bearer <key>)',
+        undefined,
+        { 'www-authenticate': 'Bearer realm="lookout"' },
+      )
+    }
+    return operator.tenant === undefined ? operator : (tenantDenial(scope, req, operator.tenant) ?? operator)
+  }
+
   return {
-    authenticate: auth.authenticate,
     mount(route) {
       if (!route.path.startsWith('/')) throw routeInvalidError(route.path, 'path must start with "/"')
       const scope = route.scope as OpsScope | undefined
@@ -56,36 +128,44 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
       if (scope.kind === 'tenant' && !('param' in scope) && typeof scope.tenants !== 'function') {
         throw routeInvalidError(route.path, 'a tenant scope names a path parameter or reads its tenants')
       }
-      const limiter = route.rateLimit ? createRateLimiter(route.rateLimit) : undefined
+      let rateLimit: AppliedRateLimit | undefined
+      let limiter: ReturnType<typeof createRateLimiter> | undefined
+      if (route.rateLimit !== undefined) {
+        const own = {
+          perMinute: route.rateLimit.perMinute,
+          burst: route.rateLimit.burst ?? route.rateLimit.perMinute,
+        }
+        rateLimit = { ...own, pool: 'route' }
+        limiter = createRateLimiter(own)
+      } else if (scope.kind !== 'public') {
+        const pool = route.method === 'GET' || route.method === 'OPTIONS' ? 'reads' : 'writes'
+        rateLimit = { ...budgets[pool].limit, pool }
+        limiter = budgets[pool].limiter
+      }
       const limitedChild = limiter ? limited?.labels(route.path) : undefined
+      const tooMany = (wait: number, message: string) => {
+        limitedChild?.inc()
+        return problem(429, 'rate_limited', message, undefined, { 'retry-after': String(wait) })
+      }
+      // Decided once per route: operator routes demand a key; public routes take one when it is sent, except those
+      // guarded by a credential of their own (a scraper's bearer token is not a wrong operator key).
+      const identify =
+        scope.kind !== 'public'
+          ? (req: Omit<OpsRequest, 'operator'>) => requiredOperator(scope, req, tooMany)
+          : scope.guard === undefined
+            ? optionalOperator
+            : noOperator
       return {
         route,
+        rateLimit,
         async handle(req) {
           try {
-            const operator = auth.authenticate(req.headers)
-            if (scope.kind !== 'public') {
-              if (operator === undefined) {
-                return problem(
-                  401,
-                  'unauthorized',
-                  'a valid operator key is required (Authorization: Bearer <key>)',
-                  undefined,
-                  { 'www-authenticate': 'Bearer realm="lookout"' },
-                )
-              }
-              const denied =
-                operator.tenant === undefined ? undefined : tenantDenial(scope, req, operator.tenant)
-              if (denied !== undefined) return denied
-            }
+            const operator = identify(req)
+            if (operator !== undefined && 'status' in operator) return operator
             if (limiter !== undefined) {
               // Per key when one is presented, so a key cannot hide behind many addresses nor share an IP's bucket.
               const wait = limiter.take(operator === undefined ? req.clientIp : `key#${operator.keyIndex}`)
-              if (wait > 0) {
-                limitedChild?.inc()
-                return problem(429, 'rate_limited', 'too many requests; retry later', undefined, {
-                  'retry-after': String(wait),
-                })
-              }
+              if (wait > 0) return tooMany(wait, 'too many requests; retry later')
             }
             return await route.handler({ ...req, operator })
           } catch (error) {
@@ -103,6 +183,8 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
 }
 
 const SCOPE_KINDS = new Set(['public', 'global', 'tenant'])
+
+const noOperator = (): undefined => undefined
 
 function isTenantList(value: readonly string[] | OpsResponse): value is readonly string[] {
   return Array.isArray(value)

@@ -4,7 +4,9 @@ import type { Readable } from 'node:stream'
 /**
  * Who may call an ops route, declared where the route is defined and enforced by the dispatcher:
  *
- * - `public` — anyone; no operator key is needed (the route may check a credential of its own, named in `guard`);
+ * - `public` — anyone; no operator key is needed. A key that is sent is compared, and a wrong one counts against
+ *   the client address like one sent to an operator route — unless the route names a `guard`: such a route checks a
+ *   credential of its own (`/metrics`: the scrape token), so its `Authorization` is never compared with operator keys;
  * - `global` — an operator key without a tenant restriction; tenant-scoped keys get 403;
  * - `tenant` with `param` — an operator key for the tenant named by that path parameter (or a global key);
  * - `tenant` with `tenants` — the tenants a request acts on are read from it (its body); a tenant-scoped key gets
@@ -48,7 +50,7 @@ export interface OpsRequest {
   /** Raw body bytes (already capped at the route's `bodyLimit`), or `undefined` for bodiless methods. */
   readonly body: Buffer | undefined
   readonly clientIp: string | undefined
-  /** Set on operator routes once authenticated; also set on public routes when a valid key is sent. */
+  /** Set on operator routes once authenticated; on public routes without a `guard`, when a valid key is sent. */
   readonly operator: OperatorIdentity | undefined
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal | undefined
@@ -83,8 +85,9 @@ export interface OpsRoute {
   /** Max body bytes; larger bodies get 413 before being buffered. Default 65 536. */
   readonly bodyLimit?: number
   /**
-   * Token bucket per caller: per operator key when one is presented, else per client IP; over it → 429 with
-   * `Retry-After`. Default: none.
+   * Token bucket per caller for this route alone: per operator key when one is presented, else per client IP; over
+   * it → 429 with `Retry-After`. Default: none for a public route; an operator route without one draws on its key's
+   * read (GET) or write budget, shared with the other such routes (`operator.rateLimit`).
    */
   readonly rateLimit?: { readonly perMinute: number; readonly burst?: number }
   /** Short description for docs and `/observability/config`. */

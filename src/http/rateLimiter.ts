@@ -14,12 +14,19 @@ export function createRateLimiter(options: {
   readonly maxClients?: number
   /** Clock in ms (tests inject one). Default `Date.now`. */
   readonly now?: () => number
-}): { take(client: string | undefined): number; readonly size: number } {
+}): {
+  /** Takes a token: 0 when one was available, else the seconds until one will be (nothing is taken then). */
+  take(client: string | undefined): number
+  /** The seconds until `client` has a token (0 = now), taking nothing and recording nothing. */
+  wait(client: string | undefined): number
+  readonly size: number
+} {
   const rate = options.perMinute / 60_000
   const burst = options.burst ?? options.perMinute
   const maxClients = options.maxClients ?? 10_000
   const now = options.now ?? Date.now
   const buckets = new Map<string, { tokens: number; at: number }>()
+  const secondsUntilToken = (tokens: number) => Math.max(1, Math.ceil((1 - tokens) / rate / 1000))
   return {
     get size() {
       return buckets.size
@@ -44,7 +51,13 @@ export function createRateLimiter(options: {
         b.tokens -= 1
         return 0
       }
-      return Math.max(1, Math.ceil((1 - b.tokens) / rate / 1000))
+      return secondsUntilToken(b.tokens)
+    },
+    wait(client) {
+      const b = buckets.get(client ?? 'unknown')
+      if (b === undefined) return 0
+      const tokens = Math.min(burst, b.tokens + (now() - b.at) * rate)
+      return tokens >= 1 ? 0 : secondsUntilToken(tokens)
     },
   }
 }

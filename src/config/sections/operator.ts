@@ -17,14 +17,26 @@ const keyEntry = z.union([
     .strict(),
 ])
 
+/** A token bucket: `perMinute` refilled, at most `burst` held. */
+const bucket = (perMinute: number, burst: number) =>
+  z
+    .object({
+      /** Tokens refilled per minute. */
+      perMinute: z.number().int().min(1).max(1_000_000).default(perMinute),
+      /** Bucket size: how many at once. */
+      burst: z.number().int().min(1).max(1_000_000).default(burst),
+    })
+    .strict()
+    .default({})
+
 /**
- * Operator API keys for `/observability/*`. From code, or `LOOKOUT_OPERATOR_KEYS` as `key` or `key:tenant`,
- * comma-separated. Each key is at least 16 characters once `:tenant` is split off (on the last colon), and a
- * tenant is a tenant id (a letter or digit, then up to 63 of letters, digits, `_`, `.`, `-`). Problems name the
- * entry by position, never its value.
+ * Operator API keys for `/observability/*`, and the rate limits of the routes they open. Keys come from code, or
+ * `LOOKOUT_OPERATOR_KEYS` as `key` or `key:tenant`, comma-separated. Each key is at least 16 characters once
+ * `:tenant` is split off (on the last colon), and a tenant is a tenant id (a letter or digit, then up to 63 of
+ * letters, digits, `_`, `.`, `-`). Problems name the entry by position, never its value.
  *
  * @example
- * { operator: { keys: [{ key: process.env.OPS_KEY, tenant: 'acme' }] } }
+ * { operator: { keys: [{ key: process.env.OPS_KEY, tenant: 'acme' }], rateLimit: { write: { perMinute: 30 } } } }
  */
 export const operatorSchema = z
   .object({
@@ -57,6 +69,25 @@ export const operatorSchema = z
           return { key, tenant }
         }),
       ),
+    /**
+     * Rate limits of the operator routes. Routes that declare a limit of their own keep it; every other operator
+     * route draws on its key's budget: GET routes on `read`, every other method on `write`, each budget shared by
+     * all of them, so a leaked key is bounded however it spreads its calls. Requests without a valid key (missing or
+     * wrong on an operator route, wrong on a public one) spend the client address's `invalidKey` allowance (IPv6:
+     * its /64); an address with none left gets 429 before its key is compared, whatever key it sends. Successful
+     * requests spend none of it. Over any limit: 429 with `Retry-After`.
+     */
+    rateLimit: z
+      .object({
+        /** Per key, shared by the GET routes. Default 600/min, burst 200. */
+        read: bucket(600, 200),
+        /** Per key, shared by the POST, PUT, PATCH and DELETE routes. Default 120/min, burst 60. */
+        write: bucket(120, 60),
+        /** Per client address: requests without a valid key. Default 10/min, burst 20. */
+        invalidKey: bucket(10, 20),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
   .default({})

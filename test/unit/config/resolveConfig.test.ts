@@ -109,6 +109,20 @@ describe('resolveConfig precedence and errors', () => {
     assert.equal(config.metrics.path, '/internal/metrics')
   })
 
+  test('operator routes are limited by default: per key 600 reads and 120 writes a minute, per address 20 requests without a valid key', () => {
+    const config = resolveConfig({ operator: { rateLimit: { read: { burst: 50 } } } }, {})
+    assert.deepEqual(config.operator.rateLimit, {
+      read: { perMinute: 600, burst: 50 },
+      write: { perMinute: 120, burst: 60 },
+      invalidKey: { perMinute: 10, burst: 20 },
+    })
+    assert.deepEqual(
+      (maskConfig(config) as unknown as typeof config).operator.rateLimit,
+      config.operator.rateLimit,
+      'the limits are shown, not masked, by GET /observability/config',
+    )
+  })
+
   test('the resolved config is deeply frozen', () => {
     const config = resolveConfig({}, {})
     assert.ok(Object.isFrozen(config))
@@ -159,6 +173,16 @@ describe('resolveConfig precedence and errors', () => {
       name: 'a short metrics token is refused',
       options: { metrics: { token: 'short' } },
       mentions: ['metrics.token', '16'],
+    },
+    {
+      name: 'an operator rate limit of zero is refused',
+      options: { operator: { rateLimit: { write: { perMinute: 0 } } } },
+      mentions: ['operator.rateLimit.write.perMinute'],
+    },
+    {
+      name: 'an unknown operator rate limit is refused, not ignored',
+      options: { operator: { rateLimit: { delete: { perMinute: 10 } } } },
+      mentions: ['operator.rateLimit', '"delete"'],
     },
     {
       name: 'a bad value from code is not blamed on the environment',

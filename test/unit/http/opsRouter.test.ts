@@ -6,6 +6,7 @@ import { createOpsRouter } from '../../../src/http/opsRouter.ts'
 
 const mounted = (method: string, path: string): MountedOpsRoute => ({
   route: { method, path } as unknown as OpsRoute,
+  rateLimit: undefined,
   handle: async () => ({ status: 200 }),
 })
 

@@ -100,6 +100,18 @@ describe('the rate limiter', () => {
     now += 1000
     assert.equal(limiter.take('a'), 0)
   })
+  test('waiting reports the seconds until a token without taking one or tracking the client', () => {
+    let now = 0
+    const limiter = createRateLimiter({ perMinute: 60, burst: 1, now: () => now })
+    assert.equal(limiter.wait('a'), 0)
+    assert.equal(limiter.size, 0)
+    assert.equal(limiter.take('a'), 0)
+    assert.equal(limiter.wait('a'), 1)
+    assert.equal(limiter.wait('a'), 1)
+    now += 1000
+    assert.equal(limiter.wait('a'), 0)
+    assert.equal(limiter.take('a'), 0)
+  })
   test('the client table is bounded', () => {
     const limiter = createRateLimiter({ perMinute: 60, maxClients: 100 })
     for (let i = 0; i < 1000; i++) limiter.take(`10.0.${i >> 8}.${i & 255}`)
