@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { dependencyMissingError } from '../errors.ts'
-import { encodeTraceRequest } from './encodeTraceRequest.ts'
+import { createWorkerSpanExporter } from './createWorkerSpanExporter.ts'
 import type { TracingSettings } from './resolveTracingSettings.ts'
 
 const require = createRequire(import.meta.url)
@@ -48,35 +48,11 @@ export function createOtlpSpanExporter(otlp: NonNullable<TracingSettings['otlp']
       compression,
     })
   }
-  // The OpenTelemetry http/protobuf exporter's transport (retries, Retry-After, compression, headers, timeout) with
-  // Lookout's encoder: the SDK's serializer encodes strings one character at a time in JavaScript, the largest
-  // share of a sampled request's cost (docs/performance.md).
-  const base =
-    require('@opentelemetry/otlp-exporter-base') as typeof import('@opentelemetry/otlp-exporter-base')
-  const nodeHttp =
-    require('@opentelemetry/otlp-exporter-base/node-http') as typeof import('@opentelemetry/otlp-exporter-base/node-http')
-  const transformer =
-    require('@opentelemetry/otlp-transformer') as typeof import('@opentelemetry/otlp-transformer')
-  const serializer = {
-    serializeRequest: encodeTraceRequest,
-    deserializeResponse: (bytes: Uint8Array) =>
-      transformer.ProtobufTraceSerializer.deserializeResponse(bytes),
-  }
-  return new base.OTLPExporterBase(
-    nodeHttp.createOtlpHttpExportDelegate(
-      nodeHttp.convertLegacyHttpOptions(
-        { url: otlp.url, headers: { ...otlp.headers }, timeoutMillis: otlp.timeoutMs, compression },
-        'TRACES',
-        'v1/traces',
-        { 'Content-Type': 'application/x-protobuf' },
-      ),
-      serializer,
-      OTLP_HTTP_SPAN_EXPORTER,
-      transformer.TraceExporterMetricsHelper,
-      undefined,
-    ),
-  )
+  // http/protobuf: Lookout's encoder, and the OpenTelemetry transport in a worker thread (createWorkerSpanExporter).
+  return createWorkerSpanExporter({
+    url: otlp.url,
+    headers: otlp.headers,
+    timeoutMs: otlp.timeoutMs,
+    compression: otlp.compression,
+  })
 }
-
-/** The exporter's component type in the SDK's own telemetry, as the OpenTelemetry http/protobuf exporter names it. */
-const OTLP_HTTP_SPAN_EXPORTER = 'otlp_http_span_exporter'
