@@ -21,7 +21,7 @@ import { createRedactingSpanProcessor } from './redactingSpanProcessor.ts'
 import { RequestIdPropagator } from './requestIdPropagator.ts'
 import { resolveTracingSettings, type TracingSettings } from './resolveTracingSettings.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
-import { traceIdRatio } from './traceIdRatio.ts'
+import { traceIdRatio, traceIdRatioBound } from './traceIdRatio.ts'
 
 // The SDK is loaded when a process traces, not when it imports Lookout (see lazyRequire).
 const sdk = lazyRequire<typeof import('@opentelemetry/sdk-trace-base')>('@opentelemetry/sdk-trace-base')
@@ -161,7 +161,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
     errorTracer,
     nextIds,
     redactedAttributes,
-    recordsRoot: destinations === 0 ? () => false : rootDecision(settings),
+    recordsRoot: destinations === 0 ? () => false : rootDecision(settings, traceIds),
     newTraceId: () => traceIds.next(),
     newSpanId: () => spanIds.next(),
     processors,
@@ -180,14 +180,21 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
  * sampler decides a root: never for the always-off samplers, on the trace id for the ratio ones, `undefined`
  * (always recorded; the SDK builds the span) for the always-on ones.
  */
-function rootDecision(settings: TracingSettings): ((traceId: string) => boolean) | undefined {
+function rootDecision(
+  settings: TracingSettings,
+  pool: ReturnType<typeof createRandomHexPool>,
+): ((traceId: string) => boolean) | undefined {
   switch (settings.sampler) {
     case 'always_off':
     case 'parentbased_always_off':
       return () => false
     case 'traceidratio':
-    case 'parentbased_traceidratio':
-      return traceIdRatio(settings.ratio)
+    case 'parentbased_traceidratio': {
+      const byHex = traceIdRatio(settings.ratio)
+      const bound = traceIdRatioBound(settings.ratio)
+      // The id the pool just made (the server-span observer's case) is decided from its bytes, without parsing it.
+      return (traceId) => (traceId === pool.lastId() ? pool.lastWordsXor() < bound : byHex(traceId))
+    }
     default:
       return undefined
   }

@@ -10,8 +10,7 @@
  * records('4bf92f3577b34da6a3ce929d0e0e4736') // false
  */
 export function traceIdRatio(ratio: number): (traceId: string) => boolean {
-  const r = typeof ratio !== 'number' || Number.isNaN(ratio) ? 0 : ratio >= 1 ? 1 : ratio <= 0 ? 0 : ratio
-  const upperBound = r === 1 ? 0x100000000 : Math.floor(r * 0xffffffff)
+  const upperBound = traceIdRatioBound(ratio)
   return (traceId) => {
     let accumulation = 0
     for (let i = 0; i < 32; i += 8) {
@@ -24,4 +23,15 @@ export function traceIdRatio(ratio: number): (traceId: string) => boolean {
     }
     return accumulation < upperBound
   }
+}
+
+/**
+ * The bound the XOR of a trace id's four 32-bit words is compared with: below it, the root is recorded.
+ *
+ * @example
+ * traceIdRatioBound(1) // 2^32: every id
+ */
+export function traceIdRatioBound(ratio: number): number {
+  const r = typeof ratio !== 'number' || Number.isNaN(ratio) ? 0 : ratio >= 1 ? 1 : ratio <= 0 ? 0 : ratio
+  return r === 1 ? 0x100000000 : Math.floor(r * 0xffffffff)
 }

@@ -18,7 +18,7 @@ import { createTracing } from '../../../src/tracing/createTracing.ts'
 import { RequestIdPropagator } from '../../../src/tracing/requestIdPropagator.ts'
 import { ServerSpanContext } from '../../../src/tracing/serverSpanContext.ts'
 import { createServerSpanObserver } from '../../../src/tracing/serverSpanObserver.ts'
-import { traceIdRatio } from '../../../src/tracing/traceIdRatio.ts'
+import { traceIdRatio, traceIdRatioBound } from '../../../src/tracing/traceIdRatio.ts'
 import { createRandomHexPool } from '../../../src/util/randomHexPool.ts'
 
 const redactor = createRedactor()
@@ -112,15 +112,17 @@ test('at a 0.5 sample rate, exactly the requests the SDK ratio sampler samples b
   )
 })
 
-test('the root decision on a trace id is the SDK ratio sampler’s, at every ratio', () => {
+test('the root decision on a trace id is the SDK ratio sampler’s, at every ratio, from the hex and from the id’s bytes', () => {
   const ids = createRandomHexPool(32)
-  const sample = Array.from({ length: 3000 }, () => ids.next())
+  const sample = Array.from({ length: 3000 }, () => ({ id: ids.next(), xor: ids.lastWordsXor() }))
   for (const ratio of [0, 0.001, 0.1, 0.5, 0.999, 1, -1, 2, Number.NaN]) {
     const records = traceIdRatio(ratio)
+    const bound = traceIdRatioBound(ratio)
     const sdkSampler = new TraceIdRatioBasedSampler(ratio)
-    for (const id of sample) {
+    for (const { id, xor } of sample) {
       const sdk = sdkSampler.shouldSample(ROOT_CONTEXT, id).decision === SamplingDecision.RECORD_AND_SAMPLED
       assert.equal(records(id), sdk, `ratio ${ratio}, trace id ${id}`)
+      assert.equal(xor < bound, sdk, `ratio ${ratio}, trace id ${id} by its bytes`)
     }
   }
 })

@@ -42,3 +42,15 @@ describe('the random hex pool', () => {
     })
   }
 })
+
+test("lastWordsXor() is the XOR of the last id's four 32-bit words, as a trace-id ratio sampler reads them from the hex", () => {
+  const pool = createRandomHexPool(32)
+  assert.equal(pool.lastId(), '')
+  for (let i = 0; i < 2_000; i++) {
+    const id = pool.next()
+    assert.equal(pool.lastId(), id)
+    let expected = 0
+    for (let w = 0; w < 32; w += 8) expected ^= Number.parseInt(id.slice(w, w + 8), 16)
+    assert.equal(pool.lastWordsXor(), expected >>> 0, id)
+  }
+})
