@@ -1,4 +1,5 @@
 import { isIP } from 'node:net'
+import { v6Hextets } from '../outbound/addressClass.ts'
 import { createRateLimiter } from './rateLimiter.ts'
 
 /**
@@ -42,16 +43,8 @@ function addressGroup(ip: string | undefined): string | undefined {
   const mapped = ip.toLowerCase().startsWith('::ffff:') ? ip.slice(7) : undefined
   if (mapped !== undefined && isIP(mapped) === 4) return mapped
   if (isIP(ip) !== 6) return ip
-  const bare = ip.split('%')[0]!
-  const [head = '', tail] = bare.split('::') as [string, string | undefined]
-  const groups = head === '' ? [] : head.split(':')
-  if (tail !== undefined) {
-    const rest = tail === '' ? [] : tail.split(':')
-    // An embedded IPv4 address (`::1.2.3.4`) fills two groups.
-    const width = rest.length + (rest.at(-1)?.includes('.') ? 1 : 0)
-    for (let i = groups.length + width; i < 8; i++) groups.push('0')
-    groups.push(...rest)
-  }
-  const prefix = groups.slice(0, 4).map((g) => Number.parseInt(g, 16).toString(16))
+  const hextets = v6Hextets(ip.split('%')[0]!)
+  if (hextets === undefined) return ip
+  const prefix = hextets.slice(0, 4).map((h) => h.toString(16))
   return `${prefix.join(':')}::/64`
 }

@@ -1,9 +1,9 @@
 import { on, once } from 'node:events'
 import { setTimeout as delay } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import pino from 'pino'
 import type { ResolvedConfig } from '../config/schema.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
+import { workerEntry } from '../util/workerEntry.ts'
 import {
   LOG_EVENTS,
   LOGGING_METRIC_NAMES,
@@ -89,15 +89,6 @@ export function createLokiCounters(registry: MetricRegistry): (event: LokiShippe
 }
 
 /**
- * Path of the transport module: `lokiTransport.js` when built; from source (`.ts`, lookout-source condition) a
- * `.mjs` shim that registers tsx inside the worker first (workers do not inherit the loader hooks).
- */
-function transportTarget(): string {
-  const file = import.meta.url.endsWith('.ts') ? './lokiTransportSource.mjs' : './lokiTransport.js'
-  return fileURLToPath(new URL(file, import.meta.url))
-}
-
-/**
  * Starts shipping the logger's lines to Loki from a pino transport worker. The worker posts shipper events back
  * as thread-stream `EVENT` messages; here they update `lookout_log_batches_dropped_total` & co. in the main-thread
  * registry (the worker has no registry of its own). Loki going down / coming back is logged once per transition.
@@ -116,7 +107,7 @@ export function startLokiShipping(
   const multistream = internals?.multistream
   if (multistream === undefined || config.logging.loki.url === undefined) return undefined
   const options = lokiShipperOptions(config)
-  const transport = pino.transport({ target: transportTarget(), options })
+  const transport = pino.transport({ target: workerEntry(import.meta.url, 'lokiTransport'), options })
   transport.on(LOKI_WORKER_EVENT, (event: LokiShipperEvent) => {
     onEvent(event)
     if (event.type === 'down')

@@ -92,8 +92,8 @@ function v4(text: string): number {
   return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0
 }
 
-/** Eight 16-bit groups of a valid IPv6 address (`::` expanded, a trailing dotted IPv4 converted). */
-function v6Hextets(ip: string): number[] | undefined {
+/** Eight 16-bit groups of a valid IPv6 address (`::` expanded, a trailing dotted IPv4 converted; no zone id). */
+export function v6Hextets(ip: string): number[] | undefined {
   let text = ip.toLowerCase()
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)
   if (dotted !== null) {

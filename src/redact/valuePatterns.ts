@@ -1,8 +1,8 @@
 import type { CompiledValuePattern } from './compileValuePattern.ts'
-import { isCardNumber } from './luhn.ts'
 import { REDACTION_MARKERS as M, truncatedSuffix } from './markers.ts'
 import { redactEmails } from './redactEmails.ts'
 import { redactKeyValues } from './redactKeyValues.ts'
+import { redactNumber } from './redactNumber.ts'
 import { redactUrlUserinfo } from './redactUrlUserinfo.ts'
 import { redactValuePattern } from './redactValuePattern.ts'
 import type { ScanWork } from './scanWork.ts'
@@ -61,7 +61,6 @@ const NUMBERS = new RegExp(
   'gi',
 )
 const TOKENISH = /[\d._~+/=-]/
-const SEPARATORS = /[ -]/g
 
 /**
  * Builds `redactString(text)`: replaces custom value patterns, then the built-in ones (email, phone, card, SSN, JWT, bearer/basic credentials,
@@ -109,30 +108,6 @@ export function createStringRedactor(options: StringRedactorOptions): (text: str
     }
     return last === 0 ? text : out + text.slice(last)
   }
-  function onNumber(m: string, ssn: string | undefined, phone: string | undefined): string {
-    if (ssn !== undefined) return M.ssn
-    if (phone !== undefined) {
-      let digits = 0
-      let dots = 0
-      let others = 0
-      let afterDot = 0
-      for (let i = 0; i < m.length; i++) {
-        const c = m.charCodeAt(i)
-        if (c >= 48 && c <= 57) {
-          digits++
-          afterDot++
-        } else if (c === 46) {
-          dots++
-          afterDot = 0
-        } else if (c !== 43) others++
-      }
-      // `+1234567.89`, `+14155552671.5`: a signed decimal, not a phone (`+1.4155552671` is one, as written in
-      // domain records: the only dot comes after the country code).
-      if (dots === 1 && others === 0 && afterDot <= 3) return m
-      return digits >= 7 && digits <= 15 ? M.phone : m
-    }
-    return isCardNumber(m.replace(SEPARATORS, '')) ? M.card : m
-  }
 
   function scan(input: string): string {
     let text = input
@@ -156,7 +131,7 @@ export function createStringRedactor(options: StringRedactorOptions): (text: str
       if (credential) t = credentials(t)
     }
     if (AWS_SHAPE.test(text)) t = t.replace(AWS_KEY, M.awsKey)
-    if (DIGITS.test(text)) t = t.replace(NUMBERS, onNumber as (m: string, ...a: string[]) => string)
+    if (DIGITS.test(text)) t = t.replace(NUMBERS, redactNumber as (m: string, ...a: string[]) => string)
     return t
   }
 

@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { ExportResult } from '@opentelemetry/core'
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base'
+import { workerEntry } from '../util/workerEntry.ts'
 import { encodeTraceRequest } from './encodeTraceRequest.ts'
 import type {
   WorkerExporterOptions,
@@ -12,15 +12,6 @@ import type {
 // ExportResultCode.SUCCESS / FAILED of @opentelemetry/core (a const enum's values, stable across versions).
 const SUCCESS = 0
 const FAILED = 1
-
-/**
- * Path of the worker module: `otlpExportWorker.js` when built; from source (`.ts`, lookout-source condition) a
- * `.mjs` shim that registers tsx inside the worker first (workers do not inherit the loader hooks).
- */
-function workerTarget(): string {
-  const file = import.meta.url.endsWith('.ts') ? './otlpExportWorkerSource.mjs' : './otlpExportWorker.js'
-  return fileURLToPath(new URL(file, import.meta.url))
-}
 
 /**
  * The OTLP http/protobuf span exporter, its HTTP in a worker thread: spans are encoded here (encodeTraceRequest) and
@@ -60,7 +51,7 @@ export function createWorkerSpanExporter(options: WorkerExporterOptions): SpanEx
   }
 
   const start = (): Worker => {
-    const w = new Worker(workerTarget(), { workerData: { ...options, headers: { ...options.headers } } })
+    const w = new Worker(workerEntry(import.meta.url, 'otlpExportWorker'), { workerData: options })
     w.unref()
     w.on('message', (message: WorkerExportResult) => {
       if (message.type === 'closed') {

@@ -1,8 +1,8 @@
 // The string redactor as regular expressions only (URL userinfo and key=value pairs included): slow on
 // adversarial input, kept as the reference the one-pass scanners must agree with (an empty userinfo, which hides
 // nothing, is left as it is).
-import { isCardNumber } from '../../../src/redact/luhn.ts'
 import { REDACTION_MARKERS as M, truncatedSuffix } from '../../../src/redact/markers.ts'
+import { redactNumber } from '../../../src/redact/redactNumber.ts'
 
 type EmailMode = 'redact' | 'mask'
 
@@ -97,30 +97,6 @@ export function createRegexStringRedactor(options: StringRedactorOptions): (text
   function onEmail(_m: string, local: string, _at: string, domain: string): string {
     return mask ? `${local[0]}***@${domain}` : M.email
   }
-  function onNumber(m: string, ssn: string | undefined, phone: string | undefined): string {
-    if (ssn !== undefined) return M.ssn
-    if (phone !== undefined) {
-      let digits = 0
-      let dots = 0
-      let others = 0
-      let afterDot = 0
-      for (let i = 0; i < m.length; i++) {
-        const c = m.charCodeAt(i)
-        if (c >= 48 && c <= 57) {
-          digits++
-          afterDot++
-        } else if (c === 46) {
-          dots++
-          afterDot = 0
-        } else if (c !== 43) others++
-      }
-      // `+1234567.89`, `+14155552671.5`: a signed decimal, not a phone (`+1.4155552671` is one, as written in
-      // domain records: the only dot comes after the country code).
-      if (dots === 1 && others === 0 && afterDot <= 3) return m
-      return digits >= 7 && digits <= 15 ? M.phone : m
-    }
-    return isCardNumber(m.replace(SEPARATORS, '')) ? M.card : m
-  }
 
   function keyValues(text: string): string {
     KEY_VALUE.lastIndex = 0
@@ -172,7 +148,7 @@ export function createRegexStringRedactor(options: StringRedactorOptions): (text
       if (BEARER_OR_BASIC.test(t)) t = t.replace(CREDENTIAL, onCredential)
     }
     if (AWS_SHAPE.test(t)) t = t.replace(AWS_KEY, M.awsKey)
-    if (DIGITS.test(t)) t = t.replace(NUMBERS, onNumber as (m: string, ...a: string[]) => string)
+    if (DIGITS.test(t)) t = t.replace(NUMBERS, redactNumber as (m: string, ...a: string[]) => string)
     return t
   }
 
