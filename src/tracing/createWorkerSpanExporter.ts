@@ -2,7 +2,8 @@ import { Worker } from 'node:worker_threads'
 import type { ExportResult } from '@opentelemetry/core'
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { workerEntry } from '../util/workerEntry.ts'
-import { encodeTraceRequest } from './encodeTraceRequest.ts'
+import { encodeTraceRequestInto } from './encodeTraceRequest.ts'
+import { ProtobufWriter } from './protobufWriter.ts'
 import type {
   WorkerExporterOptions,
   WorkerExportRequest,
@@ -12,6 +13,10 @@ import type {
 // ExportResultCode.SUCCESS / FAILED of @opentelemetry/core (a const enum's values, stable across versions).
 const SUCCESS = 0
 const FAILED = 1
+
+/** The reused encoder buffer's first size, and the largest request whose buffer is kept for the next batch. */
+const WRITER_BYTES = 262_144
+const WRITER_KEEP_BYTES = 4_194_304
 
 /**
  * The OTLP http/protobuf span exporter, its HTTP in a worker thread: spans are encoded here (encodeTraceRequest) and
@@ -28,6 +33,7 @@ const FAILED = 1
 export function createWorkerSpanExporter(options: WorkerExporterOptions): SpanExporter {
   let worker: Worker | undefined
   let nextId = 0
+  let writer = new ProtobufWriter(WRITER_BYTES)
   const pending = new Map<number, (result: ExportResult) => void>()
   let idle: (() => void)[] = []
   let closed: (() => void) | undefined
@@ -84,10 +90,12 @@ export function createWorkerSpanExporter(options: WorkerExporterOptions): SpanEx
         resultCallback({ code: FAILED, error: new Error('exporter is shut down') })
         return
       }
-      // The encoder's buffer is reused: the request gets its own (transferable) copy.
-      const encoded = encodeTraceRequest(spans)
+      // The writer's buffer is reused: the request gets its own (transferable) copy.
+      const encoded = encodeTraceRequestInto(writer, spans)
       const bytes = new Uint8Array(encoded.length)
       bytes.set(encoded)
+      // An unusually large batch does not keep its buffer.
+      if (encoded.length > WRITER_KEEP_BYTES) writer = new ProtobufWriter(WRITER_BYTES)
       try {
         worker ??= start()
       } catch (error) {

@@ -1,5 +1,6 @@
 import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api'
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base'
+import { EncodedKeyValues } from './encodedKeyValues.ts'
 import { ProtobufWriter } from './protobufWriter.ts'
 
 type Resource = ReadableSpan['resource']
@@ -12,6 +13,9 @@ const IS_REMOTE = 0x200
 const INT64_MIN = -(2 ** 63)
 const INT64_MAX = 2 ** 63
 
+/** Attribute pairs already encoded (most of a server span's attributes repeat from request to request). */
+const keyValues = new EncodedKeyValues()
+
 /** A Resource message's bytes, made once per resource object (every span of a process shares one). */
 const resourceBytes = new WeakMap<Resource, Uint8Array>()
 
@@ -20,12 +24,23 @@ const resourceBytes = new WeakMap<Resource, Uint8Array>()
  * resource, then by instrumentation scope, each field as the OpenTelemetry JS serializer writes it (span kind
  * offset by one, `flags` carrying the parent's remoteness, integers as `int_value`, other numbers as
  * `double_value`). It costs a fraction of that serializer's time: strings are encoded natively, ids written from
- * hex natively, the resource (the same for every span) encoded once, and each message written in one pass.
+ * hex natively, the resource (the same for every span) encoded once, an attribute pair seen before copied from its earlier
+ * encoding ({@link EncodedKeyValues}), and each message written in one pass.
  *
  * @example
  * const body = encodeTraceRequest(spans) // POST to /v1/traces as application/x-protobuf
  */
 export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
+  // A copy the size of the request: the writer's buffer is larger.
+  return new Uint8Array(encodeTraceRequestInto(new ProtobufWriter(Math.max(4096, spans.length * 512)), spans))
+}
+
+/**
+ * {@link encodeTraceRequest} into `w`, emptied first: the bytes are a view of the writer's buffer, valid until it
+ * is written again. An exporter that keeps one writer reuses its buffer from batch to batch instead of allocating
+ * one the size of every batch.
+ */
+export function encodeTraceRequestInto(w: ProtobufWriter, spans: readonly ReadableSpan[]): Uint8Array {
   const byResource = new Map<Resource, Map<Scope, ReadableSpan[]>>()
   for (const span of spans) {
     let byScope = byResource.get(span.resource)
@@ -37,7 +52,7 @@ export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
     if (list === undefined) byScope.set(span.instrumentationScope, [span])
     else list.push(span)
   }
-  const w = new ProtobufWriter(Math.max(4096, spans.length * 512))
+  w.reset()
   for (const [resource, byScope] of byResource) {
     const rs = w.begin(1)
     writeResource(w, resource)
@@ -51,8 +66,7 @@ export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
     if (resource.schemaUrl) w.string(3, resource.schemaUrl)
     w.end(rs)
   }
-  // A copy the size of the request: the writer's buffer is larger.
-  return new Uint8Array(w.finish())
+  return w.finish()
 }
 
 function writeResource(w: ProtobufWriter, resource: Resource): void {
@@ -166,12 +180,25 @@ function writeHrTime(w: ProtobufWriter, time: HrTime): void {
 function writeAttributes(w: ProtobufWriter, attributes: Attributes, field: number): void {
   for (const key in attributes) {
     if (!Object.hasOwn(attributes, key)) continue
+    const value = attributes[key]
+    const kept = keyValues.keeps(value)
+    if (kept) {
+      const body = keyValues.get(key, value)
+      if (body !== undefined) {
+        w.bytes(field, body)
+        continue
+      }
+    }
     const kv = w.begin(field)
     w.string(1, key)
-    const value = w.begin(2)
-    writeAnyValue(w, attributes[key])
-    w.end(value)
+    const any = w.begin(2)
+    writeAnyValue(w, value)
+    w.end(any)
     w.end(kv)
+    if (kept && keyValues.hasRoom(key)) {
+      const body = w.bodyOf(kv)
+      if (body !== undefined) keyValues.add(key, value, body)
+    }
   }
 }
 

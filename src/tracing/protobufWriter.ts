@@ -28,6 +28,11 @@ export class ProtobufWriter {
     return this.buf.subarray(0, this.pos)
   }
 
+  /** Empties the writer, keeping its buffer. */
+  reset(): void {
+    this.pos = 0
+  }
+
   private ensure(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes))
@@ -153,6 +158,16 @@ export class ProtobufWriter {
     this.ensure(bytes.length)
     this.buf.set(bytes, this.pos)
     this.pos += bytes.length
+  }
+
+  /**
+   * A copy of the body of the message just ended by {@link end}`(at)` (without its tag and length), when that body
+   * is under 128 bytes (its length took the one reserved byte); `undefined` for a longer one.
+   */
+  bodyOf(at: number): Uint8Array | undefined {
+    const length = this.buf[at]!
+    if (length >= 0x80 || at + 1 + length !== this.pos) return undefined
+    return new Uint8Array(this.buf.subarray(at + 1, this.pos))
   }
 
   /** Starts a length-delimited field (a message); returns what {@link end} needs. */

@@ -11,7 +11,8 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base'
 import fc from 'fast-check'
-import { encodeTraceRequest } from '../../../src/tracing/encodeTraceRequest.ts'
+import { encodeTraceRequest, encodeTraceRequestInto } from '../../../src/tracing/encodeTraceRequest.ts'
+import { ProtobufWriter } from '../../../src/tracing/protobufWriter.ts'
 import { decodeTraceRequest } from '../../support/otlpReceiver.ts'
 
 /** Spans made by the SDK, as an exporter receives them. */
@@ -109,6 +110,51 @@ test('an empty batch and a batch of hundreds of spans encode as the OpenTelemetr
   })
   const { ours, sdk } = decodedBoth(spans)
   assert.deepEqual(ours, sdk)
+})
+
+test('attributes repeated across spans and batches encode as the first time, past the bounds of what is kept', () => {
+  const make = (round: number) =>
+    spansOf(({ a }) => {
+      for (let i = 0; i < 300; i++) {
+        const s = a.startSpan('GET /users/:id', {
+          kind: SpanKind.SERVER,
+          attributes: {
+            'http.request.method': i % 2 === 0 ? 'GET' : 'POST',
+            'http.response.status_code': 200 + (i % 3),
+            'url.path': `/users/${i}`,
+            'server.port': 8080,
+            'network.protocol.version': '1.1',
+            sampled: true,
+            ratio: 0.25,
+            // Past the one-byte length of a kept body, and past the longest string kept.
+            long: 'x'.repeat(100 + (i % 5)),
+            longer: 'y'.repeat(200),
+            round,
+          },
+        })
+        s.end()
+      }
+    })
+  for (const round of [1, 2, 3]) {
+    const { ours, sdk } = decodedBoth(make(round))
+    assert.deepEqual(ours, sdk)
+  }
+})
+
+test('a writer reused for a smaller batch after a larger one holds only the smaller request', () => {
+  const writer = new ProtobufWriter(64)
+  const large = spansOf(({ a }) => {
+    for (let i = 0; i < 50; i++)
+      a.startSpan(`large ${i}`, { attributes: { i, text: 'z'.repeat(i * 3) } }).end()
+  })
+  const small = spansOf(({ b }) => b.startSpan('small', { attributes: { only: 'one' } }).end())
+  assert.deepEqual(
+    decodeTraceRequest(new Uint8Array(encodeTraceRequestInto(writer, large))),
+    decodeTraceRequest(ProtobufTraceSerializer.serializeRequest(large)!),
+  )
+  const { ours, sdk } = decodedBoth(small)
+  assert.deepEqual(ours, sdk)
+  assert.deepEqual(new Uint8Array(encodeTraceRequestInto(writer, small)), encodeTraceRequest(small))
 })
 
 /** Attribute values the API allows, and some it does not (which both sides must treat alike). */
