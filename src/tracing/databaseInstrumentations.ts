@@ -32,7 +32,7 @@ const DB_QUERY_TEXT = 'db.query.text'
 /** The instrumentation-pg `requestHook`: the operation of the statement, which the pg span otherwise lacks. */
 function pgOperationName(span: Span, info: { query: { text?: unknown } }): void {
   const text = info.query.text
-  const operation = typeof text === 'string' ? sqlOperationName(text) : undefined
+  const operation = typeof text === 'string' ? sqlOperationName(text, 'postgresql') : undefined
   if (operation !== undefined) span.setAttribute(DB_OPERATION_NAME, operation)
 }
 
@@ -41,13 +41,13 @@ function withOperationName(options: SpanOptions | undefined): SpanOptions | unde
   const attributes = options?.attributes
   const text = attributes?.[DB_QUERY_TEXT]
   if (typeof text !== 'string' || attributes?.[DB_OPERATION_NAME] !== undefined) return options
-  const operation = sqlOperationName(text)
+  const operation = sqlOperationName(text, 'mysql')
   return operation === undefined
     ? options
     : { ...options, attributes: { ...attributes, [DB_OPERATION_NAME]: operation } }
 }
 
-/** A tracer provider whose tracers give every SQL span the operation of its statement (see {@link sqlOperationName}). */
+/** A tracer provider whose tracers give every SQL span the operation of its MySQL statement (see {@link sqlOperationName}). */
 function sqlOperationTracerProvider(provider: TracerProvider): TracerProvider {
   return {
     getTracer(name, version, options) {
