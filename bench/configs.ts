@@ -95,6 +95,12 @@ export const CONFIGS: readonly Config[] = [
     label: 'peer: fastify-metrics',
   },
   {
+    name: 'fastify-logger',
+    script: 'fastify-logger.mjs',
+    framework: 'fastify',
+    label: "peer: Fastify's own request logging (`Fastify({ logger: true })`, pino to stdout)",
+  },
+  {
     name: 'peer-full-trace10',
     script: 'fastify-peer.mjs',
     framework: 'fastify',
