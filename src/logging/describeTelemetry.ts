@@ -21,7 +21,10 @@ export interface TelemetryDestination {
 export interface TelemetrySummary {
   readonly traces: {
     readonly exporters: readonly TelemetryDestination[]
-    /** `parentbased_traceidratio 0.1`, `parentbased_always_on`, … or `off` when tracing is off. */
+    /**
+     * `parentbased_traceidratio 0.1`, `parentbased_always_on`, …; `off` when tracing is off; `not recording: …`
+     * when spans have no destination (no exporter, no console), so only trace ids are made.
+     */
     readonly sampler: string
   }
   readonly metrics: readonly TelemetryDestination[]
@@ -32,6 +35,8 @@ export interface TelemetrySummary {
 export type PrimaryLogDestination = 'stdout' | 'custom' | 'host'
 
 const RATIO_SAMPLERS = new Set(['traceidratio', 'parentbased_traceidratio'])
+/** The sampler as stated when spans have nowhere to go: none is recorded, requests still get trace ids. */
+const NOT_RECORDED = 'not recording: no span destination'
 
 /**
  * Describes every exporter of the instance — traces (exporter, protocol, endpoint, sampler), metrics (the scrape
@@ -56,12 +61,16 @@ export function describeTelemetry(config: ResolvedConfig, primary: PrimaryLogDes
   const extra = config.tracing.spanExporter as object | undefined
   if (tracing.enabled && extra !== undefined)
     exporters.push({ exporter: extra.constructor?.name === 'InMemorySpanExporter' ? 'memory' : 'custom' })
+  // The console's trace view records spans in process: a destination the exporter list does not name.
+  const recorded = exporters.length > 0 || config.console.enabled
   if (exporters.length === 0) exporters.push({ exporter: 'none' })
   const sampler = !tracing.enabled
     ? 'off'
-    : RATIO_SAMPLERS.has(tracing.sampler)
-      ? `${tracing.sampler} ${tracing.ratio}`
-      : tracing.sampler
+    : !recorded
+      ? NOT_RECORDED
+      : RATIO_SAMPLERS.has(tracing.sampler)
+        ? `${tracing.sampler} ${tracing.ratio}`
+        : tracing.sampler
 
   const metrics: TelemetryDestination[] = []
   if (config.metrics.enabled) {

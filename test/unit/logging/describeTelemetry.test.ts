@@ -22,12 +22,20 @@ const cases: {
   }>
 }[] = [
   {
-    name: 'defaults: no span exporter, the default sampler, /metrics scraped, stdout',
+    name: 'defaults: no span destination, so no span recorded, /metrics scraped, stdout',
     expect: {
-      traces: { exporters: [{ exporter: 'none' }], sampler: 'parentbased_always_on' },
+      traces: {
+        exporters: [{ exporter: 'none' }],
+        sampler: 'not recording: no span destination',
+      },
       metrics: [{ exporter: 'prometheus', endpoint: '/metrics' }],
       logs: [{ exporter: 'stdout' }],
     },
+  },
+  {
+    name: 'no span exporter but the console, whose trace view records spans: the default sampler',
+    options: { console: { enabled: true } },
+    expect: { traces: { exporters: [{ exporter: 'none' }], sampler: 'parentbased_always_on' } },
   },
   {
     name: 'an OTLP endpoint and a ratio: protocol, full traces URL, ratio sampler with its ratio',
