@@ -9,6 +9,7 @@ import { createShutdownOrchestrator } from '../health/shutdownOrchestrator.ts'
 import { createLifecycleCore } from '../http/lifecycleCore.ts'
 import { createOpsDispatcher, type MountedOpsRoute } from '../http/opsDispatcher.ts'
 import type { OpsRoute } from '../http/opsRoute.ts'
+import { LOG_EVENTS } from '../logging/conventions.ts'
 import { createLogger, type LookoutLogger } from '../logging/createLogger.ts'
 import { installLogging, instanceRedactor } from '../logging/installLogging.ts'
 import { processStartTimeSeconds, registerBuildInfo } from '../metrics/buildInfo.ts'
@@ -73,6 +74,16 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
     registry,
     onError: (route, error) =>
       logger.error({ event: 'ops_route_error', route: route.path, err: error }, 'ops route failed'),
+    onThrottled: (route, start) =>
+      logger.warn(
+        {
+          event: LOG_EVENTS.operatorAuthThrottled,
+          client_address: start.address,
+          route: route.path,
+          failures: start.failures,
+        },
+        'client address throttled: too many requests without a valid operator key',
+      ),
   })
   const routes: MountedOpsRoute[] = []
   const areas: LookoutArea[] = []

@@ -1,7 +1,12 @@
 import { routeInvalidError } from '../errors.ts'
-import { LOOKOUT_METRIC_NAMES } from '../metrics/conventions.ts'
+import { bindChildren } from '../metrics/bindChildren.ts'
+import {
+  LOOKOUT_METRIC_NAMES,
+  OPERATOR_AUTH_FAILURE_REASONS,
+  type OperatorAuthFailureReason,
+} from '../metrics/conventions.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
-import { createFailedAuthThrottle } from './failedAuthThrottle.ts'
+import { createFailedAuthThrottle, type ThrottlingStart } from './failedAuthThrottle.ts'
 import { createOperatorAuth, extractKey, type OperatorKey } from './operatorAuth.ts'
 import { problem } from './opsResponses.ts'
 import type { OperatorIdentity, OpsRequest, OpsResponse, OpsRoute, OpsScope } from './opsRoute.ts'
@@ -50,6 +55,11 @@ export interface OpsDispatcherOptions {
   }
   /** Told about handler failures (logged by the logging area); must not throw. */
   readonly onError?: (route: OpsRoute, error: unknown) => void
+  /**
+   * Told when a client address starts being throttled for failing authentication, once per throttling episode,
+   * with the route of the failure that spent its allowance (logged by the logging area); must not throw.
+   */
+  readonly onThrottled?: (route: OpsRoute, start: ThrottlingStart) => void
 }
 
 /**
@@ -57,8 +67,9 @@ export interface OpsDispatcherOptions {
  * a wrong key; 403 for a tenant-scoped key on a global route or on another tenant's resources), rate limits per
  * operator key or else per client IP — the route's own, or for an operator route without one the key's read or
  * write budget — (429 + `Retry-After`, counted in `lookout_rate_limited_total`), a client address that keeps
- * failing authentication refused with 429 before its keys are compared, and a last-resort 500 that says nothing
- * about the failure.
+ * failing authentication refused with 429 before its keys are compared (every missing, wrong or uncompared key
+ * counted in `lookout_operator_auth_failures_total{reason}`), and a last-resort 500 that says nothing about the
+ * failure.
  *
  * @example
  * const ops = createOpsDispatcher({ keys: config.operator.keys, rateLimit: config.operator.rateLimit, registry })
@@ -75,6 +86,31 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
     help: 'Requests to Lookout endpoints refused by a rate limit',
     labelNames: ['route'],
   })
+  const authFailures = options.registry
+    ? bindChildren(
+        options.registry.counter({
+          name: LOOKOUT_METRIC_NAMES.operatorAuthFailures,
+          help: 'Requests whose operator key was missing, wrong, or not compared because their address was throttled',
+          labelNames: ['reason'],
+        }),
+        OPERATOR_AUTH_FAILURE_REASONS,
+      )
+    : undefined
+  /** Counts the failure and spends the address's allowance; reports the throttling episode it starts, if any. */
+  function failed(
+    route: OpsRoute,
+    req: Omit<OpsRequest, 'operator'>,
+    reason: Exclude<OperatorAuthFailureReason, 'throttled'>,
+  ): void {
+    authFailures?.get(reason)?.inc()
+    const started = throttle.failed(req.clientIp)
+    if (started === undefined) return
+    try {
+      options.onThrottled?.(route, started)
+    } catch {
+      // ignored: telemetry never fails a request
+    }
+  }
   const budgets = {
     reads: { limit: options.rateLimit.read, limiter: createRateLimiter(options.rateLimit.read) },
     writes: { limit: options.rateLimit.write, limiter: createRateLimiter(options.rateLimit.write) },
@@ -84,26 +120,35 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
    * its address may still guess (it changes what some routes show): a wrong one counts as a failure, and a refused
    * address is served as anonymous.
    */
-  function optionalOperator(req: Omit<OpsRequest, 'operator'>): OperatorIdentity | undefined {
-    if (extractKey(req.headers) === undefined || throttle.retryAfter(req.clientIp) > 0) return undefined
+  function optionalOperator(
+    route: OpsRoute,
+    req: Omit<OpsRequest, 'operator'>,
+  ): OperatorIdentity | undefined {
+    if (extractKey(req.headers) === undefined) return undefined
+    if (throttle.retryAfter(req.clientIp) > 0) {
+      authFailures?.get('throttled')?.inc()
+      return undefined
+    }
     const operator = auth.authenticate(req.headers)
-    if (operator === undefined) throttle.failed(req.clientIp)
+    if (operator === undefined) failed(route, req, 'invalid')
     return operator
   }
 
   /** The operator an operator route's caller is, or its refusal: 429 for a throttled address, 401, 403. */
   function requiredOperator(
+    route: OpsRoute,
     scope: Exclude<OpsScope, { kind: 'public' }>,
     req: Omit<OpsRequest, 'operator'>,
     tooMany: (wait: number, message: string) => OpsResponse,
   ): OperatorIdentity | OpsResponse {
     const refused = throttle.retryAfter(req.clientIp)
     if (refused > 0) {
+      authFailures?.get('throttled')?.inc()
       return tooMany(refused, 'too many requests without a valid operator key from this address; retry later')
     }
     const operator = auth.authenticate(req.headers)
     if (operator === undefined) {
-      throttle.failed(req.clientIp)
+      failed(route, req, extractKey(req.headers) === undefined ? 'missing' : 'invalid')
       return problem(
         401,
         'unauthorized',
@@ -151,9 +196,9 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
       // guarded by a credential of their own (a scraper's bearer token is not a wrong operator key).
       const identify =
         scope.kind !== 'public'
-          ? (req: Omit<OpsRequest, 'operator'>) => requiredOperator(scope, req, tooMany)
+          ? (req: Omit<OpsRequest, 'operator'>) => requiredOperator(route, scope, req, tooMany)
           : scope.guard === undefined
-            ? optionalOperator
+            ? (req: Omit<OpsRequest, 'operator'>) => optionalOperator(route, req)
             : noOperator
       return {
         route,

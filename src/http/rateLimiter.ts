@@ -19,6 +19,8 @@ export function createRateLimiter(options: {
   take(client: string | undefined): number
   /** The seconds until `client` has a token (0 = now), taking nothing and recording nothing. */
   wait(client: string | undefined): number
+  /** The tokens `client` holds now (`burst` for a client not tracked), taking nothing and recording nothing. */
+  available(client: string | undefined): number
   readonly size: number
 } {
   const rate = options.perMinute / 60_000
@@ -27,6 +29,10 @@ export function createRateLimiter(options: {
   const now = options.now ?? Date.now
   const buckets = new Map<string, { tokens: number; at: number }>()
   const secondsUntilToken = (tokens: number) => Math.max(1, Math.ceil((1 - tokens) / rate / 1000))
+  const available = (client: string | undefined) => {
+    const b = buckets.get(client ?? 'unknown')
+    return b === undefined ? burst : Math.min(burst, b.tokens + (now() - b.at) * rate)
+  }
   return {
     get size() {
       return buckets.size
@@ -54,10 +60,10 @@ export function createRateLimiter(options: {
       return secondsUntilToken(b.tokens)
     },
     wait(client) {
-      const b = buckets.get(client ?? 'unknown')
-      if (b === undefined) return 0
-      const tokens = Math.min(burst, b.tokens + (now() - b.at) * rate)
+      if (!buckets.has(client ?? 'unknown')) return 0
+      const tokens = available(client)
       return tokens >= 1 ? 0 : secondsUntilToken(tokens)
     },
+    available,
   }
 }

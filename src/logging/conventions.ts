@@ -53,6 +53,8 @@ export const LOG_EVENTS = Object.freeze({
   lokiUp: 'loki_recovered',
   otlpLogsDown: 'otlp_logs_unreachable',
   otlpLogsUp: 'otlp_logs_recovered',
+  /** A client address spent its allowance of requests without a valid operator key (once per throttling episode). */
+  operatorAuthThrottled: 'operator_auth_throttled',
 })
 
 /** Stream labels always set on Loki streams (plus configured ones). Never ids. */

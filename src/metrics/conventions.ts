@@ -89,8 +89,19 @@ export const LOOKOUT_METRIC_NAMES = Object.freeze({
   hostMemory: 'lookout_host_memory_utilization_ratio',
   hostDisk: 'lookout_host_disk_utilization_ratio',
   rateLimited: 'lookout_rate_limited_total',
+  operatorAuthFailures: 'lookout_operator_auth_failures_total',
   startTime: 'lookout_process_start_time_seconds',
 })
+
+/**
+ * Reasons of `lookout_operator_auth_failures_total`: `missing` (an operator route without a key, or with a malformed
+ * header), `invalid` (a key that matches none), `throttled` (a request whose key was not compared because its
+ * address had spent its `operator.rateLimit.invalidKey` allowance).
+ */
+export const OPERATOR_AUTH_FAILURE_REASONS = Object.freeze(['missing', 'invalid', 'throttled'] as const)
+
+/** A reason of `lookout_operator_auth_failures_total`. */
+export type OperatorAuthFailureReason = (typeof OPERATOR_AUTH_FAILURE_REASONS)[number]
 
 /** Label of `lookout_host_disk_utilization_ratio`: the configured path (`metrics.diskPath`). */
 export const HOST_DISK_LABEL = 'mountpoint'

@@ -1,9 +1,11 @@
 /**
  * Rate limits of the operator routes, over real HTTP on loopback: each key's shared read and write budgets for the
- * routes without a limit of their own, and the per-address throttle on requests without a valid key.
+ * routes without a limit of their own, the per-address throttle on requests without a valid key, and what that
+ * throttle counts and logs.
  */
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { createLogCapture } from 'lookout/testing'
 import { fullyEnabledOptions } from '../../scripts/gen-security-docs.ts'
 import { type AdapterName, startApp } from '../conformance/adapters.ts'
 
@@ -18,6 +20,7 @@ async function start(
   rateLimit: { read?: Limit; write?: Limit; invalidKey?: Limit },
   adapter: AdapterName = 'fastify',
 ) {
+  const logs = createLogCapture({ service: 'security-matrix' })
   const app = await startApp(
     adapter,
     fullyEnabledOptions({
@@ -35,17 +38,19 @@ async function start(
         ],
       },
     }),
+    { logger: logs.logger },
   )
   t.after(() => app.close())
   const call = async (
     method: string,
     path: string,
-    options: { key?: string; from?: string; body?: unknown } = {},
+    options: { key?: string; from?: string; body?: unknown; authorization?: string } = {},
   ) => {
     const res = await fetch(`${app.url}${path}`, {
       method,
       headers: {
         ...(options.key === undefined ? {} : { authorization: `Bearer ${options.key}` }),
+        ...(options.authorization === undefined ? {} : { authorization: options.authorization }),
         ...(options.from === undefined ? {} : { 'x-forwarded-for': options.from }),
         ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
       },
@@ -58,7 +63,18 @@ async function start(
     const line = text.split('\n').find((l) => l.startsWith(`lookout_rate_limited_total{route="${route}"}`))
     return line === undefined ? 0 : Number(line.split(' ').at(-1))
   }
-  return { call, limited }
+  const scrape = async () => (await fetch(`${app.url}/metrics`)).text()
+  /** `lookout_operator_auth_failures_total` by reason, as scraped; a reason without a series is absent. */
+  const authFailures = async () => {
+    const counts: Record<string, number> = {}
+    for (const line of (await scrape()).split('\n')) {
+      const m = /^lookout_operator_auth_failures_total\{reason="([^"]*)"\} ([0-9.e+]+)$/.exec(line)
+      if (m) counts[m[1]!] = Number(m[2])
+    }
+    return counts
+  }
+  const throttledEvents = () => logs.find({ event: 'operator_auth_throttled' })
+  return { call, limited, scrape, authFailures, logs, throttledEvents }
 }
 
 /** A Retry-After of whole seconds, at most a minute (the slowest refill the tests configure). */
@@ -218,5 +234,107 @@ describe('an address that keeps failing authentication is refused before its key
     })
     await res.arrayBuffer()
     assert.equal(res.status, 200)
+  })
+})
+
+describe('failed operator-key authentication is counted by reason and its throttling is logged once', () => {
+  test('each missing, wrong or uncompared key adds one to its reason in the scrape, and valid keys add nothing', async (t) => {
+    const { call, authFailures } = await start(t, { invalidKey: SLOW })
+    assert.deepEqual(await authFailures(), { missing: 0, invalid: 0, throttled: 0 }, 'series exist at zero')
+    assert.equal((await call('GET', '/observability/config', { key: GLOBAL_KEY })).status, 200)
+    assert.deepEqual(await authFailures(), { missing: 0, invalid: 0, throttled: 0 })
+
+    assert.equal((await call('GET', '/observability/config')).status, 401)
+    assert.deepEqual(await authFailures(), { missing: 1, invalid: 0, throttled: 0 })
+    assert.equal((await call('GET', '/observability/config', { key: WRONG_KEY })).status, 401)
+    assert.deepEqual(await authFailures(), { missing: 1, invalid: 1, throttled: 0 })
+    // A header that carries no bearer token is a missing key, however it is malformed.
+    const malformed = await call('POST', '/observability/status/incidents', {
+      authorization: 'Basic dXNlcjpwYXNz',
+    })
+    assert.equal(malformed.status, 401)
+    assert.deepEqual(await authFailures(), { missing: 2, invalid: 1, throttled: 0 })
+
+    // The allowance (3) is spent: the right key is refused before it is compared, and counted as throttled.
+    for (const key of [GLOBAL_KEY, WRONG_KEY]) {
+      assert.equal((await call('GET', '/observability/config', { key })).status, 429)
+    }
+    assert.deepEqual(await authFailures(), { missing: 2, invalid: 1, throttled: 2 })
+    // A public route answers a throttled address as anonymous; the key it sent was not compared either.
+    await call('GET', '/health/detailed', { key: GLOBAL_KEY })
+    assert.deepEqual(await authFailures(), { missing: 2, invalid: 1, throttled: 3 })
+  })
+
+  test('a wrong key sent to a public route is counted as invalid, and no key sent there is not a failure', async (t) => {
+    const { call, authFailures } = await start(t, { invalidKey: SLOW })
+    await call('GET', '/health/detailed')
+    await call('GET', '/health/detailed', { key: WRONG_KEY })
+    assert.deepEqual(await authFailures(), { missing: 0, invalid: 1, throttled: 0 })
+  })
+
+  test('the counter’s series carry only the reason: no client address and no key', async (t) => {
+    const { call, scrape } = await start(t, { invalidKey: SLOW })
+    for (let i = 0; i < 5; i++)
+      await call('GET', '/observability/config', { key: WRONG_KEY, from: '203.0.113.9' })
+    const series = (await scrape())
+      .split('\n')
+      .filter((l) => l.startsWith('lookout_operator_auth_failures_total'))
+    assert.equal(series.length, 3)
+    for (const line of series) {
+      assert.match(
+        line,
+        /^lookout_operator_auth_failures_total\{reason="(missing|invalid|throttled)"\} [0-9]+$/,
+      )
+    }
+  })
+
+  test('an address is logged once when it starts being throttled, with its /64, the route and its failures, and never its key', async (t) => {
+    const { call, logs, throttledEvents } = await start(t, { invalidKey: SLOW })
+    const froms = ['2001:db8:1:2::a', '2001:db8:1:2:0:0:0:b', '2001:DB8:1:2:ffff::c']
+    assert.equal((await call('GET', '/observability/config', { key: WRONG_KEY, from: froms[0] })).status, 401)
+    assert.equal((await call('GET', '/observability/config', { from: froms[1] })).status, 401)
+    assert.equal(throttledEvents().length, 0, 'not before the allowance is spent')
+    assert.equal(
+      (await call('PUT', '/observability/slo/config/acme', { key: WRONG_KEY, from: froms[2] })).status,
+      401,
+    )
+    const events = throttledEvents()
+    assert.equal(events.length, 1)
+    const [event] = events
+    assert.equal(event!.client_address, '2001:db8:1:2::/64')
+    assert.equal(event!.route, '/observability/slo/config/:tenant')
+    assert.equal(event!.failures, 3)
+    assert.equal(event!.level, 'warn')
+
+    // Every further refusal in the episode is a 429 and a count, not another line.
+    for (let i = 0; i < 10; i++) {
+      const key = i % 2 === 0 ? WRONG_KEY : GLOBAL_KEY
+      assert.equal((await call('GET', '/observability/config', { key, from: '2001:db8:1:2::d' })).status, 429)
+    }
+    await call('GET', '/health/detailed', { key: WRONG_KEY, from: '2001:db8:1:2::e' })
+    assert.equal(throttledEvents().length, 1)
+
+    const line = logs.raw.find((l) => l.includes('"operator_auth_throttled"'))!
+    for (const secret of [WRONG_KEY, GLOBAL_KEY, 'Bearer', 'authorization']) {
+      assert.ok(!line.toLowerCase().includes(secret.toLowerCase()), `the event carries no ${secret}`)
+    }
+    for (const raw of logs.raw) {
+      assert.ok(!raw.includes(WRONG_KEY) && !raw.includes(GLOBAL_KEY), 'no log line carries a key')
+    }
+  })
+
+  test('each address starts its own throttling episode, logged under its own address', async (t) => {
+    const { call, throttledEvents } = await start(t, { invalidKey: SLOW })
+    for (const from of ['203.0.113.7', '203.0.113.8']) {
+      for (let i = 0; i < 3; i++) await call('GET', '/observability/config', { key: WRONG_KEY, from })
+      for (let i = 0; i < 3; i++) await call('GET', '/observability/config', { key: WRONG_KEY, from })
+    }
+    assert.deepEqual(
+      throttledEvents().map((e) => [e.client_address, e.failures]),
+      [
+        ['203.0.113.7', 3],
+        ['203.0.113.8', 3],
+      ],
+    )
   })
 })

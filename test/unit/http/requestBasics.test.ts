@@ -112,6 +112,19 @@ describe('the rate limiter', () => {
     assert.equal(limiter.wait('a'), 0)
     assert.equal(limiter.take('a'), 0)
   })
+  test('the tokens a client holds are reported without taking one, a full bucket for an unknown client', () => {
+    let now = 0
+    const limiter = createRateLimiter({ perMinute: 60, burst: 2, now: () => now })
+    assert.equal(limiter.available('a'), 2)
+    assert.equal(limiter.size, 0)
+    limiter.take('a')
+    limiter.take('a')
+    assert.equal(limiter.available('a'), 0)
+    now += 500
+    assert.equal(limiter.available('a'), 0.5)
+    now += 5000
+    assert.equal(limiter.available('a'), 2)
+  })
   test('the client table is bounded', () => {
     const limiter = createRateLimiter({ perMinute: 60, maxClients: 100 })
     for (let i = 0; i < 1000; i++) limiter.take(`10.0.${i >> 8}.${i & 255}`)
