@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { OpsRoute } from 'lookout/adapter'
+import { createLogCapture } from 'lookout/testing'
 import { fullyEnabledOptions } from '../../scripts/gen-security-docs.ts'
 import { startApp } from '../conformance/adapters.ts'
 
@@ -128,9 +129,16 @@ for (const adapter of ['fastify', 'express', 'node'] as const) {
             rateLimit: { invalidKey: { perMinute: 10, burst: 100_000 } },
           },
         }),
+        // Lookout's own logger (lines captured, not printed): the console's log routes are mounted only over it.
+        { logger: createLogCapture({ service: 'security-matrix', console: { enabled: true } }).logger },
       )
       t.after(() => app.close())
       const routes = app.lookout.routes.map((m) => m.route)
+      for (const path of ['/observability/console/api/logs', '/observability/console/api/logs/tail'])
+        assert.ok(
+          routes.some((r) => r.path === path),
+          `${path} is mounted`,
+        )
       const scopes = new Set(routes.map(scopeKind))
       assert.deepEqual(
         [...scopes].sort(),
