@@ -123,7 +123,7 @@ export const generateSettingsSchema = z
       .object({
         /** `for` of every service alert. Default `5m`. */
         for: duration.default('5m'),
-        /** Range of the rates in the alert expressions. Default `5m`. */
+        /** Range of the rates in the alert expressions, and of the operator-key failure count. Default `5m`. */
         window: duration.default('5m'),
         /** 5xx share of requests. Default 0.05. */
         errorRatio: z.number().gt(0).max(1).default(0.05),
@@ -137,6 +137,11 @@ export const generateSettingsSchema = z
         lockouts: z.number().int().min(0).default(5),
         /** Default `15m`. */
         lockoutWindow: duration.default('15m'),
+        /**
+         * Requests with a missing or wrong operator key within `window`, all instances together. Default 30: above one
+         * address's whole failed-key allowance (20), passed within minutes by guessing at its refill rate.
+         */
+        operatorAuthFailures: z.number().int().min(0).default(30),
         /** p95 database query time, seconds. Default 0.5. */
         slowDbP95Seconds: z.number().positive().default(0.5),
         /** Window of the "anything dropped" alerts (telemetry drops, dead letters, cardinality). Default `15m`. */

@@ -1,7 +1,7 @@
 import { ALERTING_LABELS, ALERTING_METRIC_NAMES, type Severity } from '../alerting/conventions.ts'
 import { HEALTH_METRIC_NAMES } from '../health/conventions.ts'
 import { LOGGING_METRIC_NAMES } from '../logging/conventions.ts'
-import { LOOKOUT_METRIC_NAMES } from '../metrics/conventions.ts'
+import { LOOKOUT_METRIC_NAMES, type OperatorAuthFailureReason } from '../metrics/conventions.ts'
 import { DOMAIN_METRIC_NAMES, INSTRUMENT_PRESETS } from '../metrics/instrumentPresets.ts'
 import { SLO_LABELS } from '../slo/conventions.ts'
 import type { AlertingRule, RuleGroup } from '../slo/generateSloRules.ts'
@@ -27,9 +27,10 @@ export interface ServiceAlertSpec {
 }
 
 /**
- * The service alerts of a model: 5xx ratio, p95 latency (and p99 when `latencyP99Seconds` is set), failed-login spike, account-lockout spike, slow
- * database queries, a failing health check, scrape target down, cardinality overflow, dropped spans, dropped
- * log batches and dead-lettered alert deliveries. Thresholds and windows come from `generate.alerts`; with
+ * The service alerts of a model: 5xx ratio, p95 latency (and p99 when `latencyP99Seconds` is set), failed-login
+ * spike, account-lockout spike, operator-key failure spike, slow database queries, a failing health check, scrape
+ * target down, cardinality overflow, dropped spans, dropped log batches, lines and records, and dead-lettered alert
+ * deliveries. Thresholds and windows come from `generate.alerts`; with
  * `metrics.tenantLabel` the HTTP alerts are per tenant (the `tenant` label routes them in Lookout's receiver).
  *
  * @example
@@ -50,6 +51,8 @@ export function serviceAlertSpecs(model: GenerateModel): ServiceAlertSpec[] {
   const increase = (metric: string, by: readonly string[], extra = [] as Parameters<typeof q.sel>[1]) =>
     q.sumBy(by, `increase(${q.sel(metric, extra)}[${a.dropWindow}])`)
   const service = model.config.service
+  // Throttled requests are left out: their keys were never compared, and the address's guesses were counted already.
+  const guessed: readonly OperatorAuthFailureReason[] = ['invalid', 'missing']
   // The p99 alert exists only when its threshold is configured: p99 on a low-traffic service pages on one request.
   const p99: ServiceAlertSpec[] =
     a.latencyP99Seconds === undefined
@@ -113,6 +116,20 @@ export function serviceAlertSpecs(model: GenerateModel): ServiceAlertSpec[] {
       severity: 'warning',
       summary: `${service}: more than ${a.lockouts} accounts locked in ${a.lockoutWindow}`,
       description: 'Accounts locked after repeated failed logins: {{ $value | humanize }}.',
+    },
+    {
+      alert: 'LookoutOperatorAuthFailureSpike',
+      signal: q.sumBy(
+        [],
+        `increase(${q.sel(LOOKOUT_METRIC_NAMES.operatorAuthFailures, [{ label: DOMAIN_LABELS.reason, op: '=~', value: guessed.join('|') }])}[${w}])`,
+      ),
+      comparison: '>',
+      threshold: a.operatorAuthFailures,
+      for: '0s',
+      severity: 'warning',
+      summary: `${service}: more than ${a.operatorAuthFailures} requests with a missing or wrong operator key in ${w}`,
+      description:
+        '{{ $value | humanize }} requests, all instances together, came without an operator key or with one that matches none: someone may be guessing keys (or a client such as Alertmanager holds an old one). The `operator_auth_throttled` log lines name the throttled client addresses; rotate the operator keys if one may have leaked.',
     },
     {
       alert: 'LookoutSlowDatabase',

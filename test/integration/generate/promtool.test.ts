@@ -1,5 +1,5 @@
 // The generated Prometheus and Alertmanager files checked by the real tools: `promtool check config`,
-// `promtool check rules`, `promtool test rules` (the 5xx alert against synthetic series) and
+// `promtool check rules`, `promtool test rules` (the 5xx and operator-key alerts against synthetic series) and
 // `amtool check-config` — for the committed example and for variants (otel conventions, metrics token,
 // PagerDuty routing).
 import assert from 'node:assert/strict'
@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { generateAll } from '../../../src/generate/generateAll.ts'
 import type { LookoutProjectConfig } from '../../../src/generate/generateModel.ts'
+import { serviceAlertSpecs } from '../../../src/generate/serviceAlerts.ts'
 import { requireBinary, run } from '../../support/binaries.ts'
 import { modelOf } from '../../unit/generate/model.ts'
 
@@ -24,7 +25,7 @@ test('the committed example passes promtool check config/rules and amtool check-
   assert.equal(rules.length, 2)
   assert.match(
     await run(promtool, ['check', 'rules', ...rules]),
-    /SUCCESS: 14 rules found[\s\S]*SUCCESS: 60 rules found/,
+    /SUCCESS: 15 rules found[\s\S]*SUCCESS: 60 rules found/,
   )
   assert.match(
     await run(promtool, ['check', 'config', join(EXAMPLE, 'prometheus/prometheus.yml')]),
@@ -132,6 +133,62 @@ tests:
             exp_annotations:
               summary: 'shop: more than 5% of requests fail with 5xx for tenant acme'
               description: '5xx share over 5m is 20%.'
+`,
+  )
+  assert.match(await run(promtool, ['test', 'rules', join(dir, 'test.yaml')], { cwd: dir }), /SUCCESS/)
+})
+
+test('promtool test rules: the operator-key alert fires on missing and wrong keys summed over instances, not on throttled ones', async (t) => {
+  const promtool = requireBinary(t, 'promtool')
+  if (!promtool) return
+  const dir = mkdtempSync(join(tmpdir(), 'lookout-promtool-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const model = modelOf({ lookout: { service: 'shop' } })
+  const alerts = generateAll(model).find((f) => f.path === 'prometheus/rules/shop-alerts.yaml')!
+  writeFileSync(join(dir, 'alerts.yaml'), alerts.content)
+  const spec = serviceAlertSpecs(model).find((s) => s.alert === 'LookoutOperatorAuthFailureSpike')!
+  const series = (instance: string, reason: string) =>
+    `'lookout_operator_auth_failures_total{job="shop",instance="${instance}",reason="${reason}"}'`
+  // Guesses spread over two replicas: 5 + 3 a minute (40 in 5m, above 30), neither replica above it alone.
+  // A lone replica's 25 in 5m stays below, however many throttled requests it refuses.
+  writeFileSync(
+    join(dir, 'test.yaml'),
+    `rule_files: [alerts.yaml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: ${series('a:8000', 'invalid')}
+        values: '0+4x15'
+      - series: ${series('a:8000', 'missing')}
+        values: '0+1x15'
+      - series: ${series('b:8000', 'invalid')}
+        values: '0+3x15'
+      - series: ${series('b:8000', 'missing')}
+        values: '0x15'
+    alert_rule_test:
+      - eval_time: 2m
+        alertname: LookoutOperatorAuthFailureSpike
+        exp_alerts: []
+      - eval_time: 10m
+        alertname: LookoutOperatorAuthFailureSpike
+        exp_alerts:
+          - exp_labels: { service: shop, severity: warning }
+            exp_annotations:
+              summary: 'shop: more than 30 requests with a missing or wrong operator key in 5m'
+              description: ${JSON.stringify(spec.description.replace('{{ $value | humanize }}', '40'))}
+  - interval: 1m
+    input_series:
+      - series: ${series('a:8000', 'invalid')}
+        values: '0+4x15'
+      - series: ${series('a:8000', 'missing')}
+        values: '0+1x15'
+      - series: ${series('a:8000', 'throttled')}
+        values: '0+100x15'
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: LookoutOperatorAuthFailureSpike
+        exp_alerts: []
 `,
   )
   assert.match(await run(promtool, ['test', 'rules', join(dir, 'test.yaml')], { cwd: dir }), /SUCCESS/)

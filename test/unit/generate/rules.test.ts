@@ -8,13 +8,14 @@ import { serviceAlertExpr, serviceAlertSpecs } from '../../../src/generate/servi
 import { generateSloRules, sloRuleOptions } from '../../../src/slo/generateSloRules.ts'
 import { modelOf } from './model.ts'
 
-test('the service alerts cover errors, latency, auth, lockouts, DB, health, scrape, cardinality and telemetry drops', () => {
+test('the service alerts cover errors, latency, auth, lockouts, operator keys, DB, health, scrape, cardinality and telemetry drops', () => {
   const names = serviceAlertSpecs(modelOf({})).map((s) => s.alert)
   assert.deepEqual(names, [
     'LookoutHighErrorRate',
     'LookoutHighLatency',
     'LookoutAuthFailureSpike',
     'LookoutAccountLockoutSpike',
+    'LookoutOperatorAuthFailureSpike',
     'LookoutSlowDatabase',
     'LookoutHealthCheckFailing',
     'LookoutTargetDown',
