@@ -19,13 +19,13 @@ const WRITER_BYTES = 262_144
 const WRITER_KEEP_BYTES = 4_194_304
 
 /**
- * The OTLP http/protobuf span exporter, its HTTP in a worker thread: spans are encoded here (encodeTraceRequest) and
- * the bytes are handed to the worker (transferred, not copied), which sends them with the OpenTelemetry transport
- * (retries, Retry-After, compression, headers, timeout). An HTTP client in the server's own thread shares Node's
- * http and stream internals with the request path and makes them polymorphic: a few exports a second cost the
- * server more throughput than the spans do. The worker starts with the first export, does not keep the process
- * alive, and closes on `shutdown`. If it cannot start or dies, that export fails (its spans counted as dropped by the
- * batch processor) and the next export starts a new one.
+ * The OTLP http/protobuf span exporter, its HTTP in a worker thread: spans are encoded here (encodeTraceRequestInto,
+ * into one reused buffer) and a copy of the bytes is handed to the worker (transferred, not copied again), which
+ * sends them with the OpenTelemetry transport (retries, Retry-After, compression, headers, timeout). An HTTP client
+ * in the server's own thread shares Node's http and stream internals with the request path and makes them
+ * polymorphic: a few exports a second cost the server more throughput than the spans do. The worker starts with
+ * the first export, does not keep the process alive, and closes on `shutdown`. If it cannot start or dies, that
+ * export fails (its spans counted as dropped by the batch processor) and the next export starts a new one.
  *
  * @example
  * const exporter = createWorkerSpanExporter({ url, headers: {}, timeoutMs: 10_000, compression: 'none' })

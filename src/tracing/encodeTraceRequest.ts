@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api'
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base'
-import { EncodedKeyValues } from './encodedKeyValues.ts'
+import { EncodedKeyValues, type PrimitiveAttributeValue } from './encodedKeyValues.ts'
 import { ProtobufWriter } from './protobufWriter.ts'
 
 type Resource = ReadableSpan['resource']
@@ -181,9 +181,10 @@ function writeAttributes(w: ProtobufWriter, attributes: Attributes, field: numbe
   for (const key in attributes) {
     if (!Object.hasOwn(attributes, key)) continue
     const value = attributes[key]
-    const kept = keyValues.keeps(value)
-    if (kept) {
-      const body = keyValues.get(key, value)
+    // The value as a cache key, when it is of a kind the cache keeps.
+    const kept = keyValues.keeps(value) ? (value as PrimitiveAttributeValue) : undefined
+    if (kept !== undefined) {
+      const body = keyValues.get(key, kept)
       if (body !== undefined) {
         w.bytes(field, body)
         continue
@@ -195,9 +196,9 @@ function writeAttributes(w: ProtobufWriter, attributes: Attributes, field: numbe
     writeAnyValue(w, value)
     w.end(any)
     w.end(kv)
-    if (kept && keyValues.hasRoom(key)) {
+    if (kept !== undefined && keyValues.hasRoom(key)) {
       const body = w.bodyOf(kv)
-      if (body !== undefined) keyValues.add(key, value, body)
+      if (body !== undefined) keyValues.add(key, kept, body)
     }
   }
 }

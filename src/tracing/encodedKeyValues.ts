@@ -34,8 +34,8 @@ export class EncodedKeyValues {
     this.maxStringLength = options.maxStringLength ?? 96
   }
 
-  /** Whether `value` is of a kind this cache keeps. */
-  keeps(value: unknown): value is PrimitiveAttributeValue {
+  /** Whether `value` is of a kind this cache keeps: a number, a boolean, or a string up to the length bound. */
+  keeps(value: unknown): boolean {
     const type = typeof value
     return (
       (type === 'string' && (value as string).length <= this.maxStringLength) ||
