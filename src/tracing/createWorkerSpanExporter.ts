@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads'
 import type { ExportResult } from '@opentelemetry/core'
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { workerEntry } from '../util/workerEntry.ts'
-import { encodeTraceRequestInto } from './encodeTraceRequest.ts'
+import { encodeTraceRequest } from './encodeTraceRequest.ts'
 import { ProtobufWriter } from './protobufWriter.ts'
 import type {
   WorkerExporterOptions,
@@ -19,8 +19,8 @@ const WRITER_BYTES = 262_144
 const WRITER_KEEP_BYTES = 4_194_304
 
 /**
- * The OTLP http/protobuf span exporter, its HTTP in a worker thread: spans are encoded here (encodeTraceRequestInto,
- * into one reused buffer) and a copy of the bytes is handed to the worker (transferred, not copied again), which
+ * The OTLP http/protobuf span exporter, its HTTP in a worker thread: spans are encoded here (encodeTraceRequest,
+ * through one reused buffer) and a copy of the bytes is handed to the worker (transferred, not copied again), which
  * sends them with the OpenTelemetry transport (retries, Retry-After, compression, headers, timeout). An HTTP client
  * in the server's own thread shares Node's http and stream internals with the request path and makes them
  * polymorphic: a few exports a second cost the server more throughput than the spans do. The worker starts with
@@ -90,12 +90,10 @@ export function createWorkerSpanExporter(options: WorkerExporterOptions): SpanEx
         resultCallback({ code: FAILED, error: new Error('exporter is shut down') })
         return
       }
-      // The writer's buffer is reused: the request gets its own (transferable) copy.
-      const encoded = encodeTraceRequestInto(writer, spans)
-      const bytes = new Uint8Array(encoded.length)
-      bytes.set(encoded)
+      // The writer's buffer is reused; the request is its own (transferable) copy.
+      const bytes = encodeTraceRequest(spans, writer)
       // An unusually large batch does not keep its buffer.
-      if (encoded.length > WRITER_KEEP_BYTES) writer = new ProtobufWriter(WRITER_BYTES)
+      if (bytes.length > WRITER_KEEP_BYTES) writer = new ProtobufWriter(WRITER_BYTES)
       try {
         worker ??= start()
       } catch (error) {

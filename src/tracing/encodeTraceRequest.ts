@@ -24,23 +24,19 @@ const resourceBytes = new WeakMap<Resource, Uint8Array>()
  * resource, then by instrumentation scope, each field as the OpenTelemetry JS serializer writes it (span kind
  * offset by one, `flags` carrying the parent's remoteness, integers as `int_value`, other numbers as
  * `double_value`). It costs a fraction of that serializer's time: strings are encoded natively, ids written from
- * hex natively, the resource (the same for every span) encoded once, an attribute pair seen before copied from its earlier
- * encoding ({@link EncodedKeyValues}), and each message written in one pass.
+ * hex natively, the resource (the same for every span) encoded once, an attribute pair seen before copied from its
+ * earlier encoding ({@link EncodedKeyValues}), and each message written in one pass.
+ *
+ * The request is written into `writer` (emptied first) and returned as a copy of its size: an exporter that keeps
+ * one writer reuses its buffer from batch to batch instead of allocating one the size of every batch.
  *
  * @example
  * const body = encodeTraceRequest(spans) // POST to /v1/traces as application/x-protobuf
  */
-export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
-  // A copy the size of the request: the writer's buffer is larger.
-  return new Uint8Array(encodeTraceRequestInto(new ProtobufWriter(Math.max(4096, spans.length * 512)), spans))
-}
-
-/**
- * {@link encodeTraceRequest} into `w`, emptied first: the bytes are a view of the writer's buffer, valid until it
- * is written again. An exporter that keeps one writer reuses its buffer from batch to batch instead of allocating
- * one the size of every batch.
- */
-export function encodeTraceRequestInto(w: ProtobufWriter, spans: readonly ReadableSpan[]): Uint8Array {
+export function encodeTraceRequest(
+  spans: readonly ReadableSpan[],
+  writer: ProtobufWriter = new ProtobufWriter(Math.max(4096, spans.length * 512)),
+): Uint8Array<ArrayBuffer> {
   const byResource = new Map<Resource, Map<Scope, ReadableSpan[]>>()
   for (const span of spans) {
     let byScope = byResource.get(span.resource)
@@ -52,6 +48,7 @@ export function encodeTraceRequestInto(w: ProtobufWriter, spans: readonly Readab
     if (list === undefined) byScope.set(span.instrumentationScope, [span])
     else list.push(span)
   }
+  const w = writer
   w.reset()
   for (const [resource, byScope] of byResource) {
     const rs = w.begin(1)
@@ -66,7 +63,8 @@ export function encodeTraceRequestInto(w: ProtobufWriter, spans: readonly Readab
     if (resource.schemaUrl) w.string(3, resource.schemaUrl)
     w.end(rs)
   }
-  return w.finish()
+  // A copy the size of the request: the writer's buffer is larger, and is written again by the next batch.
+  return new Uint8Array(w.finish())
 }
 
 function writeResource(w: ProtobufWriter, resource: Resource): void {

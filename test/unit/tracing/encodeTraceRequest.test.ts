@@ -11,7 +11,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base'
 import fc from 'fast-check'
-import { encodeTraceRequest, encodeTraceRequestInto } from '../../../src/tracing/encodeTraceRequest.ts'
+import { encodeTraceRequest } from '../../../src/tracing/encodeTraceRequest.ts'
 import { ProtobufWriter } from '../../../src/tracing/protobufWriter.ts'
 import { decodeTraceRequest } from '../../support/otlpReceiver.ts'
 
@@ -149,12 +149,12 @@ test('a writer reused for a smaller batch after a larger one holds only the smal
   })
   const small = spansOf(({ b }) => b.startSpan('small', { attributes: { only: 'one' } }).end())
   assert.deepEqual(
-    decodeTraceRequest(new Uint8Array(encodeTraceRequestInto(writer, large))),
+    decodeTraceRequest(encodeTraceRequest(large, writer)),
     decodeTraceRequest(ProtobufTraceSerializer.serializeRequest(large)!),
   )
   const { ours, sdk } = decodedBoth(small)
   assert.deepEqual(ours, sdk)
-  assert.deepEqual(new Uint8Array(encodeTraceRequestInto(writer, small)), encodeTraceRequest(small))
+  assert.deepEqual(encodeTraceRequest(small, writer), encodeTraceRequest(small))
 })
 
 /** Attribute values the API allows, and some it does not (which both sides must treat alike). */
