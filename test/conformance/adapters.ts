@@ -67,11 +67,13 @@ export async function startApp(
   options: LookoutOptions = {},
   extras: { readonly logger?: LookoutLogger } = {},
 ): Promise<RunningApp> {
+  const { health } = options
   const lookout = createLookout(
     {
       service: `conformance-${adapter}`,
-      health: { shutdown: { drainDelayMs: 10 } },
       ...options,
+      // Merged: a caller's own `health` (its checks, say) must not bring back the 5 s default drain delay.
+      health: { ...health, shutdown: { drainDelayMs: 10, ...health?.shutdown } },
     } as LookoutOptions,
     { env: {}, logger: extras.logger ?? pino({ level: 'silent' }) },
   )
