@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import type { Kysely, Migrator } from 'kysely'
 import { dependencyMissingError, storePathError, storeUnavailableError } from '../errors.ts'
 import { lazyRequire } from '../util/lazyRequire.ts'
+import { requireNodeSqlite } from '../util/requireNodeSqlite.ts'
 import { kysely } from './kyselyModule.ts'
 import { createMigrationProvider, type StoreEngine } from './migrations.ts'
 import { nodeSqliteDatabase } from './nodeSqliteDatabase.ts'
@@ -44,8 +45,6 @@ import type { StoreSchema } from './storeSchema.ts'
 
 // Loaded when the store is PostgreSQL, not when Lookout is imported (see lazyRequire); `pg` is an optional peer.
 const pgModule = lazyRequire<typeof import('pg')>('pg')
-// Built in from Node 22.13; loaded when a SQLite store opens.
-const sqliteModule = lazyRequire<typeof import('node:sqlite')>('node:sqlite')
 
 /** Every repository, bound to one handle (the pool, or one transaction). */
 export interface StoreRepositories {
@@ -239,7 +238,8 @@ function openSqlite(path: string, options: CreateStoreOptions): ReturnType<typeo
   let database: InstanceType<typeof import('node:sqlite').DatabaseSync> | undefined
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    database = new (sqliteModule().DatabaseSync)(path)
+    // Built in from Node 22.13; loaded when a SQLite store opens, without Node 22's experimental warning.
+    database = new (requireNodeSqlite().DatabaseSync)(path)
     database.exec(`PRAGMA busy_timeout = ${busy}`)
     database.exec('PRAGMA journal_mode = WAL')
     // NORMAL in WAL mode: a committed transaction survives a killed process (not an OS crash / power loss).

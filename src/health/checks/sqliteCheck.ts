@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { requireNodeSqlite } from '../../util/requireNodeSqlite.ts'
 import type { HealthCheck } from '../healthCheck.ts'
 
 /** Anything with `prepare(sql).get()`: a `node:sqlite` `DatabaseSync`, a better-sqlite3 `Database`. */
@@ -29,8 +30,12 @@ export interface SqliteCheckOptions {
  */
 export function sqliteCheck(options: SqliteCheckOptions): HealthCheck {
   const target = options.target
-  // Loaded at configuration time, so the first run does not block the loop evaluating it.
-  const driver = typeof target === 'string' ? import('node:sqlite') : undefined
+  // Loaded at configuration time (without Node 22's experimental warning), so the first run does not block the
+  // loop evaluating it; a failure to load fails each run.
+  const driver =
+    typeof target === 'string'
+      ? new Promise<typeof import('node:sqlite')>((resolve) => resolve(requireNodeSqlite()))
+      : undefined
   driver?.catch(() => {})
   const run =
     typeof target === 'string'
