@@ -1,6 +1,5 @@
 import { arch, hostname } from 'node:os'
 import {
-  type Attributes,
   context,
   propagation,
   type TextMapPropagator,
@@ -17,7 +16,7 @@ import { type BatchObserver, BoundedBatchSpanProcessor } from './boundedBatchSpa
 import { TRACER_NAME } from './conventions.ts'
 import { createOtlpSpanExporter } from './createSpanExporter.ts'
 import { createDecidedRootSampler, type RootDecision } from './decidedRootSampler.ts'
-import { createRedactingSpanProcessor } from './redactingSpanProcessor.ts'
+import { createRedactingSpanProcessor, type PreRedactedSpan } from './redactingSpanProcessor.ts'
 import { RequestIdPropagator } from './requestIdPropagator.ts'
 import { resolveTracingSettings, type TracingSettings } from './resolveTracingSettings.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
@@ -48,10 +47,11 @@ export interface TracingRuntime {
    */
   readonly nextIds: { traceId: string | undefined; spanId: string | undefined } & RootDecision
   /**
-   * Attributes Lookout gave a span with their values already redacted (the server span's): the redacting processor
-   * leaves a value alone while it is still the one given here, and redacts anything set over it.
+   * The span Lookout is ending right now with attributes whose values it redacted already (the server span's), set
+   * only for the duration of its synchronous `end()`: the redacting processor leaves a value alone while it is
+   * still the one given here, and redacts anything set over it.
    */
-  readonly redactedAttributes: WeakMap<object, Attributes>
+  readonly preRedacted: PreRedactedSpan
   /**
    * Decides a root span (no parent) from the trace id it would get, with the provider's sampler, before any span
    * object exists: `true` = record it (start it with these ids in {@link TracingRuntime.nextIds}), `false` = a
@@ -111,9 +111,9 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
   for (const exporter of exporters)
     processors.push(new BoundedBatchSpanProcessor(exporter, limits, deps.observer))
   const resource = deps.resource ?? createResource(config)
-  const redactedAttributes = new WeakMap<object, Attributes>()
+  const preRedacted: PreRedactedSpan = { span: undefined, attributes: undefined }
   const spanProcessors: SpanProcessor[] = [
-    createRedactingSpanProcessor(deps.redactor, redactedAttributes),
+    createRedactingSpanProcessor(deps.redactor, preRedacted),
     ...processors,
     ...(deps.extraProcessors ?? []),
   ]
@@ -160,7 +160,7 @@ export function createTracing(config: ResolvedConfig, deps: CreateTracingDeps): 
     propagator,
     errorTracer,
     nextIds,
-    redactedAttributes,
+    preRedacted,
     recordsRoot: destinations === 0 ? () => false : rootDecision(settings, traceIds),
     newTraceId: () => traceIds.next(),
     newSpanId: () => spanIds.next(),

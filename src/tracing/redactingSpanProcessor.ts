@@ -3,27 +3,38 @@ import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { REDACTION_MARKERS } from '../redact/markers.ts'
 import type { SpanRedactor } from './spanRedactor.ts'
 
+/** The span being ended by Lookout with attributes it redacted itself, and those attributes; both unset otherwise. */
+export interface PreRedactedSpan {
+  span: object | undefined
+  attributes: Attributes | undefined
+}
+
 /**
  * A span processor that runs first and redacts every attribute of every ended span (and of its events) in place,
  * before any exporter or in-process buffer sees it — so spans from instrumentations Lookout does not own (database
  * drivers, outbound libraries) follow the same rules as Lookout's own. `redactor` is read per span because
  * `lookout/register` starts tracing before the instance whose configured redactor then applies.
  *
- * `redacted` holds, per span, attributes Lookout set with values it had already redacted (the server span's): a
- * value still identical to the one given there is not scanned again; one the app set over it is.
+ * `preRedacted` names the span Lookout is ending at that moment and the attributes it gave it with values it had
+ * already redacted (the server span's): a value still identical to the one given there is not scanned again; one
+ * the app set over it is. It is set around that span's synchronous `end()` only, rather than kept per span in a
+ * WeakMap, whose table of young keys made every minor GC slower at high span rates.
  *
  * @example
- * new BasicTracerProvider({ spanProcessors: [createRedactingSpanProcessor(() => redactor, redacted), batch] })
+ * const preRedacted: PreRedactedSpan = { span: undefined, attributes: undefined }
+ * new BasicTracerProvider({ spanProcessors: [createRedactingSpanProcessor(() => redactor, preRedacted), batch] })
  */
 export function createRedactingSpanProcessor(
   redactor: () => SpanRedactor,
-  redacted?: WeakMap<object, Attributes>,
+  preRedacted?: PreRedactedSpan,
 ): SpanProcessor {
   return {
     onStart() {},
     onEnd(span: ReadableSpan) {
       const current = redactor()
-      redactAttributes(span.attributes, current, redacted?.get(span))
+      const given =
+        preRedacted !== undefined && preRedacted.span === span ? preRedacted.attributes : undefined
+      redactAttributes(span.attributes, current, given)
       for (const event of span.events)
         if (event.attributes) redactAttributes(event.attributes, current, undefined)
     },

@@ -70,7 +70,7 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
   const propagates = propagator.fields().length > 0
   const errorTracer = runtime.errorTracer
   const recordsRoot = runtime.recordsRoot
-  const redactedAttributes = runtime.redactedAttributes
+  const preRedacted = runtime.preRedacted
   const startOptions = { kind: SpanKind.SERVER }
   // Parents of unsampled requests, kept only when a 5xx may still be recorded (keepErrors).
   const parents = errorTracer === undefined ? undefined : new WeakMap<LifecycleRequest, Context>()
@@ -145,12 +145,11 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
     return 'http'
   }
 
-  function complete(span: Span, req: LifecycleRequest): void {
+  /** Names the span and sets its attributes, status and exception; returns the attributes (already redacted). */
+  function complete(span: Span, req: LifecycleRequest): Attributes {
     span.updateName(spanName(req.method, req.route))
     const attrs = attributesOf(req)
     span.setAttributes(attrs)
-    // Every value is redacted already: the redacting processor does not scan them again (only what is set over them).
-    redactedAttributes.set(span, attrs)
     const status = req.status
     const error = req.error
     if (error !== undefined) span.recordException(toSpanException(error, redactor))
@@ -159,6 +158,19 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
       span.setStatus({ code: SpanStatusCode.ERROR })
     } else if (req.aborted) {
       span.setAttribute(A.errorType, 'aborted')
+    }
+    return attrs
+  }
+
+  /** Ends the span; the redacting processor, called within `end()`, does not scan `attrs` again. */
+  function endPreRedacted(span: Span, attrs: Attributes): void {
+    preRedacted.span = span
+    preRedacted.attributes = attrs
+    try {
+      span.end()
+    } finally {
+      preRedacted.span = undefined
+      preRedacted.attributes = undefined
     }
   }
 
@@ -206,8 +218,7 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
       // A route excluded only once known: the span is dropped (never ended → never exported).
       if (hasExclusions && isExcluded(req.route)) return
       if (span.isRecording()) {
-        complete(span, req)
-        span.end()
+        endPreRedacted(span, complete(span, req))
         return
       }
       if (errorTracer !== undefined && req.status >= 500) keepError(req)
@@ -235,9 +246,9 @@ export function createServerSpanObserver(options: ServerSpanObserverOptions): Re
     )
     runtime.nextIds.traceId = undefined
     runtime.nextIds.spanId = undefined
-    complete(span, req)
+    const attrs = complete(span, req)
     span.setAttribute(A.keptError, true)
-    span.end()
+    endPreRedacted(span, attrs)
   }
 }
 
