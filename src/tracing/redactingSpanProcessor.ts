@@ -17,8 +17,8 @@ export interface PreRedactedSpan {
  *
  * `preRedacted` names the span Lookout is ending at that moment and the attributes it gave it with values it had
  * already redacted (the server span's): a value still identical to the one given there is not scanned again; one
- * the app set over it is. It is set around that span's synchronous `end()` only, rather than kept per span in a
- * WeakMap, whose table of young keys made every minor GC slower at high span rates.
+ * the app set over it is. It is set around that span's synchronous `end()` only: kept per span (a WeakMap), it
+ * would be an ephemeron table that every minor GC processes, large at high span rates.
  *
  * @example
  * const preRedacted: PreRedactedSpan = { span: undefined, attributes: undefined }

@@ -2,13 +2,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { trace } from '@opentelemetry/api'
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { resolveConfig } from '../../../src/config/resolveConfig.ts'
-import { createContextObserver } from '../../../src/context/contextObserver.ts'
-import { createLifecycleCore } from '../../../src/http/lifecycleCore.ts'
 import { createRedactor } from '../../../src/redact/createRedactor.ts'
-import { createTracing } from '../../../src/tracing/createTracing.ts'
-import { createServerSpanObserver } from '../../../src/tracing/serverSpanObserver.ts'
 import type { SpanRedactor } from '../../../src/tracing/spanRedactor.ts'
+import { createTracedCore } from '../../support/tracedCore.ts'
 
 const redactor = createRedactor()
 
@@ -30,27 +26,11 @@ function tracedCore() {
     forceFlush: async () => {},
     shutdown: async () => {},
   }
-  const config = resolveConfig({ metrics: { enabled: false }, tracing: { sampleRate: 1 } }, {})
-  const runtime = createTracing(config, {
-    observer: { dropped() {}, exported() {}, exportFailed() {} },
-    redactor: () => scanning,
-    extraProcessors: [processor],
+  const { core, runtime } = createTracedCore({
+    sampleRate: 1,
+    processors: [processor],
+    processorRedactor: scanning,
   })
-  const core = createLifecycleCore({ config, metrics: undefined })
-  core.addObserver(
-    createServerSpanObserver({
-      runtime,
-      redactor,
-      clientIp: (req) => req.remoteAddress,
-      isExcluded: () => false,
-      hasExclusions: false,
-      unmatchedRoute: config.http.unmatchedRoute,
-      trustForwardedProto: false,
-      outboundRequestIdHeader: runtime.settings.outboundRequestIdHeader,
-      contextEntersSpan: true,
-    }),
-  )
-  core.addObserver(createContextObserver(redactor))
   return { core, runtime, scanned, ended }
 }
 

@@ -9,19 +9,12 @@ import {
   type SpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base'
-import { resolveConfig } from '../../../src/config/resolveConfig.ts'
-import { createContextObserver } from '../../../src/context/contextObserver.ts'
-import { createLifecycleCore } from '../../../src/http/lifecycleCore.ts'
 import type { LifecycleRequest } from '../../../src/http/lifecycleRequest.ts'
-import { createRedactor } from '../../../src/redact/createRedactor.ts'
-import { createTracing } from '../../../src/tracing/createTracing.ts'
 import { RequestIdPropagator } from '../../../src/tracing/requestIdPropagator.ts'
 import { ServerSpanContext } from '../../../src/tracing/serverSpanContext.ts'
-import { createServerSpanObserver } from '../../../src/tracing/serverSpanObserver.ts'
 import { traceIdRatio, traceIdRatioBound } from '../../../src/tracing/traceIdRatio.ts'
 import { createRandomHexPool } from '../../../src/util/randomHexPool.ts'
-
-const redactor = createRedactor()
+import { createTracedCore } from '../../support/tracedCore.ts'
 
 /** A lifecycle core traced at `sampleRate`, with a processor that records every span the SDK starts. */
 function tracedCore(sampleRate: number) {
@@ -33,33 +26,13 @@ function tracedCore(sampleRate: number) {
     forceFlush: async () => {},
     shutdown: async () => {},
   }
-  const config = resolveConfig({ metrics: { enabled: false }, tracing: { sampleRate } }, {})
-  const runtime = createTracing(config, {
-    observer: { dropped() {}, exported() {}, exportFailed() {} },
-    redactor: () => redactor,
-    extraProcessors: [processor],
-  })
+  const { core, runtime } = createTracedCore({ sampleRate, processors: [processor] })
   let startSpanCalls = 0
   const startSpan = runtime.tracer.startSpan.bind(runtime.tracer)
   runtime.tracer.startSpan = (...args) => {
     startSpanCalls++
     return startSpan(...args)
   }
-  const core = createLifecycleCore({ config, metrics: undefined })
-  core.addObserver(
-    createServerSpanObserver({
-      runtime,
-      redactor,
-      clientIp: (req) => req.remoteAddress,
-      isExcluded: () => false,
-      hasExclusions: false,
-      unmatchedRoute: config.http.unmatchedRoute,
-      trustForwardedProto: false,
-      outboundRequestIdHeader: runtime.settings.outboundRequestIdHeader,
-      contextEntersSpan: true,
-    }),
-  )
-  core.addObserver(createContextObserver(redactor))
   const request = () => {
     const req: LifecycleRequest = core.startWith('GET', '/users/7', { host: 'api' }, null, '/users/:id')
     let active: ReturnType<typeof trace.getActiveSpan>
