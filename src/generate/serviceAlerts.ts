@@ -53,6 +53,9 @@ export function serviceAlertSpecs(model: GenerateModel): ServiceAlertSpec[] {
   const service = model.config.service
   // Throttled requests are left out: their keys were never compared, and the address's guesses were counted already.
   const guessed: readonly OperatorAuthFailureReason[] = ['invalid', 'missing']
+  const guesses = q.sel(LOOKOUT_METRIC_NAMES.operatorAuthFailures, [
+    { label: DOMAIN_LABELS.reason, op: '=~', value: guessed.join('|') },
+  ])
   // The p99 alert exists only when its threshold is configured: p99 on a low-traffic service pages on one request.
   const p99: ServiceAlertSpec[] =
     a.latencyP99Seconds === undefined
@@ -119,17 +122,14 @@ export function serviceAlertSpecs(model: GenerateModel): ServiceAlertSpec[] {
     },
     {
       alert: 'LookoutOperatorAuthFailureSpike',
-      signal: q.sumBy(
-        [],
-        `increase(${q.sel(LOOKOUT_METRIC_NAMES.operatorAuthFailures, [{ label: DOMAIN_LABELS.reason, op: '=~', value: guessed.join('|') }])}[${w}])`,
-      ),
+      // Every route counts, public ones too: a wrong key sent to a public route is still a guess.
+      signal: q.sumBy([], `increase(${guesses}[${w}])`),
       comparison: '>',
       threshold: a.operatorAuthFailures,
       for: '0s',
       severity: 'warning',
       summary: `${service}: more than ${a.operatorAuthFailures} requests with a missing or wrong operator key in ${w}`,
-      description:
-        '{{ $value | humanize }} requests, all instances together, came without an operator key or with one that matches none: someone may be guessing keys (or a client such as Alertmanager holds an old one). The `operator_auth_throttled` log lines name the throttled client addresses; rotate the operator keys if one may have leaked.',
+      description: `{{ $value | humanize }} requests, all routes and instances together, came without an operator key or with one that matches none: someone may be guessing keys (or a client such as Alertmanager holds an old one). \`${q.sumBy(['route', DOMAIN_LABELS.reason], `increase(${guesses}[${w}])`)}\` shows where they went: operator routes, or public ones such as the status page, where a wrong key may be a stale one or the application's own bearer token. The \`operator_auth_throttled\` log lines name the throttled client addresses; rotate the operator keys if one may have leaked.`,
     },
     {
       alert: 'LookoutSlowDatabase',

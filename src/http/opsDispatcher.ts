@@ -5,6 +5,7 @@ import {
   OPERATOR_AUTH_FAILURE_REASONS,
   type OperatorAuthFailureReason,
 } from '../metrics/conventions.ts'
+import type { CounterChild } from '../metrics/counterFamily.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
 import { createFailedAuthThrottle, type ThrottlingStart } from './failedAuthThrottle.ts'
 import { createOperatorAuth, extractKey, type OperatorKey } from './operatorAuth.ts'
@@ -68,8 +69,8 @@ export interface OpsDispatcherOptions {
  * operator key or else per client IP — the route's own, or for an operator route without one the key's read or
  * write budget — (429 + `Retry-After`, counted in `lookout_rate_limited_total`), a client address that keeps
  * failing authentication refused with 429 before its keys are compared (every missing, wrong or uncompared key
- * counted in `lookout_operator_auth_failures_total{reason}`), and a last-resort 500 that says nothing about the
- * failure.
+ * counted in `lookout_operator_auth_failures_total{route,reason}` under the route's template), and a last-resort
+ * 500 that says nothing about the failure.
  *
  * @example
  * const ops = createOpsDispatcher({ keys: config.operator.keys, rateLimit: config.operator.rateLimit, registry })
@@ -86,23 +87,19 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
     help: 'Requests to Lookout endpoints refused by a rate limit',
     labelNames: ['route'],
   })
-  const authFailures = options.registry
-    ? bindChildren(
-        options.registry.counter({
-          name: LOOKOUT_METRIC_NAMES.operatorAuthFailures,
-          help: 'Requests whose operator key was missing, wrong, or not compared because their address was throttled',
-          labelNames: ['reason'],
-        }),
-        OPERATOR_AUTH_FAILURE_REASONS,
-      )
-    : undefined
+  const authFailures = options.registry?.counter({
+    name: LOOKOUT_METRIC_NAMES.operatorAuthFailures,
+    help: 'Requests whose operator key was missing, wrong, or not compared because their address was throttled',
+    labelNames: ['route', 'reason'],
+  })
   /** Counts the failure and spends the address's allowance; reports the throttling episode it starts, if any. */
   function failed(
     route: OpsRoute,
+    counts: AuthFailureChildren | undefined,
     req: Omit<OpsRequest, 'operator'>,
     reason: Exclude<OperatorAuthFailureReason, 'throttled'>,
   ): void {
-    authFailures?.get(reason)?.inc()
+    counts?.get(reason)?.inc()
     const started = throttle.failed(req.clientIp)
     if (started === undefined) return
     try {
@@ -122,33 +119,35 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
    */
   function optionalOperator(
     route: OpsRoute,
+    counts: AuthFailureChildren | undefined,
     req: Omit<OpsRequest, 'operator'>,
   ): OperatorIdentity | undefined {
     if (extractKey(req.headers) === undefined) return undefined
     if (throttle.retryAfter(req.clientIp) > 0) {
-      authFailures?.get('throttled')?.inc()
+      counts?.get('throttled')?.inc()
       return undefined
     }
     const operator = auth.authenticate(req.headers)
-    if (operator === undefined) failed(route, req, 'invalid')
+    if (operator === undefined) failed(route, counts, req, 'invalid')
     return operator
   }
 
   /** The operator an operator route's caller is, or its refusal: 429 for a throttled address, 401, 403. */
   function requiredOperator(
     route: OpsRoute,
+    counts: AuthFailureChildren | undefined,
     scope: Exclude<OpsScope, { kind: 'public' }>,
     req: Omit<OpsRequest, 'operator'>,
     tooMany: (wait: number, message: string) => OpsResponse,
   ): OperatorIdentity | OpsResponse {
     const refused = throttle.retryAfter(req.clientIp)
     if (refused > 0) {
-      authFailures?.get('throttled')?.inc()
+      counts?.get('throttled')?.inc()
       return tooMany(refused, 'too many requests without a valid operator key from this address; retry later')
     }
     const operator = auth.authenticate(req.headers)
     if (operator === undefined) {
-      failed(route, req, extractKey(req.headers) === undefined ? 'missing' : 'invalid')
+      failed(route, counts, req, extractKey(req.headers) === undefined ? 'missing' : 'invalid')
       return problem(
         401,
         'unauthorized',
@@ -193,12 +192,24 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
         return problem(429, 'rate_limited', message, undefined, { 'retry-after': String(wait) })
       }
       // Decided once per route: operator routes demand a key; public routes take one when it is sent, except those
-      // guarded by a credential of their own (a scraper's bearer token is not a wrong operator key).
+      // guarded by a credential of their own (a scraper's bearer token is not a wrong operator key). The failure
+      // series are bound here, under the route's template, for the reasons the route can produce: a public route
+      // never counts a missing key, and a guarded one counts nothing.
+      const reasons: readonly OperatorAuthFailureReason[] =
+        scope.kind !== 'public'
+          ? OPERATOR_AUTH_FAILURE_REASONS
+          : scope.guard === undefined
+            ? PUBLIC_REASONS
+            : []
+      const counts =
+        authFailures === undefined || reasons.length === 0
+          ? undefined
+          : bindChildren({ labels: (reason: string) => authFailures.labels(route.path, reason) }, reasons)
       const identify =
         scope.kind !== 'public'
-          ? (req: Omit<OpsRequest, 'operator'>) => requiredOperator(route, scope, req, tooMany)
+          ? (req: Omit<OpsRequest, 'operator'>) => requiredOperator(route, counts, scope, req, tooMany)
           : scope.guard === undefined
-            ? (req: Omit<OpsRequest, 'operator'>) => optionalOperator(route, req)
+            ? (req: Omit<OpsRequest, 'operator'>) => optionalOperator(route, counts, req)
             : noOperator
       return {
         route,
@@ -228,6 +239,12 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
 }
 
 const SCOPE_KINDS = new Set(['public', 'global', 'tenant'])
+
+/** A route's `lookout_operator_auth_failures_total` children, one per reason it can count. */
+type AuthFailureChildren = ReadonlyMap<OperatorAuthFailureReason, CounterChild>
+
+/** The reasons a public route that reads operator keys can count: a key it is sent is wrong or not compared. */
+const PUBLIC_REASONS: readonly OperatorAuthFailureReason[] = ['invalid', 'throttled']
 
 const noOperator = (): undefined => undefined
 

@@ -94,9 +94,12 @@ export const LOOKOUT_METRIC_NAMES = Object.freeze({
 })
 
 /**
- * Reasons of `lookout_operator_auth_failures_total`: `missing` (an operator route without a key, or with a malformed
- * header), `invalid` (a key that matches none), `throttled` (a request whose key was not compared because its
- * address had spent its `operator.rateLimit.invalidKey` allowance).
+ * Reasons of `lookout_operator_auth_failures_total{route,reason}`: `missing` (an operator route without a key, or
+ * with a malformed header), `invalid` (a key that matches none), `throttled` (a request whose key was not compared
+ * because its address had spent its `operator.rateLimit.invalidKey` allowance). `route` is the template of the ops
+ * route as mounted (with `http.routePrefix`), as in `lookout_rate_limited_total{route}`: operator routes have a
+ * series per reason, public routes that read a key only `invalid` and `throttled` (a request without a key is no
+ * failure there), and routes guarded by a credential of their own (`/metrics`) none.
  */
 export const OPERATOR_AUTH_FAILURE_REASONS = Object.freeze(['missing', 'invalid', 'throttled'] as const)
 

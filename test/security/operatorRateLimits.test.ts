@@ -19,6 +19,7 @@ async function start(
   t: { after(fn: () => unknown): void },
   rateLimit: { read?: Limit; write?: Limit; invalidKey?: Limit },
   adapter: AdapterName = 'fastify',
+  routePrefix = '',
 ) {
   const logs = createLogCapture({ service: 'security-matrix' })
   const app = await startApp(
@@ -26,7 +27,7 @@ async function start(
     fullyEnabledOptions({
       store: { url: 'sqlite::memory:' },
       // Loopback is the proxy: X-Forwarded-For names the client, so one test can speak from many addresses.
-      http: { trustProxy: ['127.0.0.1', '::1'] },
+      http: { trustProxy: ['127.0.0.1', '::1'], routePrefix },
       operator: { keys: [GLOBAL_KEY, `${ACME_KEY}:acme`], rateLimit },
       health: {
         checks: [
@@ -58,23 +59,45 @@ async function start(
     })
     return { status: res.status, headers: res.headers, text: await res.text() }
   }
+  const scrape = async () => (await fetch(`${app.url}${routePrefix}/metrics`)).text()
   const limited = async (route: string) => {
-    const text = await (await fetch(`${app.url}/metrics`)).text()
+    const text = await scrape()
     const line = text.split('\n').find((l) => l.startsWith(`lookout_rate_limited_total{route="${route}"}`))
     return line === undefined ? 0 : Number(line.split(' ').at(-1))
   }
-  const scrape = async () => (await fetch(`${app.url}/metrics`)).text()
-  /** `lookout_operator_auth_failures_total` by reason, as scraped; a reason without a series is absent. */
+  /** `lookout_operator_auth_failures_total` as scraped: each series' route and reason, and its value. */
+  const authFailureSeries = async () => {
+    const series: { route: string; reason: string; value: number }[] = []
+    for (const line of (await scrape()).split('\n')) {
+      const m = /^lookout_operator_auth_failures_total\{route="([^"]*)",reason="([^"]*)"\} ([0-9.e+]+)$/.exec(
+        line,
+      )
+      if (m) series.push({ route: m[1]!, reason: m[2]!, value: Number(m[3]) })
+    }
+    return series
+  }
+  /** `lookout_operator_auth_failures_total` by reason, summed over routes; a reason without a series is absent. */
   const authFailures = async () => {
     const counts: Record<string, number> = {}
-    for (const line of (await scrape()).split('\n')) {
-      const m = /^lookout_operator_auth_failures_total\{reason="([^"]*)"\} ([0-9.e+]+)$/.exec(line)
-      if (m) counts[m[1]!] = Number(m[2])
-    }
+    for (const { reason, value } of await authFailureSeries()) counts[reason] = (counts[reason] ?? 0) + value
     return counts
   }
+  /** The series above zero, as `route reason` → count. */
+  const authFailuresByRoute = async () =>
+    Object.fromEntries(
+      (await authFailureSeries()).filter((s) => s.value > 0).map((s) => [`${s.route} ${s.reason}`, s.value]),
+    )
   const throttledEvents = () => logs.find({ event: 'operator_auth_throttled' })
-  return { call, limited, scrape, authFailures, logs, throttledEvents }
+  return {
+    call,
+    limited,
+    scrape,
+    authFailures,
+    authFailuresByRoute,
+    logs,
+    throttledEvents,
+    routes: app.lookout.routes,
+  }
 }
 
 /** A Retry-After of whole seconds, at most a minute (the slowest refill the tests configure). */
@@ -237,7 +260,7 @@ describe('an address that keeps failing authentication is refused before its key
   })
 })
 
-describe('failed operator-key authentication is counted by reason and its throttling is logged once', () => {
+describe('failed operator-key authentication is counted by route and reason and its throttling is logged once', () => {
   test('each missing, wrong or uncompared key adds one to its reason in the scrape, and valid keys add nothing', async (t) => {
     const { call, authFailures } = await start(t, { invalidKey: SLOW })
     assert.deepEqual(await authFailures(), { missing: 0, invalid: 0, throttled: 0 }, 'series exist at zero')
@@ -272,20 +295,95 @@ describe('failed operator-key authentication is counted by reason and its thrott
     assert.deepEqual(await authFailures(), { missing: 0, invalid: 1, throttled: 0 })
   })
 
-  test('the counter’s series carry only the reason: no client address and no key', async (t) => {
-    const { call, scrape } = await start(t, { invalidKey: SLOW })
-    for (let i = 0; i < 5; i++)
-      await call('GET', '/observability/config', { key: WRONG_KEY, from: '203.0.113.9' })
+  test('a wrong key is counted under the template of the route it was sent to: a public route’s apart from an operator route’s', async (t) => {
+    const { call, authFailuresByRoute } = await start(t, {})
+    // A stale key sent to the public status page, and the same key tried on operator routes.
+    assert.equal((await call('GET', '/status', { key: WRONG_KEY })).status, 200)
+    assert.equal((await call('GET', '/status', { key: WRONG_KEY })).status, 200)
+    assert.equal((await call('POST', '/observability/status/incidents', { key: WRONG_KEY })).status, 401)
+    assert.equal((await call('GET', '/observability/config', { key: WRONG_KEY })).status, 401)
+    assert.equal((await call('GET', '/observability/config')).status, 401)
+    assert.deepEqual(await authFailuresByRoute(), {
+      '/status invalid': 2,
+      '/observability/status/incidents invalid': 1,
+      '/observability/config invalid': 1,
+      '/observability/config missing': 1,
+    })
+  })
+
+  test('under http.routePrefix the route label is the template as mounted, prefix included', async (t) => {
+    const { call, authFailuresByRoute, limited } = await start(
+      t,
+      { invalidKey: SLOW },
+      'fastify',
+      '/_lookout',
+    )
+    assert.equal((await call('GET', '/_lookout/public/status', { key: WRONG_KEY })).status, 200)
+    assert.equal(
+      (await call('PUT', '/_lookout/observability/slo/config/acme', { key: WRONG_KEY })).status,
+      401,
+    )
+    assert.equal((await call('GET', '/_lookout/observability/config')).status, 401)
+    assert.equal((await call('GET', '/_lookout/observability/config', { key: GLOBAL_KEY })).status, 429)
+    assert.deepEqual(await authFailuresByRoute(), {
+      '/_lookout/public/status invalid': 1,
+      '/_lookout/observability/slo/config/:tenant invalid': 1,
+      '/_lookout/observability/config missing': 1,
+      '/_lookout/observability/config throttled': 1,
+    })
+    assert.equal(
+      await limited('/_lookout/observability/config'),
+      1,
+      'the label lookout_rate_limited_total uses',
+    )
+  })
+
+  test('the counter’s series carry the reason and the route template: no client address, no key and no raw path with ids', async (t) => {
+    const { call, scrape, limited, routes, authFailuresByRoute } = await start(t, { invalidKey: SLOW })
+    for (let i = 0; i < 5; i++) {
+      await call('PATCH', '/observability/status/incidents/incident-4711', {
+        key: WRONG_KEY,
+        from: '203.0.113.9',
+      })
+    }
+    assert.deepEqual(await authFailuresByRoute(), {
+      '/observability/status/incidents/:id invalid': 3,
+      '/observability/status/incidents/:id throttled': 2,
+    })
+    assert.equal(
+      await limited('/observability/status/incidents/:id'),
+      2,
+      'the label lookout_rate_limited_total uses',
+    )
+
     const series = (await scrape())
       .split('\n')
       .filter((l) => l.startsWith('lookout_operator_auth_failures_total'))
-    assert.equal(series.length, 3)
     for (const line of series) {
       assert.match(
         line,
-        /^lookout_operator_auth_failures_total\{reason="(missing|invalid|throttled)"\} [0-9]+$/,
+        /^lookout_operator_auth_failures_total\{route="[^"]+",reason="(missing|invalid|throttled)"\} [0-9]+$/,
       )
+      for (const leak of ['203.0.113.9', WRONG_KEY, 'incident-4711']) {
+        assert.ok(!line.includes(leak), `${line} carries no ${leak}`)
+      }
     }
+    // Bound by the mounted routes, at zero from the start: every reason of each operator route, a wrong or
+    // uncompared key on each public route that reads one, and nothing on /metrics (its token is no operator key).
+    const expected = new Set<string>()
+    for (const { route } of routes) {
+      const reasons =
+        route.scope.kind !== 'public'
+          ? ['missing', 'invalid', 'throttled']
+          : route.scope.guard === undefined
+            ? ['invalid', 'throttled']
+            : []
+      for (const reason of reasons)
+        expected.add(`lookout_operator_auth_failures_total{route="${route.path}",reason="${reason}"}`)
+    }
+    assert.deepEqual(new Set(series.map((l) => l.slice(0, l.lastIndexOf(' ')))), expected)
+    assert.equal(series.length, expected.size)
+    assert.ok(!series.some((l) => l.includes('route="/metrics"')))
   })
 
   test('an address is logged once when it starts being throttled, with its /64, the route and its failures, and never its key', async (t) => {

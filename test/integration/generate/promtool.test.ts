@@ -138,7 +138,7 @@ tests:
   assert.match(await run(promtool, ['test', 'rules', join(dir, 'test.yaml')], { cwd: dir }), /SUCCESS/)
 })
 
-test('promtool test rules: the operator-key alert fires on missing and wrong keys summed over instances, not on throttled ones', async (t) => {
+test('promtool test rules: the operator-key alert fires on missing and wrong keys summed over routes and instances, public routes included, not on throttled ones', async (t) => {
   const promtool = requireBinary(t, 'promtool')
   if (!promtool) return
   const dir = mkdtempSync(join(tmpdir(), 'lookout-promtool-'))
@@ -147,14 +147,15 @@ test('promtool test rules: the operator-key alert fires on missing and wrong key
   const alerts = generateAll(model).find((f) => f.path === 'prometheus/rules/shop-alerts.yaml')!
   writeFileSync(join(dir, 'alerts.yaml'), alerts.content)
   const spec = serviceAlertSpecs(model).find((s) => s.alert === 'LookoutOperatorAuthFailureSpike')!
-  const series = (instance: string, reason: string) =>
-    `'lookout_operator_auth_failures_total{job="shop",instance="${instance}",reason="${reason}"}'`
-  // Guesses spread over two replicas: 5 + 3 a minute (40 in 5m, above 30), neither replica above it alone.
+  const series = (instance: string, route: string, reason: string) =>
+    `'lookout_operator_auth_failures_total{job="shop",instance="${instance}",route="${route}",reason="${reason}"}'`
+  // Guesses spread over two replicas and three routes: 5 + 3 a minute (40 in 5m, above 30), neither replica nor
+  // route above it alone, and only above it with the wrong keys sent to the public status page.
   // A lone replica's 25 in 5m stays below, however many throttled requests it refuses.
-  // Replica a: 4 wrong and 1 missing key a minute (25 in 5m), in both tests.
-  const replicaA = `      - series: ${series('a:8000', 'invalid')}
+  // Replica a: 4 wrong keys a minute on one operator route and 1 missing on another (25 in 5m), in both tests.
+  const replicaA = `      - series: ${series('a:8000', '/observability/config', 'invalid')}
         values: '0+4x15'
-      - series: ${series('a:8000', 'missing')}
+      - series: ${series('a:8000', '/observability/status/incidents', 'missing')}
         values: '0+1x15'
 `
   writeFileSync(
@@ -164,9 +165,9 @@ evaluation_interval: 1m
 tests:
   - interval: 1m
     input_series:
-${replicaA}      - series: ${series('b:8000', 'invalid')}
+${replicaA}      - series: ${series('b:8000', '/status', 'invalid')}
         values: '0+3x15'
-      - series: ${series('b:8000', 'missing')}
+      - series: ${series('b:8000', '/observability/status/incidents', 'missing')}
         values: '0x15'
     alert_rule_test:
       - eval_time: 2m
@@ -181,7 +182,7 @@ ${replicaA}      - series: ${series('b:8000', 'invalid')}
               description: ${JSON.stringify(spec.description.replace('{{ $value | humanize }}', '40'))}
   - interval: 1m
     input_series:
-${replicaA}      - series: ${series('a:8000', 'throttled')}
+${replicaA}      - series: ${series('a:8000', '/observability/config', 'throttled')}
         values: '0+100x15'
     alert_rule_test:
       - eval_time: 10m

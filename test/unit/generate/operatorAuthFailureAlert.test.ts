@@ -7,7 +7,7 @@ import { modelOf } from './model.ts'
 
 const ALERT = 'LookoutOperatorAuthFailureSpike'
 
-test('LookoutOperatorAuthFailureSpike sums missing and wrong operator keys over every instance, above 30 in 5m by default', () => {
+test('LookoutOperatorAuthFailureSpike sums missing and wrong operator keys over every route and instance, above 30 in 5m by default', () => {
   const spec = serviceAlertSpecs(modelOf({ lookout: { service: 'identity' } })).find((s) => s.alert === ALERT)
   assert.ok(spec)
   assert.equal(
@@ -17,6 +17,12 @@ test('LookoutOperatorAuthFailureSpike sums missing and wrong operator keys over 
   assert.equal(spec.severity, 'warning')
   assert.equal(spec.for, '0s')
   assert.match(spec.description, /operator_auth_throttled/)
+  // The alert does not split by route; its description gives the query that does.
+  assert.ok(
+    spec.description.includes(
+      '`sum by (route, reason) (increase(lookout_operator_auth_failures_total{job="identity",reason=~"invalid|missing"}[5m]))`',
+    ),
+  )
 })
 
 test('alerts.operatorAuthFailures and alerts.window set its threshold and window; the tenant label does not split it', () => {
