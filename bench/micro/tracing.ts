@@ -8,40 +8,26 @@ import { createContextObserver } from '../../src/context/contextObserver.ts'
 import { createLifecycleCore, type LifecycleCore } from '../../src/http/lifecycleCore.ts'
 import { createRedactor } from '../../src/redact/createRedactor.ts'
 import { createMemorySpanExporter } from '../../src/tracing/createMemorySpanExporter.ts'
-import { createTracing } from '../../src/tracing/createTracing.ts'
-import { createServerSpanObserver } from '../../src/tracing/serverSpanObserver.ts'
+import { createTracedCore } from '../../test/support/tracedCore.ts'
 
 const ITERATIONS = 200_000
 const ROUNDS = 7
 const redactor = createRedactor()
 const headers = { host: 'localhost:3000', 'user-agent': 'wrk', accept: '*/*' }
-const observer = { dropped() {}, exported() {}, exportFailed() {} }
 
 function coreWith(sampleRate: number | undefined): LifecycleCore {
-  const config = resolveConfig({ metrics: { enabled: false } }, {})
-  const core = createLifecycleCore({ config, metrics: undefined })
-  if (sampleRate !== undefined) {
-    const traced = resolveConfig({ metrics: { enabled: false }, tracing: { sampleRate } }, {})
-    const exporter = createMemorySpanExporter()
-    const runtime = createTracing(traced, { observer, redactor: () => redactor, extraExporters: [exporter] })
-    // The exporter keeps nothing: only the request path is measured.
-    exporter.export = (_spans, done) => done({ code: 0 })
-    core.addObserver(
-      createServerSpanObserver({
-        runtime,
-        redactor,
-        clientIp: (req) => req.remoteAddress,
-        isExcluded: () => false,
-        hasExclusions: false,
-        unmatchedRoute: config.http.unmatchedRoute,
-        trustForwardedProto: false,
-        outboundRequestIdHeader: runtime.settings.outboundRequestIdHeader,
-        contextEntersSpan: true,
-      }),
-    )
+  if (sampleRate === undefined) {
+    const core = createLifecycleCore({
+      config: resolveConfig({ metrics: { enabled: false } }, {}),
+      metrics: undefined,
+    })
+    core.addObserver(createContextObserver(redactor))
+    return core
   }
-  core.addObserver(createContextObserver(redactor))
-  return core
+  const exporter = createMemorySpanExporter()
+  // The exporter keeps nothing: only the request path is measured.
+  exporter.export = (_spans, done) => done({ code: 0 })
+  return createTracedCore({ sampleRate, exporters: [exporter] }).core
 }
 
 let sink = 0

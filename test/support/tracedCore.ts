@@ -1,4 +1,4 @@
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { resolveConfig } from '../../src/config/resolveConfig.ts'
 import type { ResolvedConfig } from '../../src/config/schema.ts'
 import { createContextObserver } from '../../src/context/contextObserver.ts'
@@ -11,8 +11,10 @@ import type { SpanRedactor } from '../../src/tracing/spanRedactor.ts'
 /** What {@link createTracedCore} wires besides the defaults. */
 export interface TracedCoreOptions {
   readonly sampleRate: number
-  /** In-process span processors (they make spans recorded, as the console's buffer does). */
-  readonly processors: readonly SpanProcessor[]
+  /** In-process span processors (they make spans recorded, as the console's buffer does). Default none. */
+  readonly processors?: readonly SpanProcessor[]
+  /** Span exporters, each behind Lookout's batch processor. Default none. */
+  readonly exporters?: readonly SpanExporter[]
   /** The redactor the span processors scan with. Default: the same one the observers use. */
   readonly processorRedactor?: SpanRedactor
 }
@@ -25,8 +27,9 @@ export interface TracedCore {
 }
 
 /**
- * A lifecycle core traced at `sampleRate` without metrics or an exporter: the server span observer entering the
- * span's context through the request context's store, as Lookout's instance does.
+ * A lifecycle core traced at `sampleRate`, without metrics: the server span observer entering the span's context
+ * through the request context's store, as Lookout's instance does. Spans are recorded only when there is a processor
+ * or an exporter to take them.
  *
  * @example
  * const { core } = createTracedCore({ sampleRate: 1, processors: [recorder] })
@@ -42,6 +45,7 @@ export function createTracedCore(options: TracedCoreOptions): TracedCore {
     observer: { dropped() {}, exported() {}, exportFailed() {} },
     redactor: () => scanning,
     extraProcessors: options.processors,
+    extraExporters: options.exporters,
   })
   const core = createLifecycleCore({ config, metrics: undefined })
   core.addObserver(
