@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module'
+import { lazyRequire } from './lazyRequire.ts'
 
-const require = createRequire(import.meta.url)
-
-let loaded: typeof import('node:sqlite') | undefined
+const nodeSqlite = lazyRequire<typeof import('node:sqlite')>('node:sqlite')
 
 /**
  * Node's built-in `node:sqlite`, loaded without the warning Node 22 prints when it loads (`ExperimentalWarning:
@@ -12,7 +10,7 @@ let loaded: typeof import('node:sqlite') | undefined
  * The wrapper drops one warning — the first `ExperimentalWarning` whose message mentions SQLite — and passes every
  * other warning (other ExperimentalWarnings included) to the real `process.emitWarning`, so `'warning'`
  * listeners, `--no-warnings` and stderr behave as before. Node 24 and later load it without a warning; once loaded,
- * Node serves the module from its cache and does not warn again.
+ * the module is served from {@link lazyRequire}'s cache and Node does not warn again.
  *
  * @returns the `node:sqlite` module; throws what `require('node:sqlite')` throws
  * @example
@@ -20,7 +18,6 @@ let loaded: typeof import('node:sqlite') | undefined
  * const db = new DatabaseSync(':memory:')
  */
 export function requireNodeSqlite(): typeof import('node:sqlite') {
-  if (loaded !== undefined) return loaded
   const emitWarning = process.emitWarning
   let dropped = false
   const filtered = function (this: unknown, ...args: unknown[]): void {
@@ -35,8 +32,7 @@ export function requireNodeSqlite(): typeof import('node:sqlite') {
     // process.emitWarning cannot be replaced here: load the module as is.
   }
   try {
-    loaded = require('node:sqlite') as typeof import('node:sqlite')
-    return loaded
+    return nodeSqlite()
   } finally {
     if (wrapped && process.emitWarning === filtered) process.emitWarning = emitWarning
   }
