@@ -84,6 +84,20 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
         },
         'client address throttled: too many requests without a valid operator key',
       ),
+    // Counts only: addresses are counted, never named, and no key or header reaches the summary.
+    onFailureSummary: (summary) =>
+      logger.warn(
+        {
+          event: LOG_EVENTS.operatorAuthFailures,
+          failures: summary.failures,
+          throttled: summary.throttled,
+          addresses: summary.addresses,
+          ...(summary.addressesCapped ? { addresses_capped: true } : {}),
+          routes: summary.routes,
+          window_seconds: summary.windowSeconds,
+        },
+        'operator-key failures from many requests in the last minute',
+      ),
   })
   const routes: MountedOpsRoute[] = []
   const areas: LookoutArea[] = []
@@ -162,6 +176,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
   const frontend = installFrontend(host, { redactor })
   const profiling = installProfiling(host) // stops early: aborts the window in progress, drops unsent profiles
   host.addArea(routeSummaryArea(host)) // last: every route is mounted by the time it starts
+  host.addArea({ name: 'operator-auth-summary', stop: () => dispatcher.stop() }) // stops first: its last window is logged while logging still ships
 
   return {
     config,

@@ -1,5 +1,4 @@
-import { isIP } from 'node:net'
-import { v6Hextets } from '../outbound/addressClass.ts'
+import { addressGroup } from './addressGroup.ts'
 import { createRateLimiter } from './rateLimiter.ts'
 
 /**
@@ -67,16 +66,4 @@ export interface ThrottlingStart {
   readonly address: string
   /** Failures since the address last held its whole allowance, this one included. */
   readonly failures: number
-}
-
-/** The address failures are counted under: an IPv4 address (mapped ones too) as is, an IPv6 address's /64. */
-function addressGroup(ip: string | undefined): string | undefined {
-  if (ip === undefined || ip === '') return undefined
-  const mapped = ip.toLowerCase().startsWith('::ffff:') ? ip.slice(7) : undefined
-  if (mapped !== undefined && isIP(mapped) === 4) return mapped
-  if (isIP(ip) !== 6) return ip
-  const hextets = v6Hextets(ip.split('%')[0]!)
-  if (hextets === undefined) return ip
-  const prefix = hextets.slice(0, 4).map((h) => h.toString(16))
-  return `${prefix.join(':')}::/64`
 }

@@ -7,6 +7,7 @@ import {
 } from '../metrics/conventions.ts'
 import type { CounterChild } from '../metrics/counterFamily.ts'
 import type { MetricRegistry } from '../metrics/metricRegistry.ts'
+import { type AuthFailureSummary, createAuthFailureSummary } from './authFailureSummary.ts'
 import { createFailedAuthThrottle, type ThrottlingStart } from './failedAuthThrottle.ts'
 import { createOperatorAuth, extractKey, type OperatorKey } from './operatorAuth.ts'
 import { problem } from './opsResponses.ts'
@@ -61,6 +62,16 @@ export interface OpsDispatcherOptions {
    * with the route of the failure that spent its allowance (logged by the logging area); must not throw.
    */
   readonly onThrottled?: (route: OpsRoute, start: ThrottlingStart) => void
+  /**
+   * Told, once a minute at most, how many operator-key failures the process counted in the last minute — by route,
+   * with the number of client addresses — when they were at least `rateLimit.invalidKey.burst`, so guessing spread
+   * over addresses that are never throttled is still seen (logged by the logging area); must not throw.
+   */
+  readonly onFailureSummary?: (summary: AuthFailureSummary) => void
+  /** Clock in ms of the throttle and the failure summary (tests inject one). Default `Date.now`. */
+  readonly now?: () => number
+  /** Timer of the failure summary's windows: runs `run` after `ms`, returns its cancel (tests inject one). */
+  readonly schedule?: (run: () => void, ms: number) => () => void
 }
 
 /**
@@ -69,8 +80,8 @@ export interface OpsDispatcherOptions {
  * operator key or else per client IP — the route's own, or for an operator route without one the key's read or
  * write budget — (429 + `Retry-After`, counted in `lookout_rate_limited_total`), a client address that keeps
  * failing authentication refused with 429 before its keys are compared (every missing, wrong or uncompared key
- * counted in `lookout_operator_auth_failures_total{route,reason}` under the route's template), and a last-resort
- * 500 that says nothing about the failure.
+ * counted in `lookout_operator_auth_failures_total{route,reason}` under the route's template, and summed over each
+ * minute for `onFailureSummary`), and a last-resort 500 that says nothing about the failure.
  *
  * @example
  * const ops = createOpsDispatcher({ keys: config.operator.keys, rateLimit: config.operator.rateLimit, registry })
@@ -79,9 +90,22 @@ export interface OpsDispatcherOptions {
  */
 export function createOpsDispatcher(options: OpsDispatcherOptions): {
   mount(route: OpsRoute): MountedOpsRoute
+  /** Reports the failure summary's window in progress if it reached its threshold, and stops counting. Idempotent. */
+  stop(): void
 } {
   const auth = createOperatorAuth(options.keys)
-  const throttle = createFailedAuthThrottle(options.rateLimit.invalidKey)
+  const throttle = createFailedAuthThrottle({ ...options.rateLimit.invalidKey, now: options.now })
+  const onFailureSummary = options.onFailureSummary
+  // Absent without a listener: no window is counted and no timer started for nobody to read.
+  const summary =
+    onFailureSummary === undefined
+      ? undefined
+      : createAuthFailureSummary({
+          threshold: options.rateLimit.invalidKey.burst,
+          report: onFailureSummary,
+          now: options.now,
+          schedule: options.schedule,
+        })
   const limited = options.registry?.counter({
     name: LOOKOUT_METRIC_NAMES.rateLimited,
     help: 'Requests to Lookout endpoints refused by a rate limit',
@@ -100,6 +124,7 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
     reason: Exclude<OperatorAuthFailureReason, 'throttled'>,
   ): void {
     counts?.get(reason)?.inc()
+    summary?.failed(route.path, req.clientIp)
     const started = throttle.failed(req.clientIp)
     if (started === undefined) return
     try {
@@ -125,6 +150,7 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
     if (extractKey(req.headers) === undefined) return undefined
     if (throttle.retryAfter(req.clientIp) > 0) {
       counts?.get('throttled')?.inc()
+      summary?.refused()
       return undefined
     }
     const operator = auth.authenticate(req.headers)
@@ -143,6 +169,7 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
     const refused = throttle.retryAfter(req.clientIp)
     if (refused > 0) {
       counts?.get('throttled')?.inc()
+      summary?.refused()
       return tooMany(refused, 'too many requests without a valid operator key from this address; retry later')
     }
     const operator = auth.authenticate(req.headers)
@@ -160,6 +187,7 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
   }
 
   return {
+    stop: () => summary?.stop(),
     mount(route) {
       if (!route.path.startsWith('/')) throw routeInvalidError(route.path, 'path must start with "/"')
       const scope = route.scope as OpsScope | undefined

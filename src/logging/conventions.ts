@@ -55,6 +55,11 @@ export const LOG_EVENTS = Object.freeze({
   otlpLogsUp: 'otlp_logs_recovered',
   /** A client address spent its allowance of requests without a valid operator key (once per throttling episode). */
   operatorAuthThrottled: 'operator_auth_throttled',
+  /**
+   * A minute in which the process counted at least `operator.rateLimit.invalidKey.burst` requests with a missing or
+   * wrong operator key, from any number of addresses: counts by route and of addresses, never an address or a key.
+   */
+  operatorAuthFailures: 'operator_auth_failures',
 })
 
 /** Stream labels always set on Loki streams (plus configured ones). Never ids. */

@@ -97,6 +97,7 @@ async function start(
     logs,
     throttledEvents,
     routes: app.lookout.routes,
+    lookout: app.lookout,
   }
 }
 
@@ -434,5 +435,49 @@ describe('failed operator-key authentication is counted by route and reason and 
         ['203.0.113.8', 3],
       ],
     )
+  })
+
+  test('guessing spread over addresses that are never throttled is logged as one summary line, with counts and no address or key', async (t) => {
+    const { call, logs, throttledEvents, lookout } = await start(t, { invalidKey: SLOW })
+    const froms = Array.from({ length: 12 }, (_, i) => `198.51.100.${i + 1}`)
+    for (const from of froms) {
+      assert.equal((await call('GET', '/observability/config', { key: WRONG_KEY, from })).status, 401)
+      assert.equal((await call('PUT', '/observability/slo/config/acme', { from })).status, 401)
+    }
+    // Two hosts of one /64, each sending a wrong key to a public route: one more address.
+    await call('GET', '/status', { key: WRONG_KEY, from: '2001:db8:5:6::a' })
+    await call('GET', '/status', { key: WRONG_KEY, from: '2001:db8:5:6::b' })
+    assert.equal(throttledEvents().length, 0, 'no address spent its allowance')
+    assert.equal(logs.find({ event: 'operator_auth_failures' }).length, 0, 'not before the window ends')
+
+    // Shutting down ends the window in progress.
+    await lookout.shutdown()
+    const events = logs.find({ event: 'operator_auth_failures' })
+    assert.equal(events.length, 1)
+    const [event] = events
+    assert.equal(event!.level, 'warn')
+    assert.equal(event!.failures, 26)
+    assert.equal(event!.throttled, 0)
+    assert.equal(event!.addresses, 13)
+    assert.equal(event!.addresses_capped, undefined)
+    assert.deepEqual(event!.routes, {
+      '/observability/config': 12,
+      '/observability/slo/config/:tenant': 12,
+      '/status': 2,
+    })
+    assert.equal(typeof event!.window_seconds, 'number')
+
+    const line = logs.raw.find((l) => l.includes('"operator_auth_failures"'))!
+    for (const secret of [
+      WRONG_KEY,
+      GLOBAL_KEY,
+      ACME_KEY,
+      'Bearer',
+      'authorization',
+      '198.51.100',
+      '2001:db8',
+    ]) {
+      assert.ok(!line.toLowerCase().includes(secret.toLowerCase()), `the line carries no ${secret}`)
+    }
   })
 })

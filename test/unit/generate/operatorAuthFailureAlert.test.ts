@@ -17,6 +17,7 @@ test('LookoutOperatorAuthFailureSpike sums missing and wrong operator keys over 
   assert.equal(spec.severity, 'warning')
   assert.equal(spec.for, '0s')
   assert.match(spec.description, /operator_auth_throttled/)
+  assert.match(spec.description, /`operator_auth_failures` line/)
   // The alert does not split by route; its description gives the query that does.
   assert.ok(
     spec.description.includes(
