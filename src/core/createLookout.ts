@@ -96,7 +96,7 @@ export function createLookout(options: LookoutOptions = {}, extras: CreateLookou
           routes: summary.routes,
           window_seconds: summary.windowSeconds,
         },
-        'operator-key failures from many requests in the last minute',
+        'many requests without a valid operator key in the last window (window_seconds)',
       ),
   })
   const routes: MountedOpsRoute[] = []

@@ -63,9 +63,10 @@ export interface OpsDispatcherOptions {
    */
   readonly onThrottled?: (route: OpsRoute, start: ThrottlingStart) => void
   /**
-   * Told, once a minute at most, how many operator-key failures the process counted in the last minute — by route,
-   * with the number of client addresses — when they were at least `rateLimit.invalidKey.burst`, so guessing spread
-   * over addresses that are never throttled is still seen (logged by the logging area); must not throw.
+   * Told, once a minute at most, how many operator-key failures the process counted in its last window (a minute, or
+   * less when shutdown ends it) — by route, with the number of client addresses — when they were at least
+   * `rateLimit.invalidKey.burst`, so guessing spread over addresses that are never throttled is still seen (logged
+   * by the logging area); must not throw.
    */
   readonly onFailureSummary?: (summary: AuthFailureSummary) => void
   /** Clock in ms of the throttle and the failure summary (tests inject one). Default `Date.now`. */
