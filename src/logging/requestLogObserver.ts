@@ -4,6 +4,7 @@ import type { LifecycleCore } from '../http/lifecycleCore.ts'
 import type { LifecycleRequest } from '../http/lifecycleRequest.ts'
 import type { RequestObserver } from '../http/requestObserver.ts'
 import type { Redactor } from '../redact/createRedactor.ts'
+import { detachedCopy } from '../util/detachedCopy.ts'
 import { LOG_EVENTS } from './conventions.ts'
 import { type LookoutLogger, loggerInternals } from './createLogger.ts'
 import { durationMs } from './durationMs.ts'
@@ -65,9 +66,11 @@ export function createRequestLogObserver(options: RequestLogOptions): RequestObs
     if (value === undefined) return undefined
     let out = uaMemo.get(value)
     if (out === undefined) {
-      out = redactor.redactString(value.length > 512 ? value.slice(0, 512) : value)
+      if (value.length > 512) return redactor.redactString(value.slice(0, 512))
+      out = redactor.redactString(value)
       if (uaMemo.size >= UA_MEMO_LIMIT) uaMemo.clear()
-      uaMemo.set(value, out)
+      // At most 512 user agents of at most 512 characters, each a copy rather than a view of the request's headers.
+      uaMemo.set(detachedCopy(value), out)
     }
     return out
   }

@@ -1,4 +1,5 @@
 import { configInvalidError } from '../errors.ts'
+import { detachedCopy } from '../util/detachedCopy.ts'
 import type { ValuePatternOptions } from './compileValuePattern.ts'
 import { compileValuePatterns } from './compileValuePatterns.ts'
 import { isCredentialQueryKey } from './credentialQueryKey.ts'
@@ -83,14 +84,17 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     maxStringLength: options.maxStringLength ?? DEFAULTS.maxStringLength,
   })
 
-  // Query parameter names repeat across requests: remember the verdict (bounded).
+  // Query parameter names repeat across requests: remember the verdict (bounded in count and length; a name is
+  // cut from its URL, so the memo keeps a copy rather than the URL with it).
   const queryKeyMemo = new Map<string, boolean>()
   function isSecretQueryKey(name: string): boolean {
     let hit = queryKeyMemo.get(name)
     if (hit === undefined) {
       hit = isSensitiveKey(name) || isCredentialQueryKey(name)
-      if (queryKeyMemo.size >= 4096) queryKeyMemo.clear()
-      queryKeyMemo.set(name, hit)
+      if (name.length <= 128) {
+        if (queryKeyMemo.size >= 4096) queryKeyMemo.clear()
+        queryKeyMemo.set(detachedCopy(name), hit)
+      }
     }
     return hit
   }

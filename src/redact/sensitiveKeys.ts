@@ -1,3 +1,5 @@
+import { detachedCopy } from '../util/detachedCopy.ts'
+
 /**
  * Key names whose values are always replaced, whatever they hold. Keys are compared after
  * {@link normalizeKey} (lower case, `-`, `_`, `.` and spaces removed), so `Set-Cookie`, `set_cookie` and
@@ -107,9 +109,11 @@ export function createKeyMatcher(extra: readonly string[] = []): (key: string) =
   return function isSensitiveKey(key: string): boolean {
     let hit = memo.get(key)
     if (hit === undefined) {
-      hit = key.length > 128 ? compute(key.slice(0, 128)) : compute(key)
+      if (key.length > 128) return compute(key.slice(0, 128))
+      hit = compute(key)
       if (memo.size >= MEMO_LIMIT) memo.clear()
-      memo.set(key, hit)
+      // Keys can be cut from client input (a query string, a parsed body): keep a copy, not what it was cut from.
+      memo.set(detachedCopy(key), hit)
     }
     return hit
   }

@@ -1,3 +1,5 @@
+import { detachedCopy } from '../util/detachedCopy.ts'
+
 /** A primitive attribute value, the only kind whose encoding is kept. */
 export type PrimitiveAttributeValue = string | number | boolean
 
@@ -63,6 +65,8 @@ export class EncodedKeyValues {
       values = new Map()
       this.byKey.set(key, values)
     }
-    if (values.size < this.maxValuesPerKey) values.set(value, body)
+    // A string value may be cut from a request (`url.path`): keep a copy, not the request line it was cut from.
+    if (values.size < this.maxValuesPerKey)
+      values.set(typeof value === 'string' ? detachedCopy(value) : value, body)
   }
 }
