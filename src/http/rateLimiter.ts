@@ -1,3 +1,5 @@
+import { detachedCopy } from '../util/detachedCopy.ts'
+
 /**
  * A per-client token bucket with a bounded client table (least-recently-seen clients are evicted first, so a
  * flood of spoofed addresses cannot grow memory).
@@ -52,7 +54,8 @@ export function createRateLimiter(options: {
         b.tokens = Math.min(burst, b.tokens + (t - b.at) * rate)
         b.at = t
       }
-      buckets.set(key, b)
+      // A copy: the client key may be cut from X-Forwarded-For, whose whole value would stay alive with it.
+      buckets.set(detachedCopy(key), b)
       if (b.tokens >= 1) {
         b.tokens -= 1
         return 0

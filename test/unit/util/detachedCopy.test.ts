@@ -2,6 +2,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { resolveClientIp } from '../../../src/http/clientIp.ts'
+import { createFailedAuthThrottle } from '../../../src/http/failedAuthThrottle.ts'
+import { createRateLimiter } from '../../../src/http/rateLimiter.ts'
 import { createRouteExclusion } from '../../../src/http/routeExclusion.ts'
 import { createRedactor } from '../../../src/redact/createRedactor.ts'
 import { createKeyMatcher } from '../../../src/redact/sensitiveKeys.ts'
@@ -116,4 +119,34 @@ test('encoded attribute values kept for reuse do not keep the request lines they
   })
   assert.ok(retained < BOUND, `${retained} bytes retained`)
   assert.equal(kept.get('url.path', pathOf(7)), body)
+})
+
+/** A client address as a trusted proxy forwards it: the last hop of an X-Forwarded-For whose first ~16 KB the client wrote. */
+function forwardedAddress(i: number): string {
+  const forwardedFor = [
+    '203.0.113.1, '.repeat(QUERY_BYTES / 13),
+    `198.51.${100 + (i >> 7)}.${100 + (i & 127)}`,
+  ].join('')
+  const ip = resolveClientIp('10.0.0.1', { 'x-forwarded-for': forwardedFor }, (hop) => hop.startsWith('10.'))
+  assert.ok(ip !== undefined && ip.length >= 13)
+  return ip
+}
+
+test('rate-limit buckets do not keep the X-Forwarded-For headers their client addresses were read from', () => {
+  const limiter = createRateLimiter({ perMinute: 60 })
+  const retained = retainedBy(() => {
+    for (let i = 0; i < REQUESTS; i++) limiter.take(forwardedAddress(i))
+    return limiter
+  })
+  assert.ok(retained < BOUND, `${retained} bytes retained`)
+  assert.equal(limiter.size, REQUESTS)
+})
+
+test("the failed-authentication throttle's tables do not keep X-Forwarded-For headers", () => {
+  const throttle = createFailedAuthThrottle({ perMinute: 10, burst: 20 })
+  const retained = retainedBy(() => {
+    for (let i = 0; i < REQUESTS; i++) throttle.failed(forwardedAddress(i))
+    return throttle
+  })
+  assert.ok(retained < BOUND, `${retained} bytes retained`)
 })
