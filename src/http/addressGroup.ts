@@ -1,6 +1,5 @@
 import { isIP } from 'node:net'
 import { v6Hextets } from '../outbound/addressClass.ts'
-import { detachedCopy } from '../util/detachedCopy.ts'
 
 /**
  * The address operator-key failures are counted under: an IPv4 address (mapped ones too) as is, an IPv6 address's
@@ -13,11 +12,10 @@ import { detachedCopy } from '../util/detachedCopy.ts'
 export function addressGroup(ip: string | undefined): string | undefined {
   if (ip === undefined || ip === '') return undefined
   const mapped = ip.toLowerCase().startsWith('::ffff:') ? ip.slice(7) : undefined
-  // Copies: the groups are kept as table keys, and an address cut from X-Forwarded-For would keep the header alive.
-  if (mapped !== undefined && isIP(mapped) === 4) return detachedCopy(mapped)
-  if (isIP(ip) !== 6) return detachedCopy(ip)
+  if (mapped !== undefined && isIP(mapped) === 4) return mapped
+  if (isIP(ip) !== 6) return ip
   const hextets = v6Hextets(ip.split('%')[0]!)
-  if (hextets === undefined) return detachedCopy(ip)
+  if (hextets === undefined) return ip
   const prefix = hextets.slice(0, 4).map((h) => h.toString(16))
   return `${prefix.join(':')}::/64`
 }

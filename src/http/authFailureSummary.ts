@@ -1,3 +1,4 @@
+import { detachedCopy } from '../util/detachedCopy.ts'
 import { addressGroup } from './addressGroup.ts'
 
 /** One window's operator-key failures, as reported: counts only, never a key, a header or an address. */
@@ -113,8 +114,10 @@ export function createAuthFailureSummary(options: AuthFailureSummaryOptions): {
       else if (routes.size < maxRoutes) routes.set(route, 1)
       else otherRoutes++
       const address = addressGroup(clientIp) ?? 'unknown'
-      if (addresses.size < maxAddresses) addresses.add(address)
-      else if (!addresses.has(address)) addressesCapped = true
+      if (addresses.has(address)) return
+      // Kept as a copy: an address cut from X-Forwarded-For would keep the whole header alive.
+      if (addresses.size < maxAddresses) addresses.add(detachedCopy(address))
+      else addressesCapped = true
     },
     refused() {
       if (stopped) return

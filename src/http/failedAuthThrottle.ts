@@ -1,3 +1,4 @@
+import { detachedCopy } from '../util/detachedCopy.ts'
 import { addressGroup } from './addressGroup.ts'
 import { createRateLimiter } from './rateLimiter.ts'
 
@@ -35,7 +36,7 @@ export function createFailedAuthThrottle(options: {
   const limiter = createRateLimiter(options)
   const maxClients = options.maxClients ?? 10_000
   // Touched in the same order as the limiter's buckets, so both tables hold the same addresses.
-  const runs = new Map<string, { failures: number; throttled: boolean }>()
+  const runs = new Map<string, { failures: number; throttled: boolean; readonly key: string }>()
   return {
     retryAfter: (clientIp) => limiter.wait(addressGroup(clientIp)),
     failed(clientIp) {
@@ -49,8 +50,9 @@ export function createFailedAuthThrottle(options: {
       }
       // A full allowance ends the previous run: the address stopped failing long enough to earn it all back.
       if (run === undefined || limiter.available(group) >= options.burst)
-        run = { failures: 0, throttled: false }
-      runs.set(address, run)
+        // The key is kept as a copy: an address cut from X-Forwarded-For would keep the whole header alive.
+        run = { failures: 0, throttled: false, key: run?.key ?? detachedCopy(address) }
+      runs.set(run.key, run)
       run.failures++
       limiter.take(group)
       if (run.throttled || limiter.wait(group) === 0) return undefined

@@ -29,7 +29,7 @@ export function createRateLimiter(options: {
   const burst = options.burst ?? options.perMinute
   const maxClients = options.maxClients ?? 10_000
   const now = options.now ?? Date.now
-  const buckets = new Map<string, { tokens: number; at: number }>()
+  const buckets = new Map<string, { tokens: number; at: number; readonly key: string }>()
   const secondsUntilToken = (tokens: number) => Math.max(1, Math.ceil((1 - tokens) / rate / 1000))
   const available = (client: string | undefined) => {
     const b = buckets.get(client ?? 'unknown')
@@ -48,14 +48,14 @@ export function createRateLimiter(options: {
           const oldest = buckets.keys().next().value
           if (oldest !== undefined) buckets.delete(oldest)
         }
-        b = { tokens: burst, at: t }
+        // Kept as a copy: a client address cut from X-Forwarded-For would keep the whole header alive.
+        b = { tokens: burst, at: t, key: detachedCopy(key) }
       } else {
         buckets.delete(key)
         b.tokens = Math.min(burst, b.tokens + (t - b.at) * rate)
         b.at = t
       }
-      // A copy: the client key may be cut from X-Forwarded-For, whose whole value would stay alive with it.
-      buckets.set(detachedCopy(key), b)
+      buckets.set(b.key, b)
       if (b.tokens >= 1) {
         b.tokens -= 1
         return 0

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { createAuthFailureSummary } from '../../../src/http/authFailureSummary.ts'
 import { resolveClientIp } from '../../../src/http/clientIp.ts'
 import { createFailedAuthThrottle } from '../../../src/http/failedAuthThrottle.ts'
 import { createRateLimiter } from '../../../src/http/rateLimiter.ts'
@@ -147,6 +148,15 @@ test("the failed-authentication throttle's tables do not keep X-Forwarded-For he
   const retained = retainedBy(() => {
     for (let i = 0; i < REQUESTS; i++) throttle.failed(forwardedAddress(i))
     return throttle
+  })
+  assert.ok(retained < BOUND, `${retained} bytes retained`)
+})
+
+test("the operator-key failure summary's address set does not keep X-Forwarded-For headers", () => {
+  const summary = createAuthFailureSummary({ threshold: 1, report: () => {}, schedule: () => () => {} })
+  const retained = retainedBy(() => {
+    for (let i = 0; i < REQUESTS; i++) summary.failed('/observability/config', forwardedAddress(i))
+    return summary
   })
   assert.ok(retained < BOUND, `${retained} bytes retained`)
 })
