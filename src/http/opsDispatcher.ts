@@ -117,6 +117,11 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
     help: 'Requests whose operator key was missing, wrong, or not compared because their address was throttled',
     labelNames: ['route', 'reason'],
   })
+  /** Counts a request whose key was not compared because its address is throttled. */
+  function refusedThrottled(counts: AuthFailureChildren | undefined): void {
+    counts?.get('throttled')?.inc()
+    summary?.refused()
+  }
   /** Counts the failure and spends the address's allowance; reports the throttling episode it starts, if any. */
   function failed(
     route: OpsRoute,
@@ -150,8 +155,7 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
   ): OperatorIdentity | undefined {
     if (extractKey(req.headers) === undefined) return undefined
     if (throttle.retryAfter(req.clientIp) > 0) {
-      counts?.get('throttled')?.inc()
-      summary?.refused()
+      refusedThrottled(counts)
       return undefined
     }
     const operator = auth.authenticate(req.headers)
@@ -169,8 +173,7 @@ export function createOpsDispatcher(options: OpsDispatcherOptions): {
   ): OperatorIdentity | OpsResponse {
     const refused = throttle.retryAfter(req.clientIp)
     if (refused > 0) {
-      counts?.get('throttled')?.inc()
-      summary?.refused()
+      refusedThrottled(counts)
       return tooMany(refused, 'too many requests without a valid operator key from this address; retry later')
     }
     const operator = auth.authenticate(req.headers)
