@@ -26,6 +26,14 @@ export interface BurnAlertEvaluatorOptions {
    * leader, so a new leader resolves what an earlier one fired. Default: none (a single process keeps its own).
    */
   readonly adoptFiring?: () => Promise<Iterable<string>>
+  /**
+   * How long one `isLeader()` answer holds the lease (ms). A leader renewed more than half of it after its previous
+   * renewal may have lost the lease in between (the process stopped or starved) while another replica led, so it
+   * reads `adoptFiring` again, as on a takeover. Default: none (only a pass after a follower's pass reads it).
+   */
+  readonly leaseMs?: number
+  /** Monotonic clock (ms) the renewals are timed by. Default `performance.now`. */
+  readonly monotonicNow?: () => number
   /** Told about failures (never thrown). */
   readonly onError?: (error: unknown, tenant: string | undefined) => void
   /** Told about every fire/resolve sent. */
@@ -54,8 +62,25 @@ const SEVERITY: Readonly<Record<BurnSeverity, string>> = { page: 'critical', tic
  */
 export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): BurnAlertEvaluator {
   const firing = new Set<string>()
-  // Whether the last pass ran as leader: a pass that takes over first adopts the store's firing alerts.
+  const { leaseMs } = options
+  const clock = options.monotonicNow ?? (() => performance.now())
+  // Whether this replica has led without a gap since it last adopted the store's firing alerts: a pass that takes
+  // over, or resumes after its lease may have lapsed, adopts them first.
   let leading = false
+  let renewedAt = Number.NEGATIVE_INFINITY
+
+  /** Asks for (renews) the lease; clears `leading` when it was refused or may have lapsed since the last renewal. */
+  async function confirmLeader(): Promise<boolean> {
+    if (options.isLeader === undefined) return true
+    const askedAt = clock()
+    if (!(await options.isLeader())) {
+      leading = false
+      return false
+    }
+    if (leaseMs !== undefined && askedAt - renewedAt > leaseMs / 2) leading = false
+    renewedAt = askedAt
+    return true
+  }
 
   const link = (template: string | undefined, tenant: string, slo: string) =>
     template?.replaceAll('{slo}', encodeURIComponent(slo)).replaceAll('{tenant}', encodeURIComponent(tenant))
@@ -92,8 +117,9 @@ export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): Bu
 
   async function evaluateTenant(tenant: string): Promise<void> {
     const figures = await options.service.measure(tenant)
-    // Measuring can outlast the lease (a stopped or starved process): act only while still leader.
-    if (options.isLeader !== undefined && !(await options.isLeader())) return
+    // Measuring can outlast the lease (a stopped or starved process): act only while still leader, and not on a
+    // firing set another replica may have changed meanwhile (the next pass adopts it again).
+    if (!(await confirmLeader()) || !leading) return
     const sink = options.sink()
     for (const f of figures) {
       for (const severity of ['page', 'ticket'] as const) {
@@ -133,10 +159,7 @@ export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): Bu
     firing,
     evaluate: singleFlight(async () => {
       try {
-        if (options.isLeader !== undefined && !(await options.isLeader())) {
-          leading = false
-          return
-        }
+        if (!(await confirmLeader())) return
         if (!leading && options.adoptFiring !== undefined) {
           const adopted = await options.adoptFiring()
           firing.clear()

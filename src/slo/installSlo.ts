@@ -183,16 +183,13 @@ export function installSlo(
   }))
     lookout.addRoute(route)
 
+  const evaluatorLeaseMs = Math.max(c.evaluateIntervalMs * 3, 30_000)
   const evaluator: BurnAlertEvaluator = createBurnAlertEvaluator({
     service: svc,
     sink: () => alerts,
     isLeader: async () =>
-      !stored.enabled ||
-      stored.store.acquireLease(
-        SLO_EVALUATOR_LEASE,
-        stored.owner,
-        Math.max(c.evaluateIntervalMs * 3, 30_000),
-      ),
+      !stored.enabled || stored.store.acquireLease(SLO_EVALUATOR_LEASE, stored.owner, evaluatorLeaseMs),
+    leaseMs: stored.enabled ? evaluatorLeaseMs : undefined,
     // The alert history is shared: a replica taking over resolves the burn alerts another one fired.
     adoptFiring: stored.enabled
       ? async () =>

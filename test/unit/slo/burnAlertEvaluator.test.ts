@@ -171,3 +171,78 @@ test('a replica that takes over resolves the burn alerts the previous leader fir
   )
   assert.equal(second.firing.size, 0)
 })
+
+test('a leader that renews its lease after more than half of it reads the firing alerts again, since another replica may have led meanwhile', async () => {
+  const { sent, traffic, service } = setup()
+  let clock = 0
+  let stored: string[] = []
+  let adopted = 0
+  const leader = createBurnAlertEvaluator({
+    service,
+    sink: () => ({
+      fire: async (input) => sent.push({ action: 'fire', input: { ...input } }),
+      resolve: async (input) => sent.push({ action: 'resolve', input: { ...input } }),
+    }),
+    isLeader: async () => true,
+    adoptFiring: async () => {
+      adopted++
+      return stored
+    },
+    leaseMs: 30_000,
+    monotonicNow: () => clock,
+    serviceName: 'identity',
+  })
+  traffic(120, 100, 0)
+  await leader.evaluate()
+  clock += 10_000
+  await leader.evaluate()
+  assert.equal(adopted, 1, 'renewed within half a lease: its own set still holds')
+  assert.equal(sent.length, 0)
+
+  // Stopped for 40 s: its lease lapsed, another replica led, saw a burn and fired; then the burn stopped.
+  clock += 40_000
+  stored = ['acme|availability|page', 'acme|availability|ticket']
+  traffic(4 * 1440, 100, 0)
+  await leader.evaluate()
+  assert.equal(adopted, 2)
+  assert.deepEqual(
+    sent.map((s) => [s.action, (s.input.labels as Record<string, string>).severity]),
+    [
+      ['resolve', 'page'],
+      ['resolve', 'ticket'],
+    ],
+  )
+  assert.equal(leader.firing.size, 0)
+})
+
+test('a leader that stalls between measuring and acting leaves the pass to the next one, which reads the firing alerts first', async () => {
+  const { sent, traffic, service } = setup()
+  let clockReads = 0
+  let adopted = 0
+  const leader = createBurnAlertEvaluator({
+    service,
+    sink: () => ({
+      fire: async (input) => sent.push({ action: 'fire', input: { ...input } }),
+      resolve: async (input) => sent.push({ action: 'resolve', input: { ...input } }),
+    }),
+    isLeader: async () => true,
+    adoptFiring: async () => {
+      adopted++
+      return ['acme|availability|page', 'acme|availability|ticket']
+    },
+    leaseMs: 30_000,
+    // The first pass's second renewal, after measuring, comes 20 s after its first (the process starved meanwhile).
+    monotonicNow: () => (clockReads++ >= 1 ? 20_000 : 0),
+    serviceName: 'identity',
+  })
+  traffic(4 * 1440, 100, 0)
+  await leader.evaluate()
+  assert.equal(sent.length, 0, 'nothing sent on a set that may be stale')
+  assert.equal(adopted, 1)
+  await leader.evaluate()
+  assert.equal(adopted, 2)
+  assert.deepEqual(
+    sent.map((s) => s.action),
+    ['resolve', 'resolve'],
+  )
+})
