@@ -42,7 +42,7 @@ function setup(leader = () => Promise.resolve(true)) {
       now += MINUTE
     }
   }
-  return { evaluator, sent, traffic, source, service }
+  return { evaluator, sent, traffic, source, service, sink }
 }
 
 test('a fast burn fires one page with the burn figures and resolves it once the burn stops', async () => {
@@ -134,7 +134,7 @@ test('a failing store is reported, not thrown, and the counts stay pending', asy
 })
 
 test('a replica that takes over resolves the burn alerts the previous leader fired, read back from the store', async () => {
-  const { evaluator: first, sent, traffic, service } = setup()
+  const { evaluator: first, sent, traffic, service, sink } = setup()
   traffic(30, 10, 10)
   await first.evaluate()
   assert.deepEqual([...first.firing].sort(), ['acme|availability|page', 'acme|availability|ticket'])
@@ -143,10 +143,7 @@ test('a replica that takes over resolves the burn alerts the previous leader fir
   let adopted = 0
   const second = createBurnAlertEvaluator({
     service,
-    sink: () => ({
-      fire: async (input) => sent.push({ action: 'fire', input: { ...input } }),
-      resolve: async (input) => sent.push({ action: 'resolve', input: { ...input } }),
-    }),
+    sink: () => sink,
     isLeader: async () => leader,
     adoptFiring: async () => {
       adopted++
@@ -162,87 +159,78 @@ test('a replica that takes over resolves the burn alerts the previous leader fir
   await second.evaluate()
   await second.evaluate()
   assert.equal(adopted, 1, 'read once, when the lease is taken')
-  assert.deepEqual(
-    sent.slice(before).map((s) => [s.action, (s.input.labels as Record<string, string>).severity]),
-    [
-      ['resolve', 'page'],
-      ['resolve', 'ticket'],
-    ],
-  )
+  assert.deepEqual(actions(sent.slice(before)), BOTH_RESOLVED)
   assert.equal(second.firing.size, 0)
 })
 
-test('a leader that renews its lease after more than half of it reads the firing alerts again, since another replica may have led meanwhile', async () => {
-  const { sent, traffic, service } = setup()
-  let clock = 0
-  let stored: string[] = []
+/** The alerts sent, as `[action, severity]`. */
+function actions(sent: ReturnType<typeof setup>['sent']): string[][] {
+  return sent.map((s) => [s.action, (s.input.labels as Record<string, string>).severity!])
+}
+
+const BOTH_RESOLVED = [
+  ['resolve', 'page'],
+  ['resolve', 'ticket'],
+]
+
+/** A leader over `setup()`'s service holding a 30 s lease, timed by `clock`, adopting `stored()`. */
+function leaseHolder(at: ReturnType<typeof setup>, clock: () => number, stored: () => string[]) {
   let adopted = 0
-  const leader = createBurnAlertEvaluator({
-    service,
-    sink: () => ({
-      fire: async (input) => sent.push({ action: 'fire', input: { ...input } }),
-      resolve: async (input) => sent.push({ action: 'resolve', input: { ...input } }),
-    }),
+  const evaluator = createBurnAlertEvaluator({
+    service: at.service,
+    sink: () => at.sink,
     isLeader: async () => true,
     adoptFiring: async () => {
       adopted++
-      return stored
+      return stored()
     },
     leaseMs: 30_000,
-    monotonicNow: () => clock,
+    monotonicNow: clock,
     serviceName: 'identity',
   })
-  traffic(120, 100, 0)
+  return { evaluator, adopted: () => adopted }
+}
+
+test('a leader that renews its lease after more than half of it reads the firing alerts again, since another replica may have led meanwhile', async () => {
+  const at = setup()
+  let clock = 0
+  let stored: string[] = []
+  const { evaluator: leader, adopted } = leaseHolder(
+    at,
+    () => clock,
+    () => stored,
+  )
+  at.traffic(120, 100, 0)
   await leader.evaluate()
   clock += 10_000
   await leader.evaluate()
-  assert.equal(adopted, 1, 'renewed within half a lease: its own set still holds')
-  assert.equal(sent.length, 0)
+  assert.equal(adopted(), 1, 'renewed within half a lease: its own set still holds')
+  assert.equal(at.sent.length, 0)
 
   // Stopped for 40 s: its lease lapsed, another replica led, saw a burn and fired; then the burn stopped.
   clock += 40_000
   stored = ['acme|availability|page', 'acme|availability|ticket']
-  traffic(4 * 1440, 100, 0)
+  at.traffic(4 * 1440, 100, 0)
   await leader.evaluate()
-  assert.equal(adopted, 2)
-  assert.deepEqual(
-    sent.map((s) => [s.action, (s.input.labels as Record<string, string>).severity]),
-    [
-      ['resolve', 'page'],
-      ['resolve', 'ticket'],
-    ],
-  )
+  assert.equal(adopted(), 2)
+  assert.deepEqual(actions(at.sent), BOTH_RESOLVED)
   assert.equal(leader.firing.size, 0)
 })
 
 test('a leader that stalls between measuring and acting leaves the pass to the next one, which reads the firing alerts first', async () => {
-  const { sent, traffic, service } = setup()
+  const at = setup()
   let clockReads = 0
-  let adopted = 0
-  const leader = createBurnAlertEvaluator({
-    service,
-    sink: () => ({
-      fire: async (input) => sent.push({ action: 'fire', input: { ...input } }),
-      resolve: async (input) => sent.push({ action: 'resolve', input: { ...input } }),
-    }),
-    isLeader: async () => true,
-    adoptFiring: async () => {
-      adopted++
-      return ['acme|availability|page', 'acme|availability|ticket']
-    },
-    leaseMs: 30_000,
+  const { evaluator: leader, adopted } = leaseHolder(
+    at,
     // The first pass's second renewal, after measuring, comes 20 s after its first (the process starved meanwhile).
-    monotonicNow: () => (clockReads++ >= 1 ? 20_000 : 0),
-    serviceName: 'identity',
-  })
-  traffic(4 * 1440, 100, 0)
-  await leader.evaluate()
-  assert.equal(sent.length, 0, 'nothing sent on a set that may be stale')
-  assert.equal(adopted, 1)
-  await leader.evaluate()
-  assert.equal(adopted, 2)
-  assert.deepEqual(
-    sent.map((s) => s.action),
-    ['resolve', 'resolve'],
+    () => (clockReads++ >= 1 ? 20_000 : 0),
+    () => ['acme|availability|page', 'acme|availability|ticket'],
   )
+  at.traffic(4 * 1440, 100, 0)
+  await leader.evaluate()
+  assert.equal(at.sent.length, 0, 'nothing sent on a set that may be stale')
+  assert.equal(adopted(), 1)
+  await leader.evaluate()
+  assert.equal(adopted(), 2)
+  assert.deepEqual(actions(at.sent), BOTH_RESOLVED)
 })
