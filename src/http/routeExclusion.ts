@@ -1,9 +1,8 @@
-import { detachedCopy } from '../util/detachedCopy.ts'
-
 /**
  * Builds the "is this route excluded from telemetry" test from patterns: an exact template, or a prefix ending
- * in `*` (`/health*`). Results are cached per template, so each route is decided once; raw paths (adapters that
- * learn the route at the end) are cached within a bound of count and length.
+ * in `*` (`/health*`). Nothing is remembered: one set lookup and a `startsWith` per prefix cost less than a cache
+ * lookup would (a request's path is a fresh string, hashed either way), and raw paths from clients (adapters that
+ * learn the route at the end) would only fill a cache with paths that do not come back.
  *
  * @example
  * const excluded = createRouteExclusion(['/metrics', '/health*'])
@@ -16,18 +15,9 @@ export function createRouteExclusion(patterns: readonly string[]): (routeOrPath:
     if (p.endsWith('*')) prefixes.push(p.slice(0, -1))
     else exact.add(p)
   }
-  const cache = new Map<string, boolean>()
   return function isExcluded(routeOrPath) {
-    const hit = cache.get(routeOrPath)
-    if (hit !== undefined) return hit
-    const result = exact.has(routeOrPath) || prefixes.some((p) => routeOrPath.startsWith(p))
-    // Raw paths come from clients (scans): at most 10 000 of at most 256 characters are kept, each copied so that
-    // it does not keep its request's whole URL, query string included, alive.
-    if (cache.size < MAX_CACHED && routeOrPath.length <= MAX_CACHED_LENGTH)
-      cache.set(detachedCopy(routeOrPath), result)
-    return result
+    if (exact.has(routeOrPath)) return true
+    for (let i = 0; i < prefixes.length; i++) if (routeOrPath.startsWith(prefixes[i]!)) return true
+    return false
   }
 }
-
-const MAX_CACHED = 10_000
-const MAX_CACHED_LENGTH = 256
