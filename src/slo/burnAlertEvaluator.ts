@@ -170,8 +170,6 @@ export function createBurnAlertEvaluator(options: BurnAlertEvaluatorOptions): Bu
         const tenants = new Set(await options.service.tenants())
         for (const key of firing) tenants.add(key.slice(0, key.indexOf('|')))
         for (const tenant of tenants) {
-          // The lease was lost or may have lapsed during this pass: measuring the rest would be work for nothing.
-          if (!leading) break
           try {
             await evaluateTenant(tenant)
           } catch (err) {
